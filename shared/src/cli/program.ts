@@ -1,0 +1,111 @@
+import { realpathSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { currentContext, newContext, processIO, type ProgramIO, runInContext } from "../internal/context.ts";
+import { checkArgs } from "./args.ts";
+import { ProgramExit, TodoError } from "./errors.ts";
+
+/** A program's entry point: runs it with these arguments and resolves with its exit code. */
+export type Main = (args: readonly string[], io?: Partial<ProgramIO>) => Promise<number>;
+
+export interface ProgramOptions {
+  /** The name printed in `Usage : <name> ...` (the listing's argv[0]); the file name, e.g. "echo-server.ts". */
+  name: string;
+  /** The listing's arguments, e.g. ["<IP>", "<port>"]. `<port>` and `<IP>` are also checked for form. */
+  params: readonly string[];
+  /** The program stops by itself on SIGINT/SIGTERM (io.signal); otherwise a signal ends it as it would a C program. */
+  handlesSignals?: boolean;
+}
+
+/** The label and the reason, as the listings' error_handling prints them (plus the code). */
+export interface ErrorCause {
+  readonly name: string;
+  readonly message: string;
+  readonly errno?: number;
+  readonly style?: "posix" | "winsock";
+}
+
+/**
+ * The listings' error_handling(): prints `label: reason (CODE)` (Winsock: `label: reason WSAECODE (10048)`) to
+ * the program's stderr and ends the program with exit code 1. No stack trace: this is an expected failure.
+ */
+export function errorHandling(label: string, cause?: ErrorCause): never {
+  const { io } = currentContext();
+  let reason = "";
+  if (cause) {
+    reason =
+      cause.style === "winsock"
+        ? `: ${cause.message} ${cause.name} (${cause.errno ?? 0})`
+        : `: ${cause.message} (${cause.name})`;
+  }
+  io.stderr.write(`${label}${reason}\n`);
+  throw new ProgramExit(1);
+}
+
+/**
+ * Wraps a program body into `main(args, io)`: checks the arguments (the listing's Usage line), gives the run its
+ * own errno and descriptor table, and turns errorHandling(), todo() and crashes into an exit code.
+ */
+export function program(
+  options: ProgramOptions,
+  body: (args: string[], io: ProgramIO) => Promise<number | void>,
+): Main {
+  return async (args, partial = {}) => {
+    const io: ProgramIO = { ...processIO(), ...partial };
+    const ctx = newContext(options.name, io);
+    return runInContext(ctx, async () => {
+      try {
+        const checked = checkArgs(options.name, options.params, args, io);
+        return (await body(checked, io)) ?? 0;
+      } catch (err) {
+        if (err instanceof ProgramExit) return err.code;
+        if (err instanceof TodoError) {
+          io.stderr.write(`TODO: ${err.message}\n`);
+          return 1;
+        }
+        const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        io.stderr.write(`${options.name}: unexpected error (a bug, not a socket error): ${text}\n`);
+        return 1;
+      }
+    });
+  };
+}
+
+function flush(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
+
+function isEntry(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(path.resolve(entry)) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `main` when this file is the one started (`tsx echo-server.ts 9190`), not when a test imports it.
+ * Like a C program's exit, the process ends when main returns: open sockets are closed by the OS, after
+ * everything written has been handed to it and stdout/stderr are flushed.
+ */
+export function runIfMain(moduleUrl: string, main: Main, options: { handlesSignals?: boolean } = {}): void {
+  if (!isEntry(moduleUrl)) return;
+  const controller = new AbortController();
+  if (options.handlesSignals) {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+      stopping = true;
+      controller.abort(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  }
+  void main(process.argv.slice(2), { ...processIO(), signal: controller.signal }).then(async (code) => {
+    await Promise.all([flush(process.stdout), flush(process.stderr)]);
+    process.exit(code);
+  });
+}

@@ -1,0 +1,185 @@
+import type { Readable } from "node:stream";
+
+import { FrameTooLargeError, UnexpectedEofError } from "./errors.ts";
+
+export interface ByteReaderOptions {
+  /** Pause the source once this many bytes wait unread (backpressure reaches the sender). Default 64 KiB. */
+  highWaterMark?: number;
+}
+
+/**
+ * A buffered reader over a byte stream (a socket or any Readable). It answers the questions a protocol asks:
+ * "give me what has arrived, at most n bytes" (one C `read`), "exactly n bytes", "up to this delimiter".
+ * Bytes are never lost, duplicated or reordered, whatever the chunking; waiting costs no CPU (it awaits events).
+ */
+export class ByteReader {
+  readonly #source: Readable;
+  readonly #highWaterMark: number;
+  #chunks: Buffer[] = [];
+  #length = 0;
+  #ended = false;
+  #error: Error | undefined;
+  #wake: (() => void) | undefined;
+  #reading = false;
+
+  constructor(source: Readable, options: ByteReaderOptions = {}) {
+    this.#source = source;
+    this.#highWaterMark = options.highWaterMark ?? 64 * 1024;
+    source.on("data", (chunk: Buffer | string) => {
+      const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      if (buf.length === 0) return;
+      this.#chunks.push(buf);
+      this.#length += buf.length;
+      if (this.#length >= this.#highWaterMark && !this.#wake) source.pause();
+      this.#notify();
+    });
+    source.once("end", () => {
+      this.#ended = true;
+      this.#notify();
+    });
+    source.once("error", (err: Error) => {
+      this.#error = err;
+      this.#notify();
+    });
+    // A stream destroyed without 'end' or 'error' has nothing more to give: treat it as the end.
+    source.once("close", () => {
+      this.#ended = true;
+      this.#notify();
+    });
+    // A socket that failed or closed before we looked (reset while waiting for accept) still ends the stream.
+    if (source.destroyed || source.readableEnded) {
+      this.#ended = true;
+      this.#error = source.errored ?? undefined;
+    }
+    source.resume();
+  }
+
+  /** Bytes that have arrived and not been read yet. */
+  get buffered(): number {
+    return this.#length;
+  }
+
+  /** True once the stream has ended and every byte has been read. */
+  get done(): boolean {
+    return this.#length === 0 && (this.#ended || this.#error !== undefined);
+  }
+
+  /**
+   * What one C `read(fd, buf, n)` returns: waits until at least one byte has arrived, then takes at most n.
+   * An empty buffer means end of stream. A stream error (e.g. ECONNRESET) is thrown once the bytes that came
+   * before it have been read.
+   */
+  async readSome(n: number): Promise<Buffer> {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`readSome(n): n must be a whole number >= 0, got ${n}`);
+    if (n === 0) return Buffer.alloc(0);
+    await this.#waitFor(1);
+    if (this.#length === 0) {
+      if (this.#error) throw this.#error;
+      return Buffer.alloc(0);
+    }
+    return this.#take(Math.min(n, this.#length));
+  }
+
+  /** Exactly n bytes; throws UnexpectedEofError (saying how many were missing) if the stream ends first. */
+  async readExactly(n: number): Promise<Buffer> {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`readExactly(n): n must be a whole number >= 0, got ${n}`);
+    await this.#waitFor(n);
+    if (this.#length < n) {
+      if (this.#error) throw this.#error;
+      throw new UnexpectedEofError(n, this.#length);
+    }
+    return this.#take(n);
+  }
+
+  /**
+   * Bytes up to the delimiter (the delimiter is consumed, not returned). At a clean end of stream with nothing
+   * pending: null. At the end of stream with a partial message: that message (a last line without newline).
+   * More than maxLength bytes without a delimiter: FrameTooLargeError.
+   */
+  async readUntil(delimiter: Buffer | string, maxLength = 16 * 1024 * 1024): Promise<Buffer | null> {
+    const delim = typeof delimiter === "string" ? Buffer.from(delimiter) : delimiter;
+    if (delim.length === 0) throw new RangeError("readUntil: the delimiter must not be empty");
+    let scanned = 0;
+    for (;;) {
+      const joined = this.#coalesce();
+      const at = joined.indexOf(delim, Math.max(0, scanned - delim.length + 1));
+      if (at !== -1) {
+        const message = this.#take(at);
+        this.#take(delim.length);
+        return message;
+      }
+      scanned = joined.length;
+      if (scanned > maxLength) throw new FrameTooLargeError(scanned, maxLength);
+      if (this.#ended || this.#error) {
+        if (this.#length > 0) return this.#take(this.#length);
+        if (this.#error) throw this.#error;
+        return null;
+      }
+      await this.#waitFor(this.#length + 1);
+    }
+  }
+
+  /** One line without its LF or CRLF; null at end of stream. Text is decoded as UTF-8 after the whole line came. */
+  async readLine(maxLength?: number): Promise<string | null> {
+    const line = await this.readUntil("\n", maxLength);
+    if (line === null) return null;
+    const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+    return line.toString("utf8", 0, end);
+  }
+
+  /** Everything until the end of stream. */
+  async readAll(): Promise<Buffer> {
+    while (!this.#ended && !this.#error) await this.#waitFor(this.#length + 1);
+    if (this.#error && this.#length === 0) throw this.#error;
+    return this.#take(this.#length);
+  }
+
+  #coalesce(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#length)];
+    return this.#chunks[0] ?? Buffer.alloc(0);
+  }
+
+  #take(n: number): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const head = this.#chunks[0] as Buffer;
+      const need = n - filled;
+      if (head.length <= need) {
+        head.copy(out, filled);
+        filled += head.length;
+        this.#chunks.shift();
+      } else {
+        head.copy(out, filled, 0, need);
+        this.#chunks[0] = head.subarray(need);
+        filled += need;
+      }
+    }
+    this.#length -= n;
+    if (this.#length < this.#highWaterMark && this.#source.isPaused() && !this.#ended) this.#source.resume();
+    return out;
+  }
+
+  /** Resolves when at least `n` bytes are buffered, or the stream ended or failed. */
+  async #waitFor(n: number): Promise<void> {
+    if (this.#reading) throw new Error("ByteReader: one read at a time (await the previous read first)");
+    this.#reading = true;
+    try {
+      while (this.#length < n && !this.#ended && !this.#error) {
+        // Someone needs more than is buffered: let bytes flow even past the high-water mark.
+        if (this.#source.isPaused()) this.#source.resume();
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
+      }
+    } finally {
+      this.#reading = false;
+    }
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}

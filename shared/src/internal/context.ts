@@ -1,0 +1,74 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Readable, Writable } from "node:stream";
+
+import type { SysError } from "./errno.ts";
+
+/** One call of the posix or winsock layer, as a test sees it. */
+export interface TraceEvent {
+  /** The layer's name for the call: "socket", "bind", "WSAStartup", "closesocket", ... */
+  readonly call: string;
+  /** The descriptor or SOCKET the call acted on (or returned, for socket/accept), when there is one. */
+  readonly fd?: number;
+  /** What the call returned. */
+  readonly result: number;
+  /** The errno or WSA error name when the call failed. */
+  readonly error?: string;
+  /** Extra facts: the address bound, the port listened on, the byte count moved. */
+  readonly detail?: Readonly<Record<string, string | number>>;
+}
+
+/** What a program reads and writes, and what can stop it. Defaults to the process's own. */
+export interface ProgramIO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** Aborted by SIGINT/SIGTERM when run as a script, by the test when run in-process. */
+  signal?: AbortSignal;
+  /** Sees every traced call as it happens (tests use it to learn the port a server listens on). */
+  observe?: (event: TraceEvent) => void;
+}
+
+/**
+ * The state C keeps per process: the descriptor table, errno, and (for Winsock) the startup count and last
+ * error. Each program run in-process gets its own, so two programs in one test never share an errno.
+ */
+export interface ProgramContext {
+  readonly name: string;
+  readonly io: ProgramIO;
+  readonly trace: TraceEvent[];
+  errno: SysError | undefined;
+  wsaStartups: number;
+  wsaLastError: number;
+  /** Descriptor table, shared by posix and winsock. Values are owned by ../posix/sockets.ts. */
+  readonly fds: Map<number, unknown>;
+}
+
+const storage = new AsyncLocalStorage<ProgramContext>();
+
+export function processIO(): ProgramIO {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+}
+
+export function newContext(name: string, io: ProgramIO): ProgramContext {
+  return { name, io, trace: [], errno: undefined, wsaStartups: 0, wsaLastError: 0, fds: new Map() };
+}
+
+let fallback: ProgramContext | undefined;
+
+/** The running program's context; code outside any program (a test, an experiment) shares one default. */
+export function currentContext(): ProgramContext {
+  const ctx = storage.getStore();
+  if (ctx) return ctx;
+  fallback ??= newContext("node", processIO());
+  return fallback;
+}
+
+export function runInContext<T>(ctx: ProgramContext, fn: () => T): T {
+  return storage.run(ctx, fn);
+}
+
+export function record(event: TraceEvent): void {
+  const ctx = currentContext();
+  ctx.trace.push(event);
+  ctx.io.observe?.(event);
+}

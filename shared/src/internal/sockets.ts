@@ -1,0 +1,270 @@
+/**
+ * The socket core under both C-shaped layers: a per-program descriptor table over real node:net sockets.
+ * Calls throw CallFailed with the errno C would set; posix/ and winsock/ turn that into -1 or SOCKET_ERROR.
+ *
+ * Where Node cannot be faithful: Node binds and listens in one step, so bind() only checks (by binding for a
+ * moment) that the address is free and listen() takes it for real; Node accepts connections itself, so the
+ * backlog is a hint and connections wait in our queue (paused, unread) instead of the kernel's.
+ */
+import net from "node:net";
+
+import { ByteReader } from "../framing/byte-reader.ts";
+import { currentContext } from "./context.ts";
+import { type ErrnoName, fromNodeError, type SysError, sysError } from "./errno.ts";
+
+export interface Address {
+  readonly host: string;
+  readonly port: number;
+}
+
+interface Fresh {
+  kind: "fresh";
+  bound?: Address;
+}
+interface Listening {
+  kind: "listening";
+  server: net.Server;
+  address: Address;
+  queue: net.Socket[];
+  waiter?: (socket: net.Socket | undefined) => void;
+}
+interface Connected {
+  kind: "connected";
+  socket: net.Socket;
+  reader: ByteReader;
+  local: Address;
+  peer: Address;
+}
+interface Busy {
+  kind: "connecting";
+}
+type Descriptor = Fresh | Listening | Connected | Busy;
+
+export class CallFailed extends Error {
+  constructor(readonly error: SysError) {
+    super(error.message);
+  }
+}
+
+function fail(name: ErrnoName): never {
+  throw new CallFailed(sysError(name));
+}
+
+const ANY: Address = { host: "0.0.0.0", port: 0 };
+
+function table(): Map<number, Descriptor> {
+  return currentContext().fds as Map<number, Descriptor>;
+}
+
+function lookup(fd: number): Descriptor {
+  const d = table().get(fd);
+  if (!d) fail("EBADF");
+  return d;
+}
+
+// A child process started by the test helpers reports its listening port over IPC (stdout stays byte-exact).
+const reportListening = process.env.TCP_KATAS_IPC === "1" && typeof process.send === "function";
+if (reportListening) process.channel?.unref();
+
+/** socket(): the lowest free descriptor from 3 up, as a C process with stdin/stdout/stderr open would get. */
+export function openSocket(): number {
+  const fds = table();
+  let fd = 3;
+  while (fds.has(fd)) fd++;
+  fds.set(fd, { kind: "fresh" });
+  return fd;
+}
+
+function listenOnce(server: net.Server, host: string, port: number, backlog?: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(new CallFailed(fromNodeError(err)));
+    server.once("error", onError);
+    server.listen({ host, port, backlog, exclusive: true }, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** bind(): checks that the address can be taken (EADDRINUSE, EADDRNOTAVAIL, EACCES) and remembers it. */
+export async function bindSocket(fd: number, address: Address): Promise<void> {
+  const d = lookup(fd);
+  if (d.kind !== "fresh" || d.bound) fail("EINVAL");
+  if (!net.isIPv4(address.host)) fail("EADDRNOTAVAIL");
+  const probe = net.createServer();
+  await listenOnce(probe, address.host, address.port);
+  const port = (probe.address() as net.AddressInfo).port;
+  await closeServer(probe);
+  d.bound = { host: address.host, port };
+}
+
+/** listen(): takes the address for real. An unbound socket gets 0.0.0.0 and a free port, as on Linux. */
+export async function listenSocket(fd: number, backlog: number): Promise<Address> {
+  const d = lookup(fd);
+  if (d.kind === "listening") return d.address;
+  if (d.kind !== "fresh") fail("EINVAL");
+  const address = d.bound ?? ANY;
+  const queue: net.Socket[] = [];
+  const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
+  const state: Listening = { kind: "listening", server, address, queue };
+  server.on("connection", (socket) => {
+    // Until accept() takes it, a connection is only queued: paused, so its bytes wait unread.
+    socket.on("error", () => undefined);
+    const waiter = state.waiter;
+    if (waiter) {
+      state.waiter = undefined;
+      waiter(socket);
+    } else {
+      queue.push(socket);
+    }
+  });
+  table().set(fd, { kind: "connecting" });
+  try {
+    await listenOnce(server, address.host, address.port, Math.max(1, backlog));
+  } catch (err) {
+    table().set(fd, d);
+    throw err;
+  }
+  const actual = { host: address.host, port: (server.address() as net.AddressInfo).port };
+  state.address = actual;
+  table().set(fd, state);
+  if (reportListening) process.send?.({ type: "listening", port: actual.port });
+  return actual;
+}
+
+function addressesOf(socket: net.Socket): { local: Address; peer: Address } {
+  return {
+    local: { host: socket.localAddress ?? "0.0.0.0", port: socket.localPort ?? 0 },
+    peer: { host: socket.remoteAddress ?? "0.0.0.0", port: socket.remotePort ?? 0 },
+  };
+}
+
+function adopt(socket: net.Socket): number {
+  const fd = openSocket();
+  const { local, peer } = addressesOf(socket);
+  table().set(fd, { kind: "connected", socket, reader: new ByteReader(socket), local, peer });
+  return fd;
+}
+
+/** accept(): the oldest waiting connection, or waits for one. Closing the listener interrupts it (EINTR). */
+export async function acceptSocket(fd: number): Promise<{ fd: number; peer: Address }> {
+  const d = lookup(fd);
+  if (d.kind !== "listening") fail("EINVAL");
+  if (d.waiter) fail("EALREADY");
+  const socket =
+    d.queue.shift() ??
+    (await new Promise<net.Socket | undefined>((resolve) => {
+      d.waiter = resolve;
+    }));
+  if (!socket) fail("EINTR");
+  const newFd = adopt(socket);
+  return { fd: newFd, peer: (lookup(newFd) as Connected).peer };
+}
+
+/** connect(): a real TCP connect to a dotted-quad address; no name lookup ever happens. */
+export async function connectSocket(fd: number, address: Address): Promise<void> {
+  const d = lookup(fd);
+  if (d.kind === "connected") fail("EISCONN");
+  if (d.kind === "connecting") fail("EALREADY");
+  if (d.kind === "listening") fail("EINVAL");
+  if (!net.isIPv4(address.host)) fail("EINVAL");
+  if (address.port === 0) fail("ECONNREFUSED");
+  table().set(fd, { kind: "connecting" });
+  try {
+    const socket = await new Promise<net.Socket>((resolve, reject) => {
+      const s = net.connect({
+        host: address.host,
+        port: address.port,
+        allowHalfOpen: true,
+        ...(d.bound ? { localAddress: d.bound.host, localPort: d.bound.port } : {}),
+      });
+      s.once("error", (err) => reject(new CallFailed(fromNodeError(err))));
+      s.once("connect", () => resolve(s));
+    });
+    socket.removeAllListeners("error");
+    const { local, peer } = addressesOf(socket);
+    table().set(fd, { kind: "connected", socket, reader: new ByteReader(socket), local, peer });
+  } catch (err) {
+    table().set(fd, d);
+    throw err;
+  }
+}
+
+function connected(fd: number): Connected {
+  const d = lookup(fd);
+  if (d.kind !== "connected") fail("ENOTCONN");
+  return d;
+}
+
+/** read()/recv(): at most n bytes of what has arrived; empty at end of stream. */
+export async function readSocket(fd: number, n: number): Promise<Buffer> {
+  const d = connected(fd);
+  try {
+    return await d.reader.readSome(n);
+  } catch (err) {
+    throw new CallFailed(fromNodeError(err));
+  }
+}
+
+/** write()/send(): hands the bytes on; resolves once the kernel took them, so a full peer blocks us (backpressure). */
+export async function writeSocket(fd: number, bytes: Uint8Array): Promise<number> {
+  const d = connected(fd);
+  const { socket } = d;
+  if (socket.destroyed || !socket.writable) fail("EPIPE");
+  // C callers reuse their buffer at once; Node may hold on to it until flushed, so hand Node a copy.
+  const copy = Buffer.from(bytes);
+  await new Promise<void>((resolve, reject) => {
+    socket.write(copy, (err) => (err ? reject(new CallFailed(fromNodeError(err))) : resolve()));
+  });
+  return copy.length;
+}
+
+/** shutdown(SHUT_WR): sends FIN; the socket can still read. */
+export function shutdownSocket(fd: number): void {
+  connected(fd).socket.end();
+}
+
+/** close()/closesocket(): releases the descriptor at once; queued bytes are still flushed, then FIN. */
+export function closeSocket(fd: number): void {
+  const d = lookup(fd);
+  table().delete(fd);
+  if (d.kind === "connected") {
+    d.socket.on("error", () => undefined);
+    d.socket.destroySoon();
+  } else if (d.kind === "listening") {
+    d.server.close();
+    // Connections still waiting for accept are dropped, as the kernel drops its backlog: the peer sees a reset.
+    for (const waiting of d.queue.splice(0)) waiting.resetAndDestroy();
+    const waiter = d.waiter;
+    d.waiter = undefined;
+    waiter?.(undefined);
+    d.server.on("connection", (late: net.Socket) => late.resetAndDestroy());
+  }
+}
+
+export function localAddress(fd: number): Address {
+  const d = lookup(fd);
+  switch (d.kind) {
+    case "connected":
+      return d.local;
+    case "listening":
+      return d.address;
+    case "fresh":
+      return d.bound ?? ANY;
+    default:
+      return ANY;
+  }
+}
+
+export function peerAddress(fd: number): Address {
+  return connected(fd).peer;
+}
+
+/** Descriptors this program still holds open (the tests' "every socket closed" check). */
+export function openDescriptors(): number[] {
+  return [...table().keys()];
+}

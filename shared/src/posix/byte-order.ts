@@ -1,0 +1,47 @@
+/**
+ * Byte order as C sees it on a little-endian machine (x86, ARM as usually run): htons/htonl swap bytes, and
+ * inet_addr returns the address with its first octet in the lowest byte. The layers undo this with ntohs and
+ * inet_ntoa, so forgetting htons() gives the same wrong port it gives in C.
+ */
+export function htons(hostShort: number): number {
+  const v = hostShort & 0xffff;
+  return ((v & 0xff) << 8) | (v >>> 8);
+}
+export const ntohs = htons;
+
+export function htonl(hostLong: number): number {
+  const v = hostLong >>> 0;
+  return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
+}
+export const ntohl = htonl;
+
+/** C's INADDR_NONE: what inet_addr returns for a string that is not an IPv4 address. */
+export const INADDR_NONE = 0xffff_ffff;
+/** 0.0.0.0: every local address. */
+export const INADDR_ANY = 0;
+
+/**
+ * C's inet_addr: a dotted-quad string to an address in network order, or INADDR_NONE. Never a name lookup:
+ * "localhost" and "999.1.1.1" both give INADDR_NONE at once. (C also takes forms such as "127.1"; this takes
+ * the four-part decimal form only.)
+ */
+export function inet_addr(text: string): number {
+  const parts = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!parts) return INADDR_NONE;
+  const octets = parts.slice(1).map(Number);
+  if (octets.some((o) => o > 255)) return INADDR_NONE;
+  const [a, b, c, d] = octets as [number, number, number, number];
+  return (a | (b << 8) | (c << 16) | (d << 24)) >>> 0;
+}
+
+/** C's inet_ntoa: an address in network order back to its dotted-quad string. */
+export function inet_ntoa(addr: { s_addr: number }): string {
+  const v = addr.s_addr >>> 0;
+  return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24].join(".");
+}
+
+/** The network-order form of a dotted quad, used when the layers fill a sockaddr_in. */
+export function addressFromHost(host: string): number {
+  const v = inet_addr(host);
+  return v === INADDR_NONE && host !== "255.255.255.255" ? 0 : v;
+}

@@ -1,0 +1,224 @@
+/**
+ * The POSIX socket calls of the chapter's C listings, as async TypeScript over real node:net sockets.
+ * Same names, same arguments, same return conventions: integer descriptors, -1 with errno on failure,
+ * 0 from read() at end of stream. A solution written with it reads line by line like its listing:
+ *
+ *     const servSock = socket(PF_INET, SOCK_STREAM, 0);
+ *     if (servSock === -1) errorHandling("socket() error", lastError());
+ *
+ * The blocking calls (bind, listen, accept, connect, read, write) return promises: `await` them where C blocks.
+ * @module
+ */
+import { currentContext, record, type TraceEvent } from "../internal/context.ts";
+import { type ErrnoName, ERRNO, errnoByNumber, type SysError, sysError } from "../internal/errno.ts";
+import * as core from "../internal/sockets.ts";
+import { addressFromHost, htons, inet_ntoa, ntohs } from "./byte-order.ts";
+
+export { htonl, htons, INADDR_ANY, INADDR_NONE, inet_addr, inet_ntoa, ntohl, ntohs } from "./byte-order.ts";
+export type { ErrnoName, SysError } from "../internal/errno.ts";
+export type { TraceEvent } from "../internal/context.ts";
+
+export const PF_INET = 2;
+export const AF_INET = 2;
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const IPPROTO_TCP = 6;
+export const SHUT_WR = 1;
+
+/** C's struct sockaddr_in: port and address in network byte order. */
+export interface sockaddr_in {
+  sin_family: number;
+  sin_port: number;
+  sin_addr: { s_addr: number };
+}
+
+/** A zeroed sockaddr_in, as `memset(&addr, 0, sizeof(addr))` leaves it. */
+export function sockaddr_in(): sockaddr_in {
+  return { sin_family: 0, sin_port: 0, sin_addr: { s_addr: 0 } };
+}
+
+/** errno: the number of the last failed call's error in this program (0 if none failed). */
+export function errno(): number {
+  return currentContext().errno?.errno ?? 0;
+}
+
+/** The last failed call's error with its name and text, for errorHandling(). */
+export function lastError(): SysError {
+  return currentContext().errno ?? { name: "EIO", errno: 0, message: "no error recorded" };
+}
+
+/** C's strerror. */
+export function strerror(n: number): string {
+  return errnoByNumber(n)?.message ?? `Unknown error ${n}`;
+}
+
+/** The symbolic name of an errno number ("EADDRINUSE" for 98). */
+export function errnoName(n: number): string {
+  return errnoByNumber(n)?.name ?? `E${n}`;
+}
+
+/** The errno numbers by name, as <errno.h> has them (Linux values). */
+export const E = Object.fromEntries(Object.entries(ERRNO).map(([k, [n]]) => [k, n])) as {
+  readonly [K in ErrnoName]: number;
+};
+
+type Detail = TraceEvent["detail"];
+
+function failed(call: string, fd: number | undefined, err: unknown): number {
+  if (!(err instanceof core.CallFailed)) throw err;
+  currentContext().errno = err.error;
+  record({ call, fd, result: -1, error: err.error.name });
+  return -1;
+}
+
+function ok(call: string, fd: number | undefined, result: number, detail?: Detail): number {
+  record({ call, fd, result, ...(detail ? { detail } : {}) });
+  return result;
+}
+
+function setFailure(call: string, fd: number | undefined, name: ErrnoName): number {
+  return failed(call, fd, new core.CallFailed(sysError(name)));
+}
+
+function checkAddress(call: string, fd: number, addr: sockaddr_in): core.Address | number {
+  if (addr.sin_family !== AF_INET) return setFailure(call, fd, "EAFNOSUPPORT");
+  return { host: inet_ntoa(addr.sin_addr), port: ntohs(addr.sin_port) };
+}
+
+/** socket(): a new TCP socket's descriptor, or -1 (only PF_INET + SOCK_STREAM are supported). */
+export function socket(domain: number, type: number, protocol: number): number {
+  if (domain !== PF_INET) return setFailure("socket", undefined, "EAFNOSUPPORT");
+  if (type !== SOCK_STREAM) return setFailure("socket", undefined, "ESOCKTNOSUPPORT");
+  if (protocol !== 0 && protocol !== IPPROTO_TCP) return setFailure("socket", undefined, "EPROTONOSUPPORT");
+  const fd = core.openSocket();
+  return ok("socket", fd, fd);
+}
+
+/** bind(): gives the socket its address. Fails with EADDRINUSE when the port is taken. */
+export async function bind(fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> {
+  const address = checkAddress("bind", fd, addr);
+  if (typeof address === "number") return address;
+  try {
+    await core.bindSocket(fd, address);
+    return ok("bind", fd, 0, { host: address.host, port: core.localAddress(fd).port });
+  } catch (err) {
+    return failed("bind", fd, err);
+  }
+}
+
+/** listen(): from now on, connects to this address succeed and wait in the queue for accept(). */
+export async function listen(fd: number, backlog: number): Promise<number> {
+  try {
+    const address = await core.listenSocket(fd, backlog);
+    return ok("listen", fd, 0, { host: address.host, port: address.port, backlog });
+  } catch (err) {
+    return failed("listen", fd, err);
+  }
+}
+
+/** accept(): the next waiting connection's new descriptor (waits if none); fills addr with the peer's address. */
+export async function accept(fd: number, addr?: sockaddr_in, _addrlen?: unknown): Promise<number> {
+  try {
+    const { fd: newFd, peer } = await core.acceptSocket(fd);
+    if (addr) {
+      addr.sin_family = AF_INET;
+      addr.sin_port = htons(peer.port);
+      addr.sin_addr.s_addr = addressFromHost(peer.host);
+    }
+    return ok("accept", fd, newFd, { host: peer.host, port: peer.port });
+  } catch (err) {
+    return failed("accept", fd, err);
+  }
+}
+
+/** connect(): resolves 0 once the server's listen queue took the connection (not when it accepts it). */
+export async function connect(fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> {
+  const address = checkAddress("connect", fd, addr);
+  if (typeof address === "number") return address;
+  try {
+    await core.connectSocket(fd, address);
+    return ok("connect", fd, 0, { host: address.host, port: address.port });
+  } catch (err) {
+    return failed("connect", fd, err);
+  }
+}
+
+function checkBuffer(call: string, fd: number, buf: Uint8Array, n: number): number | undefined {
+  if (!Number.isInteger(n) || n < 0) return setFailure(call, fd, "EINVAL");
+  if (n > buf.length) return setFailure(call, fd, "EFAULT");
+  return undefined;
+}
+
+/**
+ * read(): waits until bytes have arrived, copies at most n of them into buf and returns how many.
+ * 0 means the peer closed; -1 an error (ECONNRESET when it reset). It may return fewer bytes than were sent.
+ */
+export async function read(fd: number, buf: Uint8Array, n: number): Promise<number> {
+  const bad = checkBuffer("read", fd, buf, n);
+  if (bad !== undefined) return bad;
+  try {
+    const got = await core.readSocket(fd, n);
+    buf.set(got, 0);
+    return ok("read", fd, got.length);
+  } catch (err) {
+    return failed("read", fd, err);
+  }
+}
+
+/** write(): sends the first n bytes of buf; resolves with n once they are handed on (waits while the peer is full). */
+export async function write(fd: number, buf: Uint8Array, n: number): Promise<number> {
+  const bad = checkBuffer("write", fd, buf, n);
+  if (bad !== undefined) return bad;
+  try {
+    return ok("write", fd, await core.writeSocket(fd, buf.subarray(0, n)));
+  } catch (err) {
+    return failed("write", fd, err);
+  }
+}
+
+/** shutdown(fd, SHUT_WR): "I am done sending" (FIN); reading goes on. */
+export function shutdown(fd: number, how: number): number {
+  if (how !== SHUT_WR) return setFailure("shutdown", fd, "EINVAL");
+  try {
+    core.shutdownSocket(fd);
+    return ok("shutdown", fd, 0);
+  } catch (err) {
+    return failed("shutdown", fd, err);
+  }
+}
+
+/** close(): releases the descriptor. Bytes already written are still delivered, then the peer reads 0. */
+export function close(fd: number): number {
+  try {
+    core.closeSocket(fd);
+    return ok("close", fd, 0);
+  } catch (err) {
+    return failed("close", fd, err);
+  }
+}
+
+function fill(addr: sockaddr_in, address: core.Address): void {
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(address.port);
+  addr.sin_addr.s_addr = addressFromHost(address.host);
+}
+
+/** getsockname(): the socket's own address (port 0 until it is bound or connected). */
+export function getsockname(fd: number, addr: sockaddr_in): number {
+  try {
+    fill(addr, core.localAddress(fd));
+    return ok("getsockname", fd, 0);
+  } catch (err) {
+    return failed("getsockname", fd, err);
+  }
+}
+
+/** getpeername(): the connected peer's address; ENOTCONN if not connected. */
+export function getpeername(fd: number, addr: sockaddr_in): number {
+  try {
+    fill(addr, core.peerAddress(fd));
+    return ok("getpeername", fd, 0);
+  } catch (err) {
+    return failed("getpeername", fd, err);
+  }
+}

@@ -1,0 +1,30 @@
+/** How long a test waits for one thing a program should do before it fails, saying what it waited for. */
+export const DEFAULT_DEADLINE_MS = 5_000;
+
+export class DeadlineExceeded extends Error {
+  override readonly name = "DeadlineExceeded";
+}
+
+/**
+ * Waits for `promise`, at most `ms`. On time-out it rejects with "Timed out after N ms waiting for <what>",
+ * plus `context()` (usually the program's output so far), so a hung program fails with a reason.
+ */
+export async function withDeadline<T>(
+  promise: Promise<T>,
+  what: string,
+  ms = DEFAULT_DEADLINE_MS,
+  context?: () => string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const extra = context?.();
+      reject(new DeadlineExceeded(`Timed out after ${ms} ms waiting for ${what}.${extra ? `\n${extra}` : ""}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * What the katas' tests share: real sockets on 127.0.0.1 port 0, programs run in-process or as child
+ * processes with deadlines, byte-exact diffs, a re-chunking proxy, and checks over the layers' call traces.
+ * @module
+ */
+export type { TraceEvent } from "../internal/context.ts";
+export { BytesMismatch, bytesDiff, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
+export { closeAllResources, registerCleanup } from "./cleanup.ts";
+export { DEFAULT_DEADLINE_MS, DeadlineExceeded, withDeadline } from "./deadline.ts";
+export { connectLocal, freePort, listenLocal, type LocalServer, LOOPBACK, type TestClient } from "./net.ts";
+export { Output, prefixed } from "./output.ts";
+export { NotDoneYet, ProgramRun } from "./program-run.ts";
+export { type Rechunk, type RechunkProxy, rechunkProxy } from "./proxy.ts";
+export { InProcessRun, startProgram } from "./run.ts";
+export { ChildRun, spawnProgram } from "./spawn.ts";
+export { countCalls, describeTrace, expectAllClosed, expectCallOrder, unclosed } from "./trace.ts";
+export { traced } from "./traced.ts";

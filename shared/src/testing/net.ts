@@ -1,0 +1,105 @@
+import { once } from "node:events";
+import net from "node:net";
+
+import { registerCleanup } from "./cleanup.ts";
+import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
+import { Output } from "./output.ts";
+
+export const LOOPBACK = "127.0.0.1";
+
+export interface LocalServer {
+  readonly server: net.Server;
+  readonly port: number;
+  /** Every connection the server has taken, in order. */
+  readonly connections: net.Socket[];
+  close(): Promise<void>;
+}
+
+/** A real server on 127.0.0.1, port 0 (the OS picks a free one); closed when the test ends. */
+export async function listenLocal(onConnection?: (socket: net.Socket) => void): Promise<LocalServer> {
+  const connections: net.Socket[] = [];
+  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+    connections.push(socket);
+    socket.on("error", () => undefined);
+    onConnection?.(socket);
+  });
+  const close = async () => {
+    for (const c of connections) c.destroy();
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  registerCleanup(close);
+  server.listen(0, LOOPBACK);
+  await once(server, "listening");
+  return { server, port: (server.address() as net.AddressInfo).port, connections, close };
+}
+
+/** A free port, found by listening on port 0 and closing (for child processes, which must be told a port). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, LOOPBACK);
+  await once(server, "listening");
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A test's own TCP client: what it received so far, and ways to wait for more. */
+export interface TestClient {
+  readonly socket: net.Socket;
+  readonly received: Output;
+  send(data: string | Uint8Array): Promise<void>;
+  /** Waits until at least n bytes have arrived. */
+  waitForBytes(n: number, what?: string, ms?: number): Promise<Buffer>;
+  /** Waits until the server closes its side (reads 0). */
+  waitForEnd(what?: string, ms?: number): Promise<Buffer>;
+  /** Half-close: "I am done sending". */
+  end(): void;
+  /** Abortive close: the server's next read fails with ECONNRESET. */
+  reset(): void;
+}
+
+/** Connects to 127.0.0.1:port; closed when the test ends. */
+export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Promise<TestClient> {
+  const socket = net.connect({ host: LOOPBACK, port, allowHalfOpen: true });
+  registerCleanup(() => socket.destroy());
+  const received = new Output(socket);
+  let failure: Error | undefined;
+  socket.on("error", (err) => {
+    failure = err;
+    received.end();
+  });
+  await withDeadline(
+    new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("error", reject);
+    }),
+    `a connection to ${LOOPBACK}:${port}`,
+    ms,
+  );
+  return {
+    socket,
+    received,
+    send: (data) =>
+      new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve()))),
+    async waitForBytes(n, what = `${n} bytes from the server`, wait = ms) {
+      await withDeadline(
+        received.until((o) => o.bytes.length >= n || o.ended),
+        what,
+        wait,
+        () => `received so far: ${received.bytes.length} bytes`,
+      );
+      if (received.bytes.length < n) {
+        throw new Error(
+          `The connection ended${failure ? ` (${(failure as NodeJS.ErrnoException).code ?? failure.message})` : ""} after ${received.bytes.length} of ${n} bytes while waiting for ${what}.`,
+        );
+      }
+      return received.bytes;
+    },
+    async waitForEnd(what = "the server to close the connection", wait = ms) {
+      await withDeadline(received.until((o) => o.ended), what, wait, () => `received so far: ${received.bytes.length} bytes`);
+      return received.bytes;
+    },
+    end: () => socket.end(),
+    reset: () => socket.resetAndDestroy(),
+  };
+}

@@ -1,0 +1,72 @@
+import type { Readable } from "node:stream";
+
+/** Everything a stream has produced so far, with a way to wait (by event, never by polling) for more. */
+export class Output {
+  #chunks: Buffer[] = [];
+  #waiters = new Set<() => void>();
+  #ended = false;
+
+  constructor(source?: Readable) {
+    if (source) this.attach(source);
+  }
+
+  attach(source: Readable): void {
+    source.on("data", (chunk: Buffer | string) => this.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+    source.once("end", () => this.end());
+    source.once("close", () => this.end());
+  }
+
+  push(chunk: Buffer): void {
+    this.#chunks.push(chunk);
+    this.#notify();
+  }
+
+  end(): void {
+    this.#ended = true;
+    this.#notify();
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  get bytes(): Buffer {
+    if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks)];
+    return this.#chunks[0] ?? Buffer.alloc(0);
+  }
+
+  get text(): string {
+    return this.bytes.toString("utf8");
+  }
+
+  /** Resolves when `check` holds (checked now and after every chunk); rejects with `abort`'s reason if it fires first. */
+  until(check: (out: Output) => boolean, abort?: Promise<never>): Promise<void> {
+    if (check(this)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter = () => {
+        if (check(this)) {
+          this.#waiters.delete(waiter);
+          resolve();
+        }
+      };
+      this.#waiters.add(waiter);
+      abort?.catch((err: unknown) => {
+        this.#waiters.delete(waiter);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      });
+    });
+  }
+
+  #notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+}
+
+/** A transcript shown under a failure message, each line prefixed: `[your program] Connected client 1`. */
+export function prefixed(label: string, text: string): string {
+  if (text.length === 0) return `[${label}] (nothing)`;
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  const shown = lines.length > 40 ? [...lines.slice(0, 20), `… ${lines.length - 40} more lines …`, ...lines.slice(-20)] : lines;
+  return shown.map((line) => `[${label}] ${JSON.stringify(line).slice(1, -1)}`).join("\n");
+}

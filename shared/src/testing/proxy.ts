@@ -1,0 +1,90 @@
+import { once } from "node:events";
+import net from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { registerCleanup } from "./cleanup.ts";
+import { LOOPBACK } from "./net.ts";
+
+/** How one direction's bytes are cut and paced. */
+export interface Rechunk {
+  /** Forward in pieces of at most this many bytes, each its own write. */
+  pieceSize?: number;
+  /** Wait this long between pieces (so each tends to arrive as its own read). */
+  delayMs?: number;
+  /** Gather what arrives for this long, then forward it as one write (merges the sender's writes). */
+  mergeMs?: number;
+}
+
+export interface RechunkProxy {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+async function pump(from: net.Socket, to: net.Socket, how: Rechunk): Promise<void> {
+  const queue: Buffer[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  from.on("data", (chunk: Buffer) => {
+    queue.push(chunk);
+    if (queue.length > 256) from.pause();
+    wake?.();
+  });
+  from.once("end", () => {
+    ended = true;
+    wake?.();
+  });
+  const write = (piece: Buffer) =>
+    new Promise<void>((resolve) => {
+      to.write(piece, () => resolve());
+    });
+  for (;;) {
+    if (queue.length === 0) {
+      if (ended) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      continue;
+    }
+    if (how.mergeMs) await sleep(how.mergeMs);
+    const data = Buffer.concat(queue.splice(0));
+    from.resume();
+    const size = how.pieceSize ?? data.length;
+    for (let at = 0; at < data.length; at += size) {
+      if (to.destroyed) return;
+      await write(data.subarray(at, at + size));
+      if (how.delayMs && at + size < data.length) await sleep(how.delayMs);
+    }
+  }
+  if (!to.destroyed) to.end();
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 that forwards every byte to `targetPort` and back, but re-cuts the stream: into
+ * n-byte pieces, with delays, or merged. TCP allows all of these, so a correct peer must not care. A reset on
+ * one side resets the other; a half-close is passed on.
+ */
+export async function rechunkProxy(
+  targetPort: number,
+  options: { toServer?: Rechunk; toClient?: Rechunk } = {},
+): Promise<RechunkProxy> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = net.connect({ host: LOOPBACK, port: targetPort, allowHalfOpen: true });
+    sockets.add(client).add(upstream);
+    const resetBoth = () => {
+      if (!client.destroyed) client.resetAndDestroy();
+      if (!upstream.destroyed) upstream.resetAndDestroy();
+    };
+    client.on("error", resetBoth);
+    upstream.on("error", resetBoth);
+    void pump(client, upstream, options.toServer ?? {});
+    void pump(upstream, client, options.toClient ?? {});
+  });
+  const close = async () => {
+    for (const s of sockets) s.destroy();
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  registerCleanup(close);
+  server.listen(0, LOOPBACK);
+  await once(server, "listening");
+  return { port: (server.address() as net.AddressInfo).port, close };
+}

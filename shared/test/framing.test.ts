@@ -1,0 +1,246 @@
+import { PassThrough } from "node:stream";
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+
+import {
+  ByteReader,
+  decodeUtf8,
+  DelimiterDecoder,
+  encodeDelimited,
+  encodeFrame,
+  FrameDecoder,
+  FrameTooLargeError,
+  readFrame,
+  UnexpectedEofError,
+  Utf8Stream,
+} from "../src/framing/index.ts";
+
+/** Cuts `data` at the given points (sorted, deduplicated, inside the buffer). */
+function cut(data: Buffer, points: number[]): Buffer[] {
+  const at = [...new Set(points.map((p) => p % (data.length + 1)))].sort((a, b) => a - b);
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (const p of [...at, data.length]) {
+    pieces.push(data.subarray(from, p));
+    from = p;
+  }
+  return pieces;
+}
+
+const message = fc.oneof(
+  fc.uint8Array({ maxLength: 0 }),
+  fc.uint8Array({ minLength: 1, maxLength: 1 }),
+  fc.uint8Array({ maxLength: 300 }),
+  fc.string({ unit: "grapheme", maxLength: 50 }).map((s) => new Uint8Array(Buffer.from(s))),
+  fc.constant(new Uint8Array(70 * 1024).fill(7)),
+);
+
+/** A stream fed with these pieces, each on its own turn of the event loop. */
+function feed(pieces: Buffer[]): PassThrough {
+  const stream = new PassThrough();
+  void (async () => {
+    for (const p of pieces) {
+      stream.write(p);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    stream.end();
+  })();
+  return stream;
+}
+
+describe("length-prefixed framing", () => {
+  it("gives back exactly the messages, however the stream is cut", () => {
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (messages, points) => {
+        const stream = Buffer.concat(messages.map((m) => encodeFrame(m)));
+        const decoder = new FrameDecoder();
+        const out = cut(stream, points).flatMap((piece) => decoder.push(piece));
+        decoder.end();
+        expect(out.map((b) => Buffer.from(b).toString("hex"))).toEqual(messages.map((m) => Buffer.from(m).toString("hex")));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("decodes single-byte pieces", () => {
+    const stream = Buffer.concat([encodeFrame("안녕"), encodeFrame(""), encodeFrame("x")]);
+    const decoder = new FrameDecoder();
+    const out = [...stream].flatMap((b) => decoder.push(Buffer.from([b])));
+    expect(out.map((b) => b.toString())).toEqual(["안녕", "", "x"]);
+  });
+
+  it("writes the length as u32 big-endian", () => {
+    expect(encodeFrame("abc").toString("hex")).toBe("00000003616263");
+  });
+
+  it("rejects a frame larger than the maximum before buffering it", () => {
+    const decoder = new FrameDecoder({ maxFrameSize: 10 });
+    expect(() => decoder.push(encodeFrame("x".repeat(11)).subarray(0, 4))).toThrow(FrameTooLargeError);
+    expect(() => new FrameDecoder({ maxFrameSize: 10 }).push(encodeFrame("x".repeat(11)))).toThrow(
+      "frame of 11 bytes is larger than the maximum of 10 bytes",
+    );
+  });
+
+  it("says how many bytes were missing when the stream stops inside a frame", () => {
+    const decoder = new FrameDecoder();
+    decoder.push(encodeFrame("hello").subarray(0, 6));
+    expect(() => decoder.end()).toThrow("stream ended 3 byte(s) short: wanted 5 payload bytes, got 2");
+    const header = new FrameDecoder();
+    header.push(Buffer.from([0, 0]));
+    expect(() => header.end()).toThrow(UnexpectedEofError);
+  });
+
+  it("reads frames from a ByteReader, null at a clean end", async () => {
+    const reader = new ByteReader(feed(cut(Buffer.concat([encodeFrame("one"), encodeFrame("two")]), [1, 5, 9])));
+    expect((await readFrame(reader))?.toString()).toBe("one");
+    expect((await readFrame(reader))?.toString()).toBe("two");
+    expect(await readFrame(reader)).toBeNull();
+  });
+});
+
+describe("delimiter framing", () => {
+  const noNewline = message.map((m) => new Uint8Array(Buffer.from(m).filter((b) => b !== 0x0a)));
+
+  it("gives back exactly the messages, however the stream is cut", () => {
+    fc.assert(
+      fc.property(fc.array(noNewline, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (messages, points) => {
+        const stream = Buffer.concat(messages.map((m) => encodeDelimited(m)));
+        const decoder = new DelimiterDecoder("\n");
+        const out = cut(stream, points).flatMap((piece) => decoder.push(piece));
+        decoder.end();
+        expect(out.map((b) => b.toString("hex"))).toEqual(messages.map((m) => Buffer.from(m).toString("hex")));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("finds a multi-byte delimiter cut across pieces", () => {
+    const decoder = new DelimiterDecoder("\r\n");
+    expect(decoder.push(Buffer.from("ab\r"))).toEqual([]);
+    expect(decoder.push(Buffer.from("\ncd\r\n")).map(String)).toEqual(["ab", "cd"]);
+  });
+
+  it("refuses to encode a message that holds the delimiter", () => {
+    expect(() => encodeDelimited("a\nb")).toThrow("contains the delimiter");
+  });
+
+  it("refuses an empty delimiter and an endless message", () => {
+    expect(() => new DelimiterDecoder("")).toThrow("must not be empty");
+    expect(() => new DelimiterDecoder("\n", { maxFrameSize: 4 }).push(Buffer.from("12345"))).toThrow(FrameTooLargeError);
+  });
+
+  it("reports bytes left without a delimiter at the end", () => {
+    const decoder = new DelimiterDecoder();
+    decoder.push(Buffer.from("tail"));
+    expect(() => decoder.end()).toThrow(UnexpectedEofError);
+  });
+});
+
+describe("UTF-8 across chunk boundaries", () => {
+  it("decodes Korean text cut in the middle of a character", () => {
+    const bytes = Buffer.from("안녕하세요, 소켓!");
+    const stream = new Utf8Stream();
+    const text = [...bytes].map((b) => stream.write(Buffer.from([b]))).join("") + stream.end();
+    expect(text).toBe("안녕하세요, 소켓!");
+  });
+
+  it("decodes any text under any cut", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 80 }), fc.array(fc.nat(), { maxLength: 10 }), (s, points) => {
+        expect(decodeUtf8(cut(Buffer.from(s), points))).toBe(s);
+      }),
+    );
+  });
+});
+
+describe("ByteReader", () => {
+  it("readSome returns at most n bytes of what has arrived and keeps the rest", async () => {
+    const source = new PassThrough();
+    const reader = new ByteReader(source);
+    source.write("hello world");
+    expect((await reader.readSome(5)).toString()).toBe("hello");
+    expect((await reader.readSome(100)).toString()).toBe(" world");
+    source.end();
+    expect((await reader.readSome(10)).length).toBe(0);
+  });
+
+  it("readExactly waits across chunks and says how many bytes were missing at EOF", async () => {
+    const reader = new ByteReader(feed([Buffer.from("ab"), Buffer.from("cd"), Buffer.from("e")]));
+    expect((await reader.readExactly(4)).toString()).toBe("abcd");
+    await expect(reader.readExactly(3)).rejects.toThrow("stream ended 2 byte(s) short: wanted 3 bytes, got 1");
+  });
+
+  it("readLine handles LF, CRLF, a last line without newline, then null", async () => {
+    const reader = new ByteReader(feed(cut(Buffer.from("one\r\ntwo\n\n안녕\nlast"), [2, 4, 11, 14])));
+    const lines: (string | null)[] = [];
+    for (let i = 0; i < 6; i++) lines.push(await reader.readLine());
+    expect(lines).toEqual(["one", "two", "", "안녕", "last", null]);
+  });
+
+  it("keeps every byte in order under random chunking (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 12 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }), async (data, points, sizes) => {
+        const reader = new ByteReader(feed(cut(Buffer.from(data), points)), { highWaterMark: 16 });
+        const got: Buffer[] = [];
+        for (let i = 0; ; i++) {
+          const piece = await reader.readSome(sizes[i % sizes.length] as number);
+          if (piece.length === 0) break;
+          got.push(piece);
+        }
+        expect(Buffer.concat(got).equals(Buffer.from(data))).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("reads a message larger than its high-water mark (pauses, then resumes for a waiting reader)", async () => {
+    const big = Buffer.alloc(200_000, 1);
+    const reader = new ByteReader(feed(cut(big, [1000, 70_000, 150_000])), { highWaterMark: 1024 });
+    expect((await reader.readExactly(big.length)).equals(big)).toBe(true);
+  });
+
+  it("pauses the source while unread bytes pass the high-water mark (backpressure)", async () => {
+    const source = new PassThrough();
+    const reader = new ByteReader(source, { highWaterMark: 8 });
+    source.write(Buffer.alloc(20));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(source.isPaused()).toBe(true);
+    await reader.readSome(20);
+    expect(source.isPaused()).toBe(false);
+  });
+
+  it("gives the bytes that came before an error, then the error", async () => {
+    const source = new PassThrough();
+    const reader = new ByteReader(source);
+    source.write("partial");
+    await new Promise((resolve) => setImmediate(resolve));
+    source.destroy(Object.assign(new Error("reset"), { code: "ECONNRESET" }));
+    expect((await reader.readSome(100)).toString()).toBe("partial");
+    await expect(reader.readSome(100)).rejects.toThrow("reset");
+  });
+
+  it("refuses two reads at once and bad sizes", async () => {
+    const reader = new ByteReader(new PassThrough());
+    const first = reader.readSome(1);
+    await expect(reader.readSome(1)).rejects.toThrow("one read at a time");
+    await expect(reader.readSome(-1)).rejects.toThrow(RangeError);
+    await expect(reader.readExactly(1.5)).rejects.toThrow(RangeError);
+    await expect(reader.readUntil("")).rejects.toThrow("must not be empty");
+    void first;
+  });
+
+  it("readUntil refuses a line longer than its maximum", async () => {
+    const reader = new ByteReader(feed([Buffer.from("x".repeat(100))]));
+    await expect(reader.readUntil("\n", 10)).rejects.toThrow(FrameTooLargeError);
+  });
+
+  it("sees the end of a stream that closed before the reader was made", async () => {
+    const source = new PassThrough();
+    source.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    const reader = new ByteReader(source);
+    expect((await reader.readSome(5)).length).toBe(0);
+    expect(reader.done).toBe(true);
+  });
+});

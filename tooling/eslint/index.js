@@ -1,0 +1,39 @@
+import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
+import simpleImportSort from "eslint-plugin-simple-import-sort";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+/**
+ * The config every package uses: `export default config(import.meta.dirname)`.
+ * @param {string} root the package folder, where its tsconfig.json lives
+ */
+export function config(root) {
+  return tseslint.config(
+    { ignores: ["node_modules/**", "coverage/**", ".turbo/**", ".kata/**"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommendedTypeChecked,
+    {
+      languageOptions: {
+        globals: globals.node,
+        parserOptions: { projectService: true, tsconfigRootDir: root },
+      },
+      plugins: { "simple-import-sort": simpleImportSort },
+      rules: {
+        "simple-import-sort/imports": "error",
+        "simple-import-sort/exports": "error",
+        "@typescript-eslint/no-explicit-any": "error",
+        "@typescript-eslint/consistent-type-imports": "error",
+        "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+        "@typescript-eslint/no-floating-promises": "error",
+        eqeqeq: ["error", "always"],
+      },
+    },
+    {
+      // A starter is the solution with its bodies replaced by todo(): async functions with no await yet.
+      files: ["starter/**/*.ts"],
+      rules: { "@typescript-eslint/require-await": "off" },
+    },
+    prettier,
+  );
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+import { defineConfig } from "vitest/config";
+
+import { resolveTarget, TARGET_ENV } from "./target.js";
+
+/** Shared defaults: deadlines that fail a hung test with a message, and no watch in CI. */
+const common = {
+  testTimeout: 15_000,
+  hookTimeout: 10_000,
+  teardownTimeout: 5_000,
+  // Tests open real sockets on port 0 only, so files may run side by side; 2 cores here.
+  maxWorkers: 2,
+  restoreMocks: true,
+};
+
+/**
+ * Maps every subpath export of @tcp-katas/shared to its source file, resolved from the kata package,
+ * so an attempt folder outside the kata (a study group's) imports the same shared code.
+ * @param {string} kataDir
+ */
+function sharedAliases(kataDir) {
+  const require = createRequire(path.join(kataDir, "package.json"));
+  let pkgJson;
+  try {
+    pkgJson = require.resolve("@tcp-katas/shared/package.json");
+  } catch {
+    return [];
+  }
+  const root = path.dirname(pkgJson);
+  /** @type {{ exports: Record<string, string | { default: string }> }} */
+  const pkg = JSON.parse(readFileSync(pkgJson, "utf8"));
+  return Object.entries(pkg.exports)
+    .filter(([key]) => key.startsWith("./") && key !== "./package.json")
+    .map(([key, value]) => ({
+      find: `@tcp-katas/shared/${key.slice(2)}`,
+      replacement: path.join(root, typeof value === "string" ? value : value.default),
+    }));
+}
+
+/**
+ * The kata preset. `export default kataConfig(import.meta.dirname)` in a kata's vitest.config.ts.
+ * KATA_TARGET picks what runs: starter (default), solution, or an attempt folder.
+ * @param {string} kataDir
+ */
+export function kataConfig(kataDir) {
+  const target = resolveTarget(kataDir, process.env[TARGET_ENV]);
+  return defineConfig({
+    resolve: { alias: sharedAliases(kataDir) },
+    test: {
+      ...common,
+      name: `${path.basename(kataDir)} [${target.name}]`,
+      root: kataDir,
+      include: ["test/**/*.test.ts"],
+      provide: { kataTarget: target.dir, kataTargetName: target.name },
+      // Learners read the stage names; CI and tools read the summary.
+      reporters: process.env.CI ? ["dot"] : ["default"],
+      // The first failing stage matters most: keep the run going so every stage reports.
+      bail: 0,
+    },
+  });
+}
+
+/**
+ * The preset for library packages (shared, tooling): plain unit and property tests.
+ * @param {string} dir
+ */
+export function unitConfig(dir) {
+  return defineConfig({
+    test: {
+      ...common,
+      root: dir,
+      include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+      reporters: process.env.CI ? ["dot"] : ["default"],
+    },
+  });
+}
