@@ -1,3 +1,4 @@
+import { AsyncResource } from "node:async_hooks";
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,9 +53,16 @@ export function program(
   body: (args: string[], io: ProgramIO) => Promise<number | void>,
 ): Main {
   return async (args, partial = {}) => {
-    const io: ProgramIO = { ...processIO(), ...partial };
+    const outer: ProgramIO = { ...processIO(), ...partial };
+    // The body gets its own signal whose listeners run inside this program (its descriptors, its errno),
+    // whoever aborts the outer one.
+    const local = new AbortController();
+    const io: ProgramIO = { ...outer, signal: local.signal };
     const ctx = newContext(options.name, io);
     return runInContext(ctx, async () => {
+      const forward = AsyncResource.bind(() => local.abort(outer.signal?.reason));
+      if (outer.signal?.aborted) forward();
+      else outer.signal?.addEventListener("abort", forward, { once: true });
       try {
         const checked = checkArgs(options.name, options.params, args, io);
         return (await body(checked, io)) ?? 0;

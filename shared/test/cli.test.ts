@@ -1,0 +1,102 @@
+import { PassThrough } from "node:stream";
+
+import { describe, expect, it } from "vitest";
+
+import { checkArgs, errorHandling, lineInput, parsePort, program, ProgramExit, todo } from "../src/cli/index.ts";
+import { lastError, PF_INET, socket } from "../src/posix/index.ts";
+import { Output } from "../src/testing/index.ts";
+
+function io() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  return { stdin: new PassThrough(), stdout, stderr, out: new Output(stdout), err: new Output(stderr) };
+}
+
+describe("checkArgs", () => {
+  it("prints the listing's Usage line on a wrong count and exits 1", () => {
+    const s = io();
+    expect(() => checkArgs("echo-client.ts", ["<IP>", "<port>"], ["127.0.0.1"], s)).toThrow(ProgramExit);
+    expect(s.err.text).toBe("Usage : echo-client.ts <IP> <port>\n");
+  });
+
+  it.each([
+    [["abc"], '<port> must be a whole number from 0 to 65535, got "abc"'],
+    [["65536"], '<port> must be a whole number from 0 to 65535, got "65536"'],
+    [["-1"], '<port> must be a whole number from 0 to 65535, got "-1"'],
+    [["12.5"], '<port> must be a whole number from 0 to 65535, got "12.5"'],
+    [[""], '<port> must be a whole number from 0 to 65535, got ""'],
+  ])("rejects the port %j", (args, why) => {
+    const s = io();
+    expect(() => checkArgs("echo-server.ts", ["<port>"], args, s)).toThrow(ProgramExit);
+    expect(s.err.text).toBe(`Usage : echo-server.ts <port>\n${why}\n`);
+  });
+
+  it.each(["999.1.1.1", "localhost", "1.2.3"])("rejects the IP %j without a lookup", (ip) => {
+    const s = io();
+    expect(() => checkArgs("c.ts", ["<IP>", "<port>"], [ip, "80"], s)).toThrow(ProgramExit);
+    expect(s.err.text).toContain(`<IP> must be an IPv4 address such as 127.0.0.1, got ${JSON.stringify(ip)}`);
+  });
+
+  it("accepts good arguments", () => {
+    expect(checkArgs("c.ts", ["<IP>", "<port>"], ["127.0.0.1", "9190"], io())).toEqual(["127.0.0.1", "9190"]);
+    expect(parsePort("0")).toBe(0);
+    expect(parsePort("65535")).toBe(65535);
+  });
+});
+
+describe("program()", () => {
+  it("turns errorHandling into `label: reason (CODE)` on stderr and exit code 1, no stack", async () => {
+    const s = io();
+    const main = program({ name: "p.ts", params: [] }, async () => {
+      if (socket(77, 1, 0) === -1) errorHandling("socket() error", lastError());
+    });
+    expect(await main([], s)).toBe(1);
+    expect(s.err.text).toBe("socket() error: Address family not supported by protocol (EAFNOSUPPORT)\n");
+  });
+
+  it("prints the Winsock form when the cause is Winsock's", async () => {
+    const s = io();
+    const main = program({ name: "p.ts", params: [] }, async () => {
+      errorHandling("bind() error", { name: "WSAEADDRINUSE", errno: 10048, message: "in use.", style: "winsock" });
+    });
+    expect(await main([], s)).toBe(1);
+    expect(s.err.text).toBe("bind() error: in use. WSAEADDRINUSE (10048)\n");
+  });
+
+  it("reports a TODO, a crash and a wrong count with exit code 1", async () => {
+    const s = io();
+    expect(await program({ name: "p.ts", params: [] }, async () => todo("stage 1: write main"))([], s)).toBe(1);
+    expect(s.err.text).toBe("TODO: stage 1: write main\n");
+    const c = io();
+    expect(await program({ name: "p.ts", params: [] }, async () => { throw new TypeError("oops"); })([], c)).toBe(1);
+    expect(c.err.text).toContain("p.ts: unexpected error (a bug, not a socket error): TypeError: oops");
+    const u = io();
+    expect(await program({ name: "p.ts", params: ["<port>"] }, async () => 0)([], u)).toBe(1);
+    expect(u.err.text).toBe("Usage : p.ts <port>\n");
+  });
+
+  it("returns the body's exit code, 0 by default", async () => {
+    expect(await program({ name: "p.ts", params: [] }, async () => undefined)([], io())).toBe(0);
+    expect(await program({ name: "p.ts", params: [] }, async () => 3)([], io())).toBe(3);
+  });
+});
+
+describe("lineInput", () => {
+  it("keeps every piped line, CRLF or LF, and gives null at the end", async () => {
+    const input = new PassThrough();
+    input.end("one\r\ntwo\n\n안녕\nlast");
+    const lines = lineInput(input);
+    const got: (string | null)[] = [];
+    for (let i = 0; i < 6; i++) got.push(await lines.getline());
+    expect(got).toEqual(["one", "two", "", "안녕", "last", null]);
+  });
+
+  it("stops cleanly when closed early", async () => {
+    const input = new PassThrough();
+    input.write("a\nb\n");
+    const lines = lineInput(input);
+    expect(await lines.getline()).toBe("a");
+    lines.close();
+    expect(await lines.getline()).toBeNull();
+  });
+});

@@ -1,0 +1,159 @@
+import path from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import { program, todo } from "../src/cli/index.ts";
+import { close, PF_INET, SOCK_STREAM, socket } from "../src/posix/index.ts";
+import {
+  bytesDiff,
+  connectLocal,
+  describeBytes,
+  expectAllClosed,
+  expectBytes,
+  expectCallOrder,
+  freePort,
+  listenLocal,
+  prefixed,
+  rechunkProxy,
+  spawnProgram,
+  startProgram,
+  traced,
+  unclosed,
+  withDeadline,
+} from "../src/testing/index.ts";
+import { main as tinyServer } from "./fixtures/tiny-server.ts";
+
+describe("byte-exact messages", () => {
+  it("describes bytes with escapes and a count", () => {
+    expect(describeBytes("hello\n")).toBe('"hello\\n" (6 bytes)');
+    expect(describeBytes("")).toBe('"" (0 bytes)');
+    expect(describeBytes("안")).toBe('"안" (3 bytes)');
+    expect(describeBytes(Buffer.from([0xea, 0xb0]))).toBe('"\\xea\\xb0" (2 bytes)');
+    expect(describeBytes("a\tb\r\n\0")).toBe('"a\\tb\\r\\n\\0" (6 bytes)');
+  });
+
+  it("says where expected and got part", () => {
+    const text = bytesDiff("The reply", "Hello World!", "Hello");
+    expect(text).toContain('expected: "Hello World!" (12 bytes)');
+    expect(text).toContain('got:      "Hello" (5 bytes)');
+    expect(text).toContain("first difference at byte 5");
+    expect(() => expectBytes("ab", "ab")).not.toThrow();
+    expect(() => expectBytes("ab\n", "ab")).toThrow('expected: "ab" (2 bytes)');
+  });
+
+  it("prefixes a transcript line by line", () => {
+    expect(prefixed("your program", "a\nb\n")).toBe("[your program] a\n[your program] b");
+    expect(prefixed("x", "")).toBe("[x] (nothing)");
+  });
+});
+
+describe("deadlines", () => {
+  it("fail with what was awaited and the context", async () => {
+    await expect(withDeadline(new Promise(() => undefined), "the server to answer", 20, () => "ctx")).rejects.toThrow(
+      "Timed out after 20 ms waiting for the server to answer.\nctx",
+    );
+  });
+});
+
+describe("in-process programs", () => {
+  it("learn the port from listen(), see output, and stop on the abort signal", async () => {
+    const run = startProgram(tinyServer, ["0"], { label: "tiny" });
+    const port = await run.port();
+    const c = await connectLocal(port);
+    expect((await c.waitForEnd()).toString()).toBe("hi");
+    await run.waitForStdout("client 1\n");
+    run.stop();
+    expect(await run.waitForExit()).toBe(0);
+    expect(run.stdout.text).toBe("client 1\nbye\n");
+    expectCallOrder(run.trace, ["socket", "bind", "listen", "accept", "write", "close"]);
+    expectAllClosed(run.trace);
+  });
+
+  it("fail fast with the TODO text when a starter stops at todo()", async () => {
+    const run = startProgram(program({ name: "s.ts", params: [] }, async () => todo("stage 1: accept a client")), []);
+    await expect(run.port()).rejects.toThrow("Not done yet: TODO: stage 1: accept a client");
+  });
+
+  it("say the program exited before what was awaited", async () => {
+    const run = startProgram(program({ name: "s.ts", params: [] }, async () => 4), [], { label: "your server" });
+    await expect(run.waitForStdout("never")).rejects.toThrow("your server exited with code 4 before your server to print");
+  });
+});
+
+describe("child processes", () => {
+  it("run a .ts program through tsx, report its port over IPC, and end it with SIGTERM", async () => {
+    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), ["0"], { label: "tiny" });
+    const port = await run.port(10_000);
+    const c = await connectLocal(port);
+    expect((await c.waitForEnd()).toString()).toBe("hi");
+    await run.waitForStdout("client 1\n");
+    run.stop();
+    expect(await run.waitForExit()).toBe(0);
+    expect(run.stdout.text).toBe("client 1\nbye\n");
+  });
+
+  it("show the usage error and exit code 1", async () => {
+    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), [], { label: "tiny" });
+    expect(await run.waitForExit(undefined, 10_000)).toBe(1);
+    expect(run.stderr.text).toBe("Usage : tiny-server.ts <port>\n");
+  });
+
+  it("freePort gives a port nobody listens on", async () => {
+    const port = await freePort();
+    await expect(connectLocal(port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe("the re-chunking proxy", () => {
+  it("delivers every byte, in order, cut into pieces both ways, and passes on the half-close", async () => {
+    const echo = await listenLocal((s) => s.pipe(s));
+    const proxy = await rechunkProxy(echo.port, { toServer: { pieceSize: 3 }, toClient: { pieceSize: 1, delayMs: 1 } });
+    const c = await connectLocal(proxy.port);
+    const message = Buffer.from("안녕하세요 hello 0123456789".repeat(20));
+    await c.send(message);
+    c.end();
+    expectBytes(await c.waitForEnd(), message, "What came back through the proxy");
+  });
+
+  it("cuts one write into several reads on the other side", async () => {
+    const sizes: number[] = [];
+    let resolve!: () => void;
+    const ended = new Promise<void>((r) => (resolve = r));
+    const sink = await listenLocal((s) => s.on("data", (d: Buffer) => sizes.push(d.length)).on("end", resolve));
+    const proxy = await rechunkProxy(sink.port, { toServer: { pieceSize: 2, delayMs: 5 } });
+    const c = await connectLocal(proxy.port);
+    await c.send("abcdef");
+    c.end();
+    await withDeadline(ended, "the sink to see the end");
+    expect(sizes).toEqual([2, 2, 2]);
+  });
+
+  it("merges several writes into one", async () => {
+    const chunks: string[] = [];
+    let resolve!: () => void;
+    const ended = new Promise<void>((r) => (resolve = r));
+    const sink = await listenLocal((s) => s.on("data", (d: Buffer) => chunks.push(d.toString())).on("end", resolve));
+    const proxy = await rechunkProxy(sink.port, { toServer: { mergeMs: 30 } });
+    const c = await connectLocal(proxy.port);
+    await c.send("ab");
+    await c.send("cd");
+    c.end();
+    await withDeadline(ended, "the sink to see the end");
+    expect(chunks).toEqual(["abcd"]);
+  });
+});
+
+describe("call traces", () => {
+  it("name the call out of order and the socket never closed", async () => {
+    const { trace } = await traced(async () => {
+      socket(PF_INET, SOCK_STREAM, 0);
+      const b = socket(PF_INET, SOCK_STREAM, 0);
+      close(b);
+    });
+    expect(unclosed(trace)).toEqual([{ fd: 3, openedBy: "socket" }]);
+    expect(() => expectAllClosed(trace)).toThrow("Socket(s) never closed: 3 (from socket)");
+    expect(() => expectCallOrder(trace, ["socket", "bind"])).toThrow("bind() was never called");
+    expect(() => expectCallOrder(trace, ["socket", "close"])).not.toThrow();
+    expect(() => expectCallOrder(trace, ["close", "close"])).toThrow("close() came before close() instead of after it");
+  });
+});
