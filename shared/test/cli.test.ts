@@ -2,8 +2,16 @@ import { PassThrough } from "node:stream";
 
 import { describe, expect, it } from "vitest";
 
-import { checkArgs, errorHandling, lineInput, parsePort, program, ProgramExit, todo } from "../src/cli/index.ts";
-import { lastError, PF_INET, socket } from "../src/posix/index.ts";
+import {
+  checkArgs,
+  errorHandling,
+  lineInput,
+  parsePort,
+  program,
+  ProgramExit,
+  todo,
+} from "../src/cli/index.ts";
+import { lastError, socket } from "../src/posix/index.ts";
 import { Output } from "../src/testing/index.ts";
 
 function io() {
@@ -57,7 +65,12 @@ describe("program()", () => {
   it("prints the Winsock form when the cause is Winsock's", async () => {
     const s = io();
     const main = program({ name: "p.ts", params: [] }, async () => {
-      errorHandling("bind() error", { name: "WSAEADDRINUSE", errno: 10048, message: "in use.", style: "winsock" });
+      errorHandling("bind() error", {
+        name: "WSAEADDRINUSE",
+        errno: 10048,
+        message: "in use.",
+        style: "winsock",
+      });
     });
     expect(await main([], s)).toBe(1);
     expect(s.err.text).toBe("bind() error: in use. WSAEADDRINUSE (10048)\n");
@@ -65,10 +78,16 @@ describe("program()", () => {
 
   it("reports a TODO, a crash and a wrong count with exit code 1", async () => {
     const s = io();
-    expect(await program({ name: "p.ts", params: [] }, async () => todo("stage 1: write main"))([], s)).toBe(1);
+    expect(await program({ name: "p.ts", params: [] }, async () => todo("stage 1: write main"))([], s)).toBe(
+      1,
+    );
     expect(s.err.text).toBe("TODO: stage 1: write main\n");
     const c = io();
-    expect(await program({ name: "p.ts", params: [] }, async () => { throw new TypeError("oops"); })([], c)).toBe(1);
+    expect(
+      await program({ name: "p.ts", params: [] }, async () => {
+        throw new TypeError("oops");
+      })([], c),
+    ).toBe(1);
     expect(c.err.text).toContain("p.ts: unexpected error (a bug, not a socket error): TypeError: oops");
     const u = io();
     expect(await program({ name: "p.ts", params: ["<port>"] }, async () => 0)([], u)).toBe(1);

@@ -52,13 +52,19 @@ function feed(pieces: Buffer[]): PassThrough {
 describe("length-prefixed framing", () => {
   it("gives back exactly the messages, however the stream is cut", () => {
     fc.assert(
-      fc.property(fc.array(message, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (messages, points) => {
-        const stream = Buffer.concat(messages.map((m) => encodeFrame(m)));
-        const decoder = new FrameDecoder();
-        const out = cut(stream, points).flatMap((piece) => decoder.push(piece));
-        decoder.end();
-        expect(out.map((b) => Buffer.from(b).toString("hex"))).toEqual(messages.map((m) => Buffer.from(m).toString("hex")));
-      }),
+      fc.property(
+        fc.array(message, { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (messages, points) => {
+          const stream = Buffer.concat(messages.map((m) => encodeFrame(m)));
+          const decoder = new FrameDecoder();
+          const out = cut(stream, points).flatMap((piece) => decoder.push(piece));
+          decoder.end();
+          expect(out.map((b) => Buffer.from(b).toString("hex"))).toEqual(
+            messages.map((m) => Buffer.from(m).toString("hex")),
+          );
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -92,7 +98,9 @@ describe("length-prefixed framing", () => {
   });
 
   it("reads frames from a ByteReader, null at a clean end", async () => {
-    const reader = new ByteReader(feed(cut(Buffer.concat([encodeFrame("one"), encodeFrame("two")]), [1, 5, 9])));
+    const reader = new ByteReader(
+      feed(cut(Buffer.concat([encodeFrame("one"), encodeFrame("two")]), [1, 5, 9])),
+    );
     expect((await readFrame(reader))?.toString()).toBe("one");
     expect((await readFrame(reader))?.toString()).toBe("two");
     expect(await readFrame(reader)).toBeNull();
@@ -104,13 +112,19 @@ describe("delimiter framing", () => {
 
   it("gives back exactly the messages, however the stream is cut", () => {
     fc.assert(
-      fc.property(fc.array(noNewline, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (messages, points) => {
-        const stream = Buffer.concat(messages.map((m) => encodeDelimited(m)));
-        const decoder = new DelimiterDecoder("\n");
-        const out = cut(stream, points).flatMap((piece) => decoder.push(piece));
-        decoder.end();
-        expect(out.map((b) => b.toString("hex"))).toEqual(messages.map((m) => Buffer.from(m).toString("hex")));
-      }),
+      fc.property(
+        fc.array(noNewline, { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (messages, points) => {
+          const stream = Buffer.concat(messages.map((m) => encodeDelimited(m)));
+          const decoder = new DelimiterDecoder("\n");
+          const out = cut(stream, points).flatMap((piece) => decoder.push(piece));
+          decoder.end();
+          expect(out.map((b) => b.toString("hex"))).toEqual(
+            messages.map((m) => Buffer.from(m).toString("hex")),
+          );
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -127,7 +141,9 @@ describe("delimiter framing", () => {
 
   it("refuses an empty delimiter and an endless message", () => {
     expect(() => new DelimiterDecoder("")).toThrow("must not be empty");
-    expect(() => new DelimiterDecoder("\n", { maxFrameSize: 4 }).push(Buffer.from("12345"))).toThrow(FrameTooLargeError);
+    expect(() => new DelimiterDecoder("\n", { maxFrameSize: 4 }).push(Buffer.from("12345"))).toThrow(
+      FrameTooLargeError,
+    );
   });
 
   it("reports bytes left without a delimiter at the end", () => {
@@ -147,9 +163,13 @@ describe("UTF-8 across chunk boundaries", () => {
 
   it("decodes any text under any cut", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "grapheme", maxLength: 80 }), fc.array(fc.nat(), { maxLength: 10 }), (s, points) => {
-        expect(decodeUtf8(cut(Buffer.from(s), points))).toBe(s);
-      }),
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 80 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (s, points) => {
+          expect(decodeUtf8(cut(Buffer.from(s), points))).toBe(s);
+        },
+      ),
     );
   });
 });
@@ -168,7 +188,9 @@ describe("ByteReader", () => {
   it("readExactly waits across chunks and says how many bytes were missing at EOF", async () => {
     const reader = new ByteReader(feed([Buffer.from("ab"), Buffer.from("cd"), Buffer.from("e")]));
     expect((await reader.readExactly(4)).toString()).toBe("abcd");
-    await expect(reader.readExactly(3)).rejects.toThrow("stream ended 2 byte(s) short: wanted 3 bytes, got 1");
+    await expect(reader.readExactly(3)).rejects.toThrow(
+      "stream ended 2 byte(s) short: wanted 3 bytes, got 1",
+    );
   });
 
   it("readLine handles LF, CRLF, a last line without newline, then null", async () => {
@@ -180,16 +202,21 @@ describe("ByteReader", () => {
 
   it("keeps every byte in order under random chunking (property)", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), fc.array(fc.nat(), { maxLength: 12 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }), async (data, points, sizes) => {
-        const reader = new ByteReader(feed(cut(Buffer.from(data), points)), { highWaterMark: 16 });
-        const got: Buffer[] = [];
-        for (let i = 0; ; i++) {
-          const piece = await reader.readSome(sizes[i % sizes.length] as number);
-          if (piece.length === 0) break;
-          got.push(piece);
-        }
-        expect(Buffer.concat(got).equals(Buffer.from(data))).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }),
+        async (data, points, sizes) => {
+          const reader = new ByteReader(feed(cut(Buffer.from(data), points)), { highWaterMark: 16 });
+          const got: Buffer[] = [];
+          for (let i = 0; ; i++) {
+            const piece = await reader.readSome(sizes[i % sizes.length] as number);
+            if (piece.length === 0) break;
+            got.push(piece);
+          }
+          expect(Buffer.concat(got).equals(Buffer.from(data))).toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
   });

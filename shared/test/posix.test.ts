@@ -64,7 +64,16 @@ describe("byte order and addresses (as C on a little-endian machine)", () => {
 
   it("inet_addr gives network order and INADDR_NONE for anything malformed, without a lookup", () => {
     expect(inet_addr("127.0.0.1")).toBe(0x0100007f);
-    for (const bad of ["999.1.1.1", "localhost", "1.2.3", "1.2.3.4.5", "", " 1.2.3.4", "1.2.3.-4", "a.b.c.d"]) {
+    for (const bad of [
+      "999.1.1.1",
+      "localhost",
+      "1.2.3",
+      "1.2.3.4.5",
+      "",
+      " 1.2.3.4",
+      "1.2.3.-4",
+      "a.b.c.d",
+    ]) {
       expect(inet_addr(bad), bad).toBe(INADDR_NONE);
     }
     expect(inet_ntoa({ s_addr: inet_addr("10.20.30.40") })).toBe("10.20.30.40");
@@ -169,7 +178,17 @@ describe("the server's calls", () => {
       return got;
     });
     expect(result).toEqual(["first", "second", "third"]);
-    expectCallOrder(trace, ["socket", "bind", "listen", "accept", "read", "close", "accept", "accept", "close"]);
+    expectCallOrder(trace, [
+      "socket",
+      "bind",
+      "listen",
+      "accept",
+      "read",
+      "close",
+      "accept",
+      "accept",
+      "close",
+    ]);
     expectAllClosed(trace);
   });
 

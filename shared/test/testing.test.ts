@@ -49,9 +49,9 @@ describe("byte-exact messages", () => {
 
 describe("deadlines", () => {
   it("fail with what was awaited and the context", async () => {
-    await expect(withDeadline(new Promise(() => undefined), "the server to answer", 20, () => "ctx")).rejects.toThrow(
-      "Timed out after 20 ms waiting for the server to answer.\nctx",
-    );
+    await expect(
+      withDeadline(new Promise(() => undefined), "the server to answer", 20, () => "ctx"),
+    ).rejects.toThrow("Timed out after 20 ms waiting for the server to answer.\nctx");
   });
 });
 
@@ -70,19 +70,30 @@ describe("in-process programs", () => {
   });
 
   it("fail fast with the TODO text when a starter stops at todo()", async () => {
-    const run = startProgram(program({ name: "s.ts", params: [] }, async () => todo("stage 1: accept a client")), []);
+    const run = startProgram(
+      program({ name: "s.ts", params: [] }, async () => todo("stage 1: accept a client")),
+      [],
+    );
     await expect(run.port()).rejects.toThrow("Not done yet: TODO: stage 1: accept a client");
   });
 
   it("say the program exited before what was awaited", async () => {
-    const run = startProgram(program({ name: "s.ts", params: [] }, async () => 4), [], { label: "your server" });
-    await expect(run.waitForStdout("never")).rejects.toThrow("your server exited with code 4 before your server to print");
+    const run = startProgram(
+      program({ name: "s.ts", params: [] }, async () => 4),
+      [],
+      { label: "your server" },
+    );
+    await expect(run.waitForStdout("never")).rejects.toThrow(
+      "your server exited with code 4 before your server to print",
+    );
   });
 });
 
 describe("child processes", () => {
   it("run a .ts program through tsx, report its port over IPC, and end it with SIGTERM", async () => {
-    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), ["0"], { label: "tiny" });
+    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), ["0"], {
+      label: "tiny",
+    });
     const port = await run.port(10_000);
     const c = await connectLocal(port);
     expect((await c.waitForEnd()).toString()).toBe("hi");
@@ -93,7 +104,9 @@ describe("child processes", () => {
   });
 
   it("show the usage error and exit code 1", async () => {
-    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), [], { label: "tiny" });
+    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), [], {
+      label: "tiny",
+    });
     expect(await run.waitForExit(undefined, 10_000)).toBe(1);
     expect(run.stderr.text).toBe("Usage : tiny-server.ts <port>\n");
   });
@@ -107,7 +120,10 @@ describe("child processes", () => {
 describe("the re-chunking proxy", () => {
   it("delivers every byte, in order, cut into pieces both ways, and passes on the half-close", async () => {
     const echo = await listenLocal((s) => s.pipe(s));
-    const proxy = await rechunkProxy(echo.port, { toServer: { pieceSize: 3 }, toClient: { pieceSize: 1, delayMs: 1 } });
+    const proxy = await rechunkProxy(echo.port, {
+      toServer: { pieceSize: 3 },
+      toClient: { pieceSize: 1, delayMs: 1 },
+    });
     const c = await connectLocal(proxy.port);
     const message = Buffer.from("안녕하세요 hello 0123456789".repeat(20));
     await c.send(message);
@@ -119,7 +135,9 @@ describe("the re-chunking proxy", () => {
     const sizes: number[] = [];
     let resolve!: () => void;
     const ended = new Promise<void>((r) => (resolve = r));
-    const sink = await listenLocal((s) => s.on("data", (d: Buffer) => sizes.push(d.length)).on("end", resolve));
+    const sink = await listenLocal((s) =>
+      s.on("data", (d: Buffer) => sizes.push(d.length)).on("end", resolve),
+    );
     const proxy = await rechunkProxy(sink.port, { toServer: { pieceSize: 2, delayMs: 5 } });
     const c = await connectLocal(proxy.port);
     await c.send("abcdef");
@@ -132,7 +150,9 @@ describe("the re-chunking proxy", () => {
     const chunks: string[] = [];
     let resolve!: () => void;
     const ended = new Promise<void>((r) => (resolve = r));
-    const sink = await listenLocal((s) => s.on("data", (d: Buffer) => chunks.push(d.toString())).on("end", resolve));
+    const sink = await listenLocal((s) =>
+      s.on("data", (d: Buffer) => chunks.push(d.toString())).on("end", resolve),
+    );
     const proxy = await rechunkProxy(sink.port, { toServer: { mergeMs: 30 } });
     const c = await connectLocal(proxy.port);
     await c.send("ab");
@@ -154,6 +174,8 @@ describe("call traces", () => {
     expect(() => expectAllClosed(trace)).toThrow("Socket(s) never closed: 3 (from socket)");
     expect(() => expectCallOrder(trace, ["socket", "bind"])).toThrow("bind() was never called");
     expect(() => expectCallOrder(trace, ["socket", "close"])).not.toThrow();
-    expect(() => expectCallOrder(trace, ["close", "close"])).toThrow("close() came before close() instead of after it");
+    expect(() => expectCallOrder(trace, ["close", "close"])).toThrow(
+      "close() came before close() instead of after it",
+    );
   });
 });

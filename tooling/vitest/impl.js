@@ -21,7 +21,9 @@ export function targetName() {
 export async function impl(file) {
   const full = path.join(targetDir(), file);
   if (!existsSync(full)) {
-    throw new Error(`${targetName()}/${file} does not exist: every kata target needs the same files as solution/.`);
+    throw new Error(
+      `${targetName()}/${file} does not exist: every kata target needs the same files as solution/.`,
+    );
   }
   return import(pathToFileURL(full).href);
 }

@@ -28,7 +28,12 @@ function problem(param: string, value: string): string | undefined {
  * The listings' `if (argc != N)` check, plus the checks they skipped: prints `Usage : <name> <params>` (and what
  * was wrong with a value) to stderr and exits 1; otherwise returns the arguments.
  */
-export function checkArgs(name: string, params: readonly string[], args: readonly string[], io: ProgramIO): string[] {
+export function checkArgs(
+  name: string,
+  params: readonly string[],
+  args: readonly string[],
+  io: ProgramIO,
+): string[] {
   const usage = `Usage : ${name}${params.map((p) => ` ${p}`).join("")}\n`;
   if (args.length !== params.length) {
     io.stderr.write(usage);

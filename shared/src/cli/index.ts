@@ -8,4 +8,12 @@ export { processIO } from "../internal/context.ts";
 export { checkArgs, isIPv4, parsePort } from "./args.ts";
 export { ProgramExit, todo, TodoError } from "./errors.ts";
 export { type LineInput, lineInput } from "./lines.ts";
-export { type ErrorCause, errorHandling, type Main, program, type ProgramOptions, runIfMain } from "./program.ts";
+export {
+  type ErrorCause,
+  errorHandling,
+  type Main,
+  nodeErrorCause,
+  program,
+  type ProgramOptions,
+  runIfMain,
+} from "./program.ts";

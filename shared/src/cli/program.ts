@@ -4,6 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { currentContext, newContext, processIO, type ProgramIO, runInContext } from "../internal/context.ts";
+import { fromNodeError } from "../internal/errno.ts";
+import { closeAllAtExit } from "../internal/sockets.ts";
 import { checkArgs } from "./args.ts";
 import { ProgramExit, TodoError } from "./errors.ts";
 
@@ -44,6 +46,11 @@ export function errorHandling(label: string, cause?: ErrorCause): never {
   throw new ProgramExit(1);
 }
 
+/** The cause of a Node error (an idiomatic node:net program's), in the same form: `listen() error: ... (EADDRINUSE)`. */
+export function nodeErrorCause(err: unknown): ErrorCause {
+  return fromNodeError(err);
+}
+
 /**
  * Wraps a program body into `main(args, io)`: checks the arguments (the listing's Usage line), gives the run its
  * own errno and descriptor table, and turns errorHandling(), todo() and crashes into an exit code.
@@ -69,12 +76,14 @@ export function program(
       } catch (err) {
         if (err instanceof ProgramExit) return err.code;
         if (err instanceof TodoError) {
-          io.stderr.write(`TODO: ${err.message}\n`);
+          io.stderr.write(`${err.message}\n`);
           return 1;
         }
         const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
         io.stderr.write(`${options.name}: unexpected error (a bug, not a socket error): ${text}\n`);
         return 1;
+      } finally {
+        closeAllAtExit();
       }
     });
   };

@@ -70,7 +70,8 @@ export class ByteReader {
    * before it have been read.
    */
   async readSome(n: number): Promise<Buffer> {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`readSome(n): n must be a whole number >= 0, got ${n}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`readSome(n): n must be a whole number >= 0, got ${n}`);
     if (n === 0) return Buffer.alloc(0);
     await this.#waitFor(1);
     if (this.#length === 0) {
@@ -82,7 +83,8 @@ export class ByteReader {
 
   /** Exactly n bytes; throws UnexpectedEofError (saying how many were missing) if the stream ends first. */
   async readExactly(n: number): Promise<Buffer> {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`readExactly(n): n must be a whole number >= 0, got ${n}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`readExactly(n): n must be a whole number >= 0, got ${n}`);
     await this.#waitFor(n);
     if (this.#length < n) {
       if (this.#error) throw this.#error;

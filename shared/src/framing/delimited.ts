@@ -11,7 +11,9 @@ export function encodeDelimited(message: Uint8Array | string, delimiter: Uint8Ar
   const delim = asBytes(delimiter);
   if (delim.length === 0) throw new RangeError("encodeDelimited: the delimiter must not be empty");
   if (body.includes(delim)) {
-    throw new RangeError(`encodeDelimited: the message contains the delimiter ${JSON.stringify(delim.toString())}`);
+    throw new RangeError(
+      `encodeDelimited: the message contains the delimiter ${JSON.stringify(delim.toString())}`,
+    );
   }
   return Buffer.concat([body, delim]);
 }
@@ -57,7 +59,11 @@ export class DelimiterDecoder {
 
   end(): void {
     if (this.#buffer.length > 0) {
-      throw new UnexpectedEofError(this.#buffer.length + this.#delim.length, this.#buffer.length, "bytes (no delimiter)");
+      throw new UnexpectedEofError(
+        this.#buffer.length + this.#delim.length,
+        this.#buffer.length,
+        "bytes (no delimiter)",
+      );
     }
   }
 }

@@ -55,7 +55,8 @@ export class FrameDecoder {
   }
 
   end(): void {
-    if (this.#need !== undefined) throw new UnexpectedEofError(this.#need, this.#pendingLength, "payload bytes");
+    if (this.#need !== undefined)
+      throw new UnexpectedEofError(this.#need, this.#pendingLength, "payload bytes");
     if (this.#pendingLength > 0) throw new UnexpectedEofError(HEADER, this.#pendingLength, "header bytes");
   }
 
@@ -70,11 +71,15 @@ export class FrameDecoder {
 }
 
 /** Reads one frame from a ByteReader; null at a clean end of stream between frames. */
-export async function readFrame(reader: ByteReader, maxFrameSize = DEFAULT_MAX_FRAME): Promise<Buffer | null> {
+export async function readFrame(
+  reader: ByteReader,
+  maxFrameSize = DEFAULT_MAX_FRAME,
+): Promise<Buffer | null> {
   if (reader.done) return null;
   const first = await reader.readSome(HEADER);
   if (first.length === 0) return null;
-  const header = first.length === HEADER ? first : Buffer.concat([first, await reader.readExactly(HEADER - first.length)]);
+  const header =
+    first.length === HEADER ? first : Buffer.concat([first, await reader.readExactly(HEADER - first.length)]);
   const size = header.readUInt32BE(0);
   if (size > maxFrameSize) throw new FrameTooLargeError(size, maxFrameSize);
   return reader.readExactly(size);

@@ -53,7 +53,11 @@ export function isErrnoName(code: unknown): code is ErrnoName {
 export function fromNodeError(err: unknown): SysError {
   const code = (err as { code?: unknown } | null)?.code;
   if (isErrnoName(code)) return sysError(code);
-  if (code === "ERR_SOCKET_CLOSED" || code === "ERR_STREAM_DESTROYED" || code === "ERR_STREAM_WRITE_AFTER_END") {
+  if (
+    code === "ERR_SOCKET_CLOSED" ||
+    code === "ERR_STREAM_DESTROYED" ||
+    code === "ERR_STREAM_WRITE_AFTER_END"
+  ) {
     return sysError("EPIPE");
   }
   if (code === "ERR_SOCKET_BAD_PORT") return sysError("EINVAL");

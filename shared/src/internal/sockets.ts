@@ -268,3 +268,8 @@ export function peerAddress(fd: number): Address {
 export function openDescriptors(): number[] {
   return [...table().keys()];
 }
+
+/** What the OS does when a process exits: every descriptor still open is closed (not traced as close()). */
+export function closeAllAtExit(): void {
+  for (const fd of openDescriptors()) closeSocket(fd);
+}

@@ -10,13 +10,13 @@
  * @module
  */
 import { currentContext, record, type TraceEvent } from "../internal/context.ts";
-import { type ErrnoName, ERRNO, errnoByNumber, type SysError, sysError } from "../internal/errno.ts";
+import { ERRNO, errnoByNumber, type ErrnoName, type SysError, sysError } from "../internal/errno.ts";
 import * as core from "../internal/sockets.ts";
 import { addressFromHost, htons, inet_ntoa, ntohs } from "./byte-order.ts";
 
-export { htonl, htons, INADDR_ANY, INADDR_NONE, inet_addr, inet_ntoa, ntohl, ntohs } from "./byte-order.ts";
-export type { ErrnoName, SysError } from "../internal/errno.ts";
 export type { TraceEvent } from "../internal/context.ts";
+export type { ErrnoName, SysError } from "../internal/errno.ts";
+export { htonl, htons, INADDR_ANY, INADDR_NONE, inet_addr, inet_ntoa, ntohl, ntohs } from "./byte-order.ts";
 
 export const PF_INET = 2;
 export const AF_INET = 2;

@@ -1,4 +1,11 @@
-const ESCAPES: Record<number, string> = { 0x0a: "\\n", 0x0d: "\\r", 0x09: "\\t", 0x00: "\\0", 0x22: '\\"', 0x5c: "\\\\" };
+const ESCAPES: Record<number, string> = {
+  0x0a: "\\n",
+  0x0d: "\\r",
+  0x09: "\\t",
+  0x00: "\\0",
+  0x22: '\\"',
+  0x5c: "\\\\",
+};
 
 function toBytes(value: Uint8Array | string): Buffer {
   return typeof value === "string" ? Buffer.from(value, "utf8") : Buffer.from(value);
@@ -16,10 +23,15 @@ export function describeBytes(value: Uint8Array | string, max = 200): string {
   if (clean) {
     for (const ch of text) {
       const code = ch.codePointAt(0) ?? 0;
-      shown += ESCAPES[code] ?? (code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : ch);
+      shown +=
+        ESCAPES[code] ?? (code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : ch);
     }
   } else {
-    for (const b of bytes) shown += b >= 0x20 && b < 0x7f && !ESCAPES[b] ? String.fromCharCode(b) : (ESCAPES[b] ?? `\\x${b.toString(16).padStart(2, "0")}`);
+    for (const b of bytes)
+      shown +=
+        b >= 0x20 && b < 0x7f && !ESCAPES[b]
+          ? String.fromCharCode(b)
+          : (ESCAPES[b] ?? `\\x${b.toString(16).padStart(2, "0")}`);
   }
   if (shown.length > max) shown = `${shown.slice(0, max / 2)}…${shown.slice(-max / 2)}`;
   const n = bytes.length;
@@ -49,8 +61,13 @@ export function bytesDiff(what: string, expected: Uint8Array | string, got: Uint
 }
 
 /** Throws a readable assertion error unless `got` is byte for byte `expected`. */
-export function expectBytes(got: Uint8Array | string, expected: Uint8Array | string, what = "The output"): void {
-  if (firstDifference(toBytes(expected), toBytes(got)) !== -1) throw new BytesMismatch(bytesDiff(what, expected, got));
+export function expectBytes(
+  got: Uint8Array | string,
+  expected: Uint8Array | string,
+  what = "The output",
+): void {
+  if (firstDifference(toBytes(expected), toBytes(got)) !== -1)
+    throw new BytesMismatch(bytesDiff(what, expected, got));
 }
 
 export class BytesMismatch extends Error {

@@ -19,7 +19,9 @@ export async function withDeadline<T>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const extra = context?.();
-      reject(new DeadlineExceeded(`Timed out after ${ms} ms waiting for ${what}.${extra ? `\n${extra}` : ""}`));
+      reject(
+        new DeadlineExceeded(`Timed out after ${ms} ms waiting for ${what}.${extra ? `\n${extra}` : ""}`),
+      );
     }, ms);
   });
   try {

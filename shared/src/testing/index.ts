@@ -4,9 +4,9 @@
  * @module
  */
 export type { TraceEvent } from "../internal/context.ts";
-export { BytesMismatch, bytesDiff, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
+export { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
 export { closeAllResources, registerCleanup } from "./cleanup.ts";
-export { DEFAULT_DEADLINE_MS, DeadlineExceeded, withDeadline } from "./deadline.ts";
+export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 export { connectLocal, freePort, listenLocal, type LocalServer, LOOPBACK, type TestClient } from "./net.ts";
 export { Output, prefixed } from "./output.ts";
 export { NotDoneYet, ProgramRun } from "./program-run.ts";

@@ -96,7 +96,12 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
       return received.bytes;
     },
     async waitForEnd(what = "the server to close the connection", wait = ms) {
-      await withDeadline(received.until((o) => o.ended), what, wait, () => `received so far: ${received.bytes.length} bytes`);
+      await withDeadline(
+        received.until((o) => o.ended),
+        what,
+        wait,
+        () => `received so far: ${received.bytes.length} bytes`,
+      );
       return received.bytes;
     },
     end: () => socket.end(),

@@ -11,7 +11,9 @@ export class Output {
   }
 
   attach(source: Readable): void {
-    source.on("data", (chunk: Buffer | string) => this.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+    source.on("data", (chunk: Buffer | string) =>
+      this.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk),
+    );
     source.once("end", () => this.end());
     source.once("close", () => this.end());
   }
@@ -67,6 +69,9 @@ export function prefixed(label: string, text: string): string {
   if (text.length === 0) return `[${label}] (nothing)`;
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
-  const shown = lines.length > 40 ? [...lines.slice(0, 20), `… ${lines.length - 40} more lines …`, ...lines.slice(-20)] : lines;
+  const shown =
+    lines.length > 40
+      ? [...lines.slice(0, 20), `… ${lines.length - 40} more lines …`, ...lines.slice(-20)]
+      : lines;
   return shown.map((line) => `[${label}] ${JSON.stringify(line).slice(1, -1)}`).join("\n");
 }

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 
-import type { TraceEvent } from "../internal/context.ts";
 import type { Main } from "../cli/program.ts";
+import type { TraceEvent } from "../internal/context.ts";
 import { registerCleanup } from "./cleanup.ts";
 import { ProgramRun } from "./program-run.ts";
 

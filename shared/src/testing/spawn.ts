@@ -11,7 +11,11 @@ const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).h
 export class ChildRun extends ProgramRun {
   readonly child: ChildProcess;
 
-  constructor(file: string, args: readonly string[], options: { label: string; cwd?: string; deadlineMs?: number; env?: NodeJS.ProcessEnv }) {
+  constructor(
+    file: string,
+    args: readonly string[],
+    options: { label: string; cwd?: string; deadlineMs?: number; env?: NodeJS.ProcessEnv },
+  ) {
     super(options.label, options.deadlineMs);
     this.child = spawn(process.execPath, ["--import", tsxLoader, file, ...args], {
       cwd: options.cwd,
@@ -61,7 +65,13 @@ export class ChildRun extends ProgramRun {
 export function spawnProgram(
   file: string,
   args: readonly string[],
-  options: { label?: string; cwd?: string; stdin?: string; deadlineMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    label?: string;
+    cwd?: string;
+    stdin?: string;
+    deadlineMs?: number;
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): ChildRun {
   const run = new ChildRun(file, args, { label: options.label ?? "your program", ...options });
   if (options.stdin !== undefined) {

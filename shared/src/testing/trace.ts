@@ -26,7 +26,9 @@ export function expectCallOrder(trace: readonly TraceEvent[], expected: readonly
         earlier === -1
           ? `${name}() was never called (successfully)`
           : `${name}() came before ${expected[i - 1] ?? "the start"}() instead of after it`;
-      throw new Error(`Expected the calls ${expected.join(" → ")} in that order, but ${reason}.\nYour calls: ${describeTrace(trace)}`);
+      throw new Error(
+        `Expected the calls ${expected.join(" → ")} in that order, but ${reason}.\nYour calls: ${describeTrace(trace)}`,
+      );
     }
     at = found + 1;
   }
@@ -51,7 +53,9 @@ export function expectAllClosed(trace: readonly TraceEvent[]): void {
   const left = unclosed(trace);
   if (left.length > 0) {
     const list = left.map((l) => `${l.fd} (from ${l.openedBy})`).join(", ");
-    throw new Error(`Socket(s) never closed: ${list}. Every socket you open must be closed.\nYour calls: ${describeTrace(trace)}`);
+    throw new Error(
+      `Socket(s) never closed: ${list}. Every socket you open must be closed.\nYour calls: ${describeTrace(trace)}`,
+    );
   }
 }
 

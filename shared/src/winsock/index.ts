@@ -8,10 +8,19 @@
 import { currentContext, record } from "../internal/context.ts";
 import * as core from "../internal/sockets.ts";
 import { addressFromHost, htons, inet_ntoa, ntohs } from "../posix/byte-order.ts";
-import { AF_INET, IPPROTO_TCP, PF_INET, type sockaddr_in, SOCK_STREAM } from "../posix/index.ts";
-import { FROM_ERRNO, WSA, type WsaName, wsaByNumber } from "./errors.ts";
+import { AF_INET, IPPROTO_TCP, PF_INET, SOCK_STREAM, type sockaddr_in } from "../posix/index.ts";
+import { FROM_ERRNO, WSA, wsaByNumber, type WsaName } from "./errors.ts";
 
-export { htonl, htons, INADDR_ANY, INADDR_NONE, inet_addr, inet_ntoa, ntohl, ntohs } from "../posix/byte-order.ts";
+export {
+  htonl,
+  htons,
+  INADDR_ANY,
+  INADDR_NONE,
+  inet_addr,
+  inet_ntoa,
+  ntohl,
+  ntohs,
+} from "../posix/byte-order.ts";
 export { AF_INET, IPPROTO_TCP, PF_INET, SOCK_STREAM, sockaddr_in } from "../posix/index.ts";
 export { WSA, type WsaName } from "./errors.ts";
 
@@ -98,10 +107,16 @@ export function WSAGetLastError(): number {
 export function lastError(): { name: string; errno: number; message: string; style: "winsock" } {
   const n = WSAGetLastError();
   const known = wsaByNumber(n);
-  return { name: known?.name ?? "WSA_UNKNOWN", errno: n, message: known?.message ?? `Unknown error ${n}`, style: "winsock" };
+  return {
+    name: known?.name ?? "WSA_UNKNOWN",
+    errno: n,
+    message: known?.message ?? `Unknown error ${n}`,
+    style: "winsock",
+  };
 }
 
-type Failure = typeof SOCKET_ERROR | typeof INVALID_SOCKET;
+/** SOCKET_ERROR or INVALID_SOCKET, whichever the call returns on failure. */
+type Failure = number;
 
 function failed(call: string, s: SOCKET | undefined, err: unknown, result: Failure): number {
   if (!(err instanceof core.CallFailed)) throw err;
@@ -130,7 +145,12 @@ function validSocket(call: string, s: SOCKET, result: Failure): number | undefin
   return undefined;
 }
 
-function ok(call: string, s: SOCKET | undefined, result: number, detail?: Record<string, string | number>): number {
+function ok(
+  call: string,
+  s: SOCKET | undefined,
+  result: number,
+  detail?: Record<string, string | number>,
+): number {
   record({ call, fd: s, result, ...(detail ? { detail } : {}) });
   return result;
 }
@@ -141,7 +161,8 @@ export function socket(af: number, type: number, protocol: number): SOCKET {
   if (stop !== undefined) return stop;
   if (af !== PF_INET) return refuse("socket", undefined, "WSAEAFNOSUPPORT", INVALID_SOCKET);
   if (type !== SOCK_STREAM) return refuse("socket", undefined, "WSAESOCKTNOSUPPORT", INVALID_SOCKET);
-  if (protocol !== 0 && protocol !== IPPROTO_TCP) return refuse("socket", undefined, "WSAEPROTONOSUPPORT", INVALID_SOCKET);
+  if (protocol !== 0 && protocol !== IPPROTO_TCP)
+    return refuse("socket", undefined, "WSAEPROTONOSUPPORT", INVALID_SOCKET);
   const s = toSocket(core.openSocket());
   return ok("socket", s, s);
 }

@@ -1,0 +1,22 @@
+// The finished programs as a learner runs them: real processes through tsx, talking to each other.
+import path from "node:path";
+
+import { expectBytes, freePort, spawnProgram } from "@tcp-katas/shared/testing";
+import { targetDir } from "@tcp-katas/vitest-config/impl";
+import { describe, expect, it } from "vitest";
+
+describe("stage 2: the pair as processes", () => {
+  it("hello-client.ts gets Hello World! from hello-server.ts; both exit 0", async () => {
+    const port = await freePort();
+    const server = spawnProgram(path.join(targetDir(), "hello-server.ts"), [String(port)], {
+      label: "hello-server",
+    });
+    await server.port(10_000);
+    const client = spawnProgram(path.join(targetDir(), "hello-client.ts"), ["127.0.0.1", String(port)], {
+      label: "hello-client",
+    });
+    expect(await client.waitForExit(undefined, 10_000)).toBe(0);
+    expectBytes(client.stdout.text, "Message from server : Hello World!\n", "hello-client's stdout");
+    expect(await server.waitForExit(undefined, 10_000)).toBe(0);
+  });
+});

@@ -1,0 +1,44 @@
+import { countCalls, expectAllClosed, expectCallOrder, traced } from "@tcp-katas/shared/testing";
+import { impl } from "@tcp-katas/vitest-config/impl";
+import { describe, expect, it } from "vitest";
+
+type Experiments = typeof import("../solution/experiments.ts");
+const experiments = await impl<Experiments>("experiments.ts");
+
+describe("stage 3: review questions 4-6, by experiment", () => {
+  it("Q4: connect() before the server calls listen() is refused", async () => {
+    const { result, trace } = await traced(() => experiments.connectBeforeListen());
+    expect(result).toBe("ECONNREFUSED");
+    expect(countCalls(trace, "listen"), "the experiment must not call listen()").toBe(0);
+    expectAllClosed(trace);
+  });
+
+  it("Q4/Q5: after listen(), connect() succeeds although accept() was never called", async () => {
+    const { result, trace } = await traced(() => experiments.connectWithoutAccept());
+    expect(result).toBe(0);
+    expectCallOrder(trace, ["listen", "connect"]);
+    expect(countCalls(trace, "accept"), "the experiment must not call accept()").toBe(0);
+    expectAllClosed(trace);
+  });
+
+  it("Q5: connections wait in the queue in arrival order until accept() takes them", async () => {
+    const { result, trace } = await traced(() => experiments.acceptOrder(4));
+    expect(result).toEqual(["client 1", "client 2", "client 3", "client 4"]);
+    const firstAccept = trace.findIndex((e) => e.call === "accept");
+    const lastConnect = trace.findLastIndex((e) => e.call === "connect");
+    expect(firstAccept, "every client connects before the first accept()").toBeGreaterThan(lastConnect);
+    expectAllClosed(trace);
+  });
+
+  it("Q6: a client has no port before connect() and an ephemeral one after, without bind()", async () => {
+    const { result, trace } = await traced(() => experiments.clientPortBeforeAndAfterConnect());
+    expect(result.before).toBe(0);
+    expect(result.after).toBeGreaterThan(0);
+    const connectFd = trace.find((e) => e.call === "connect")?.fd;
+    expect(
+      trace.filter((e) => e.call === "bind" && e.fd === connectFd),
+      "the client must not bind()",
+    ).toEqual([]);
+    expectAllClosed(trace);
+  });
+});
