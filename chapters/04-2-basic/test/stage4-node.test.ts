@@ -1,4 +1,4 @@
-import { expectBytes, freePort, listenLocal, startProgram } from "@tcp-katas/shared/testing";
+import { connectLocal, expectBytes, listenLocal, startProgram } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
@@ -9,9 +9,8 @@ const client = await impl<Client>("hello-client-node.ts");
 
 describe("stage 4: the same pair in idiomatic node:net", () => {
   it("hello-server-node.ts greets one client with Hello World! and exits 0", async () => {
-    const port = await freePort();
-    const run = startProgram(server.main, [String(port)], { label: "your server" });
-    const c = await run.connectWhenListening(port);
+    const run = startProgram(server.main, ["0"], { label: "your server" });
+    const c = await connectLocal(await run.port());
     expectBytes(await c.waitForEnd(), "Hello World!", "What the client received");
     expect(await run.waitForExit()).toBe(0);
     expect(run.trace, "use node:net here, not the posix layer").toEqual([]);

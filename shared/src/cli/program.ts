@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 
 import { currentContext, newContext, processIO, type ProgramIO, runInContext } from "../internal/context.ts";
 import { fromNodeError } from "../internal/errno.ts";
+import "../internal/listen-hook.ts";
 import { closeAllAtExit } from "../internal/sockets.ts";
 import { checkArgs } from "./args.ts";
 import { ProgramExit, TodoError } from "./errors.ts";
@@ -12,11 +13,11 @@ import { ProgramExit, TodoError } from "./errors.ts";
 /** A program's entry point: runs it with these arguments and resolves with its exit code. */
 export type Main = (args: readonly string[], io?: Partial<ProgramIO>) => Promise<number>;
 
-export interface ProgramOptions {
+export interface ProgramOptions<P extends readonly string[] = readonly string[]> {
   /** The name printed in `Usage : <name> ...` (the listing's argv[0]); the file name, e.g. "echo-server.ts". */
   name: string;
   /** The listing's arguments, e.g. ["<IP>", "<port>"]. `<port>` and `<IP>` are also checked for form. */
-  params: readonly string[];
+  params: P;
   /** The program stops by itself on SIGINT/SIGTERM (io.signal); otherwise a signal ends it as it would a C program. */
   handlesSignals?: boolean;
 }
@@ -55,9 +56,9 @@ export function nodeErrorCause(err: unknown): ErrorCause {
  * Wraps a program body into `main(args, io)`: checks the arguments (the listing's Usage line), gives the run its
  * own errno and descriptor table, and turns errorHandling(), todo() and crashes into an exit code.
  */
-export function program(
-  options: ProgramOptions,
-  body: (args: string[], io: ProgramIO) => Promise<number | void>,
+export function program<const P extends readonly string[]>(
+  options: ProgramOptions<P>,
+  body: (args: { -readonly [K in keyof P]: string }, io: ProgramIO) => Promise<number | void>,
 ): Main {
   return async (args, partial = {}) => {
     const outer: ProgramIO = { ...processIO(), ...partial };
@@ -71,7 +72,9 @@ export function program(
       if (outer.signal?.aborted) forward();
       else outer.signal?.addEventListener("abort", forward, { once: true });
       try {
-        const checked = checkArgs(options.name, options.params, args, io);
+        const checked = checkArgs(options.name, options.params, args, io) as {
+          -readonly [K in keyof P]: string;
+        };
         return (await body(checked, io)) ?? 0;
       } catch (err) {
         if (err instanceof ProgramExit) return err.code;

@@ -24,8 +24,10 @@ export interface ProgramIO {
   stderr: Writable;
   /** Aborted by SIGINT/SIGTERM when run as a script, by the test when run in-process. */
   signal?: AbortSignal;
-  /** Sees every traced call as it happens (tests use it to learn the port a server listens on). */
+  /** Sees every traced call as it happens. */
   observe?: (event: TraceEvent) => void;
+  /** Told the port as soon as the program listens (whatever API it listens with). */
+  onListening?: (port: number) => void;
 }
 
 /**

@@ -10,6 +10,7 @@ import net from "node:net";
 
 import { ByteReader } from "../framing/byte-reader.ts";
 import { currentContext } from "./context.ts";
+import { quietServer } from "./listen-hook.ts";
 import { type ErrnoName, fromNodeError, type SysError, sysError } from "./errno.ts";
 
 export interface Address {
@@ -62,10 +63,6 @@ function lookup(fd: number): Descriptor {
   return d;
 }
 
-// A child process started by the test helpers reports its listening port over IPC (stdout stays byte-exact).
-const reportListening = process.env.TCP_KATAS_IPC === "1" && typeof process.send === "function";
-if (reportListening) process.channel?.unref();
-
 /** socket(): the lowest free descriptor from 3 up, as a C process with stdin/stdout/stderr open would get. */
 export function openSocket(): number {
   const fds = table();
@@ -95,7 +92,7 @@ export async function bindSocket(fd: number, address: Address): Promise<void> {
   const d = lookup(fd);
   if (d.kind !== "fresh" || d.bound) fail("EINVAL");
   if (!net.isIPv4(address.host)) fail("EADDRNOTAVAIL");
-  const probe = net.createServer();
+  const probe = quietServer(net.createServer());
   await listenOnce(probe, address.host, address.port);
   const port = (probe.address() as net.AddressInfo).port;
   await closeServer(probe);
@@ -132,7 +129,6 @@ export async function listenSocket(fd: number, backlog: number): Promise<Address
   const actual = { host: address.host, port: (server.address() as net.AddressInfo).port };
   state.address = actual;
   table().set(fd, state);
-  if (reportListening) process.send?.({ type: "listening", port: actual.port });
   return actual;
 }
 

@@ -15,3 +15,6 @@ export { InProcessRun, startProgram } from "./run.ts";
 export { ChildRun, spawnProgram } from "./spawn.ts";
 export { countCalls, describeTrace, expectAllClosed, expectCallOrder, unclosed } from "./trace.ts";
 export { traced } from "./traced.ts";
+export { clientTranscript, type EchoClientSuite, echoClientSuite } from "./suites/echo-client.ts";
+export { type EchoServerSuite, echoServerSuite } from "./suites/echo-server.ts";
+export { type Layer, type StartedServer, startServer } from "./suites/start.ts";

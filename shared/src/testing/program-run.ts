@@ -1,7 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
-
 import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
-import { connectLocal, type TestClient } from "./net.ts";
 import { Output, prefixed } from "./output.ts";
 
 /** A starter's todo() reached: the test fails with the TODO text, at once. */
@@ -68,7 +65,7 @@ export abstract class ProgramRun {
     return withDeadline(Promise.race([promise, this.endedBefore(what)]), what, ms, () => this.transcript());
   }
 
-  /** The port the program listens on (learned from its listen() call, not from its output). */
+  /** The port the program listens on (learned as it listens, not from its output). */
   port(ms?: number): Promise<number> {
     return this.wait(this.#port, `${this.label} to listen`, ms);
   }
@@ -100,26 +97,6 @@ export abstract class ProgramRun {
   /** Has the program ended? Resolves at once, without waiting. */
   get running(): boolean {
     return this.#code === undefined;
-  }
-
-  /**
-   * Connects to a program that listens without the posix/winsock layers (so its port is known in advance):
-   * retries while it is starting, and fails with its TODO or its output if it ends first.
-   */
-  async connectWhenListening(port: number, ms = this.deadlineMs): Promise<TestClient> {
-    const started = Date.now();
-    for (;;) {
-      try {
-        return await connectLocal(port);
-      } catch (err) {
-        if (!this.running) {
-          await this.waitForExit();
-          throw new Error(`${this.label} exited before it listened on port ${port}.\n${this.transcript()}`);
-        }
-        if (Date.now() - started > ms) throw err;
-        await sleep(10);
-      }
-    }
   }
 
   abstract write(text: string | Uint8Array): void;

@@ -22,12 +22,8 @@ export class InProcessRun extends ProgramRun {
       stdout,
       stderr,
       signal: this.#controller.signal,
-      observe: (event) => {
-        this.trace.push(event);
-        if (event.call === "listen" && event.result === 0 && typeof event.detail?.port === "number") {
-          this.listening(event.detail.port);
-        }
-      },
+      observe: (event) => this.trace.push(event),
+      onListening: (port) => this.listening(port),
     });
     void run.then(
       (code) => {

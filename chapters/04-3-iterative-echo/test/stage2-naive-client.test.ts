@@ -1,0 +1,55 @@
+import {
+  clientTranscript,
+  countCalls,
+  expectBytes,
+  listenLocal,
+  rechunkProxy,
+  startProgram,
+} from "@tcp-katas/shared/testing";
+import { impl } from "@tcp-katas/vitest-config/impl";
+import { describe, expect, it } from "vitest";
+
+type Naive = typeof import("../solution/echo-client-naive.ts");
+const { main } = await impl<Naive>("echo-client-naive.ts");
+
+const echoServer = () => listenLocal((s) => s.pipe(s));
+
+describe("stage 2: echo-client-naive.ts, the listing's client (one read per message)", () => {
+  it("prints the chapter's transcript on a quiet loopback", async () => {
+    const server = await echoServer();
+    const client = startProgram(main, ["127.0.0.1", String(server.port)], {
+      label: "your client",
+      stdin: "hello\nworld\nq\n",
+    });
+    expect(await client.waitForExit()).toBe(0);
+    expectBytes(
+      client.stdout.text,
+      clientTranscript("Connected.........", ["hello", "world"]),
+      "Your client's stdout",
+    );
+  });
+
+  it("reads exactly once per message, as the listing does", async () => {
+    const server = await echoServer();
+    const client = startProgram(main, ["127.0.0.1", String(server.port)], {
+      label: "your client",
+      stdin: "a\nb\nc\nq\n",
+    });
+    await client.waitForExit();
+    expect(countCalls(client.trace, "read")).toBe(3);
+  });
+
+  it("THE FLAW, shown: when TCP cuts the echo in pieces, one read() prints half a message", async () => {
+    const server = await echoServer();
+    // The echo comes back 4 bytes at a time: the first read() can only see "hell".
+    const proxy = await rechunkProxy(server.port, { toClient: { pieceSize: 4, delayMs: 20 } });
+    const client = startProgram(main, ["127.0.0.1", String(proxy.port)], {
+      label: "your client",
+      stdin: "hello world\nq\n",
+    });
+    expect(await client.waitForExit()).toBe(0);
+    // This test passes when the flaw shows: the reply printed is not the line that was sent.
+    expect(client.stdout.text).toContain("Message from server : hell\n");
+    expect(client.stdout.text).not.toContain("Message from server : hello world\n");
+  });
+});

@@ -1,0 +1,222 @@
+import { describe, expect, it } from "vitest";
+
+import type { Main } from "../../cli/program.ts";
+import { expectBytes } from "../bytes.ts";
+import { withDeadline } from "../deadline.ts";
+import { connectLocal, listenLocal, type TestClient } from "../net.ts";
+import { rechunkProxy } from "../proxy.ts";
+import { startProgram } from "../run.ts";
+import { expectAllClosed, expectCallOrder } from "../trace.ts";
+import { type Layer, startServer } from "./start.ts";
+
+export interface EchoServerSuite {
+  /** The describe() title, starting with the stage: "stage 1: echo-server.ts, one client at a time". */
+  title: string;
+  /** The program's file name, as its Usage line prints it. */
+  name: string;
+  layer: Layer;
+  load: () => Promise<Main>;
+  /** stderr for a port in use. */
+  portInUse: string;
+}
+
+const connected = (n: number) => Array.from({ length: n }, (_, i) => `Connected client ${i + 1}\n`).join("");
+
+/** One round trip: send, then wait for exactly that many bytes back. */
+async function roundTrip(client: TestClient, text: string | Buffer): Promise<void> {
+  const before = client.received.bytes.length;
+  const bytes = Buffer.from(text);
+  await client.send(bytes);
+  const all = await client.waitForBytes(
+    before + bytes.length,
+    `the echo of ${JSON.stringify(String(text).slice(0, 20))}`,
+  );
+  expectBytes(all.subarray(before), bytes, "The echo");
+}
+
+/**
+ * Waits until the server stops taking a client's bytes (its writes stay queued): a server that honours
+ * backpressure stops reading when it cannot send its echoes. Fails if every byte is taken.
+ */
+async function waitForStall(client: TestClient, sent: number, quietMs = 250): Promise<number> {
+  const socket = client.socket;
+  return withDeadline(
+    new Promise<number>((resolve, reject) => {
+      let last = socket.writableLength;
+      const timer = setInterval(() => {
+        const now = socket.writableLength;
+        if (now === 0) {
+          clearInterval(timer);
+          reject(
+            new Error(
+              `The server took all ${sent} bytes from a client that never read its echoes: it buffers without bound.`,
+            ),
+          );
+        } else if (now === last) {
+          clearInterval(timer);
+          resolve(now);
+        }
+        last = now;
+      }, quietMs);
+    }),
+    "the server to stop reading from a client that does not read",
+    10_000,
+  );
+}
+
+/** The behaviour every iterative echo server of the chapter must have, whatever API it is written with. */
+export function echoServerSuite(suite: EchoServerSuite): void {
+  describe(suite.title, () => {
+    const start = async () => startServer(await suite.load());
+
+    it("echoes every byte back and prints `Connected client 1`", async () => {
+      const { run, connect } = await start();
+      const c = await connect();
+      await run.waitForStdout("Connected client 1\n");
+      await roundTrip(c, "hello\n");
+      await roundTrip(c, "안녕하세요");
+      expectBytes(run.stdout.text, "Connected client 1\n", "The server's stdout");
+    });
+
+    it("serves one client at a time: the second waits, unanswered, until the first leaves", async () => {
+      const { run, connect } = await start();
+      const first = await connect();
+      await run.waitForStdout("Connected client 1\n");
+      const second = await connect();
+      await second.send("second");
+      for (const text of ["one", "two", "three"]) await roundTrip(first, text);
+      expect(second.received.bytes.length, "bytes echoed to the waiting client before its turn").toBe(0);
+      expectBytes(run.stdout.text, "Connected client 1\n", "The server's stdout while client 1 is served");
+      first.end();
+      await run.waitForStdout("Connected client 2\n");
+      expectBytes(await second.waitForBytes(6), "second", "What the second client got on its turn");
+    });
+
+    it("serves five clients in arrival order, prints Connected client 1..5, and exits 0", async () => {
+      const { run, connect } = await start();
+      const clients: TestClient[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const c = await connect();
+        await c.send(`client ${i}`);
+        clients.push(c);
+      }
+      for (const [i, c] of clients.entries()) {
+        expectBytes(await c.waitForBytes(8), `client ${i + 1}`, `The echo to client ${i + 1}`);
+        c.end();
+        await c.waitForEnd();
+      }
+      expect(await run.waitForExit()).toBe(0);
+      expectBytes(run.stdout.text, connected(5), "The server's stdout");
+    });
+
+    it("goes on to the next client when one resets mid-message", async () => {
+      const { run, connect } = await start();
+      const rude = await connect();
+      await run.waitForStdout("Connected client 1\n");
+      await rude.send("half a mess");
+      rude.reset();
+      const next = await connect();
+      await run.waitForStdout("Connected client 2\n");
+      await roundTrip(next, "still served");
+    });
+
+    it("goes on when a client connects and leaves without sending anything", async () => {
+      const { run, connect } = await start();
+      const silent = await connect();
+      await run.waitForStdout("Connected client 1\n");
+      silent.end();
+      expect((await silent.waitForEnd()).length).toBe(0);
+      const next = await connect();
+      await run.waitForStdout("Connected client 2\n");
+      await roundTrip(next, "next");
+    });
+
+    it("echoes what is left after a half-close, then closes", async () => {
+      const { run, connect } = await start();
+      const c = await connect();
+      await run.waitForStdout("Connected client 1\n");
+      await c.send("last words");
+      c.end();
+      expectBytes(await c.waitForEnd(), "last words", "What came back after the client's FIN");
+    });
+
+    it("loses, duplicates and reorders nothing when TCP cuts the stream differently both ways", async () => {
+      const { run, port } = await start();
+      const proxy = await rechunkProxy(port, {
+        toServer: { pieceSize: 7, delayMs: 1 },
+        toClient: { pieceSize: 3 },
+      });
+      const c = await connectLocal(proxy.port);
+      await run.waitForStdout("Connected client 1\n");
+      const data = Buffer.from("0123456789 안녕하세요 abcdefghijklmnopqrstuvwxyz\n".repeat(50));
+      await c.send(data.subarray(0, 1000));
+      await c.send(data.subarray(1000));
+      expectBytes(await c.waitForBytes(data.length), data, "The echo through the re-chunking proxy");
+    });
+
+    it("echoes 8 MiB intact", async () => {
+      const { run, connect } = await start();
+      const c = await connect();
+      await run.waitForStdout("Connected client 1\n");
+      const big = Buffer.alloc(8 * 1024 * 1024);
+      for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 10)) & 0xff;
+      void c.send(big);
+      const back = await c.waitForBytes(big.length, "the 8 MiB echo", 20_000);
+      expect(back.equals(big), "the 8 MiB echo is byte for byte what was sent").toBe(true);
+    });
+
+    it("stops reading from a client that sends without reading (no unbounded buffering), then serves the next", async () => {
+      const { run, connect } = await start();
+      const hog = await connect();
+      await run.waitForStdout("Connected client 1\n");
+      hog.socket.pause();
+      const flood = 64 * 1024 * 1024;
+      hog.socket.write(Buffer.alloc(flood, 0x78));
+      const queued = await waitForStall(hog, flood);
+      expect(queued).toBeGreaterThan(0);
+      hog.reset();
+      const next = await connect();
+      await run.waitForStdout("Connected client 2\n");
+      await roundTrip(next, "after the flood");
+    });
+
+    it("reports a port in use and exits 1", async () => {
+      const taken = await listenLocal();
+      const run = startProgram(await suite.load(), [String(taken.port)], { label: "your server" });
+      expect(await run.waitForExit()).toBe(1);
+      expectBytes(run.stderr.text, suite.portInUse, "The server's stderr");
+    });
+
+    it.each([[[]], [["1", "2"]], [["port"]], [["70000"]]])(
+      "refuses the arguments %j with the Usage line",
+      async (args) => {
+        const run = startProgram(await suite.load(), args, { label: "your server" });
+        expect(await run.waitForExit()).toBe(1);
+        expect(run.stderr.text.startsWith(`Usage : ${suite.name} <port>\n`), run.stderr.text).toBe(true);
+      },
+    );
+
+    if (suite.layer !== "node") {
+      const close = suite.layer === "winsock" ? "closesocket" : "close";
+      it(`calls socket → bind → listen → (accept → ${close}) × 5 → ${close}, leaving nothing open`, async () => {
+        const { run, connect } = await start();
+        for (let i = 1; i <= 5; i++) {
+          const c = await connect();
+          await run.waitForStdout(`Connected client ${i}\n`);
+          c.end();
+          await c.waitForEnd();
+        }
+        expect(await run.waitForExit()).toBe(0);
+        const perClient = ["accept", close];
+        expectCallOrder(run.trace, [
+          "socket",
+          "bind",
+          "listen",
+          ...Array<string[]>(5).fill(perClient).flat(),
+          close,
+        ]);
+        expectAllClosed(run.trace);
+      });
+    }
+  });
+}
