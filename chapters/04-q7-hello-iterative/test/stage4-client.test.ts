@@ -1,0 +1,73 @@
+import path from "node:path";
+
+import {
+  expectAllClosed,
+  expectBytes,
+  freePort,
+  listenLocal,
+  rechunkProxy,
+  spawnProgram,
+  startProgram,
+} from "@tcp-katas/shared/testing";
+import { impl, targetDir } from "@tcp-katas/vitest-config/impl";
+import { describe, expect, it } from "vitest";
+
+type Client = typeof import("../solution/hello-client-win.ts");
+const { main } = await impl<Client>("hello-client-win.ts");
+
+describe("stage 4: hello-client-win.ts", () => {
+  it("prints exactly `Message from server : Hello World!`, cleans up, exits 0", async () => {
+    const server = await listenLocal((s) => s.end("Hello World!"));
+    const run = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
+    expect(await run.waitForExit()).toBe(0);
+    expectBytes(run.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
+    expect(run.trace[0]?.call).toBe("WSAStartup");
+    expect(run.trace.at(-1)?.call).toBe("WSACleanup");
+    expectAllClosed(run.trace);
+  });
+
+  it("prints the whole greeting when it arrives in pieces", async () => {
+    const server = await listenLocal((s) => s.end("Hello World!"));
+    const proxy = await rechunkProxy(server.port, { toClient: { pieceSize: 3, delayMs: 5 } });
+    const run = startProgram(main, ["127.0.0.1", String(proxy.port)], { label: "your client" });
+    expect(await run.waitForExit()).toBe(0);
+    expectBytes(run.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
+  });
+
+  it("reports a refused connection with WSAECONNREFUSED (10061), cleans up, exits 1", async () => {
+    const gone = await listenLocal();
+    await gone.close();
+    const run = startProgram(main, ["127.0.0.1", String(gone.port)], { label: "your client" });
+    expect(await run.waitForExit()).toBe(1);
+    expect(run.stderr.text).toMatch(/^connect\(\) error: .* WSAECONNREFUSED \(10061\)\n$/);
+    expect(run.trace.at(-1)?.call).toBe("WSACleanup");
+  });
+
+  it.each([[[]], [["127.0.0.1"]], [["999.1.1.1", "1"]]])(
+    "refuses the arguments %j with the Usage line",
+    async (args) => {
+      const run = startProgram(main, args, { label: "your client" });
+      expect(await run.waitForExit()).toBe(1);
+      expect(run.stderr.text.startsWith("Usage : hello-client-win.ts <IP> <port>\n"), run.stderr.text).toBe(
+        true,
+      );
+    },
+  );
+
+  it("as processes: the client gets its greeting from the iterative server, twice", async () => {
+    const port = String(await freePort());
+    const server = spawnProgram(path.join(targetDir(), "hello-server-iterative-win.ts"), [port], {
+      label: "server",
+    });
+    await server.port(10_000);
+    for (let i = 0; i < 2; i++) {
+      const client = spawnProgram(path.join(targetDir(), "hello-client-win.ts"), ["127.0.0.1", port], {
+        label: "client",
+      });
+      expect(await client.waitForExit(undefined, 10_000)).toBe(0);
+      expectBytes(client.stdout.text, "Message from server : Hello World!\n", "the client's stdout");
+    }
+    server.stop();
+    expect(await server.waitForExit()).toBe(0);
+  });
+});
