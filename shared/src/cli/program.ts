@@ -1,3 +1,5 @@
+import "../internal/listen-hook.ts";
+
 import { AsyncResource } from "node:async_hooks";
 import { realpathSync } from "node:fs";
 import path from "node:path";
@@ -5,7 +7,6 @@ import { fileURLToPath } from "node:url";
 
 import { currentContext, newContext, processIO, type ProgramIO, runInContext } from "../internal/context.ts";
 import { fromNodeError } from "../internal/errno.ts";
-import "../internal/listen-hook.ts";
 import { closeAllAtExit } from "../internal/sockets.ts";
 import { checkArgs } from "./args.ts";
 import { ProgramExit, TodoError } from "./errors.ts";

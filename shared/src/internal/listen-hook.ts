@@ -24,6 +24,8 @@ type Hookable = typeof net.Server.prototype & { [HOOKED]?: true };
 const proto = net.Server.prototype as Hookable;
 if (!proto[HOOKED]) {
   proto[HOOKED] = true;
+  // Called below with the right `this` through Reflect.apply.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const emit = proto.emit;
   proto.emit = function (this: net.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === "listening" && !quiet.has(this)) {

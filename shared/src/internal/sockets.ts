@@ -10,8 +10,8 @@ import net from "node:net";
 
 import { ByteReader } from "../framing/byte-reader.ts";
 import { currentContext } from "./context.ts";
-import { quietServer } from "./listen-hook.ts";
 import { type ErrnoName, fromNodeError, type SysError, sysError } from "./errno.ts";
+import { quietServer } from "./listen-hook.ts";
 
 export interface Address {
   readonly host: string;

@@ -41,8 +41,12 @@ export interface Kata {
   dir: string;
 }
 
-/** The repository root: the folder with pnpm-workspace.yaml above this CLI (or above cwd, as a fallback). */
+/**
+ * The repository root: KATA_ROOT if set, else the folder with pnpm-workspace.yaml above this CLI (or above
+ * the current folder, as a fallback).
+ */
 export function repoRoot(): string {
+  if (process.env.KATA_ROOT) return path.resolve(process.env.KATA_ROOT);
   for (const start of [path.resolve(import.meta.dirname, "../../.."), process.cwd()]) {
     let dir = start;
     for (;;) {
@@ -122,4 +126,11 @@ export function stageOf(kata: Kata, n: number): Stage {
       2,
     );
   return stage;
+}
+
+/** Where the learner's own state lives (shown hints, reset backups): KATA_STATE_DIR or <root>/.kata, git-ignored. */
+export function stateDir(): string {
+  return process.env.KATA_STATE_DIR
+    ? path.resolve(process.env.KATA_STATE_DIR)
+    : path.join(repoRoot(), ".kata");
 }

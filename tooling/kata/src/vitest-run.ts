@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 
 import { CliError } from "./errors.ts";
 import type { Kata } from "./katas.ts";
@@ -47,8 +48,6 @@ interface JsonReport {
     }[];
   }[];
 }
-
-const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** What KATA_TARGET should be for a target given on the command line. */
 export function targetValue(kata: Kata, target: { solution?: boolean; impl?: string }): string {
@@ -108,7 +107,7 @@ export async function runKata(
       target,
       tests: [],
       stages: [],
-      crash: `vitest exited with ${code} and no report:\n${log.replace(ANSI, "")}`,
+      crash: `vitest exited with ${code} and no report:\n${stripVTControlCharacters(log)}`,
     };
 
   const tests: TestResult[] = [];
@@ -125,7 +124,8 @@ export async function runKata(
         title: a.title,
         status: a.status === "passed" ? "passed" : a.status === "failed" ? "failed" : "skipped",
         duration: a.duration ?? 0,
-        failure: a.failureMessages[0]?.replace(ANSI, ""),
+        failure:
+          a.failureMessages[0] === undefined ? undefined : stripVTControlCharacters(a.failureMessages[0]),
       });
     }
   }

@@ -9,7 +9,7 @@ export type Layer = "posix" | "winsock" | "node";
 export interface StartedServer {
   readonly run: InProcessRun;
   readonly port: number;
-  connect(): Promise<TestClient>;
+  readonly connect: () => Promise<TestClient>;
 }
 
 /** Starts a server program in-process on port 0 and waits until it listens (whatever API it uses). */

@@ -1,6 +1,7 @@
 import { type Kata } from "../katas.ts";
 import { accent, bad, bold, dim, ok, warn } from "../style.ts";
-import { failureSummary, type RunResult, runKata, targetValue } from "../vitest-run.ts";
+import { failureSummary, runKata, type RunResult, targetValue } from "../vitest-run.ts";
+import { targetDir } from "./run.ts";
 
 export interface Target {
   solution?: boolean;
@@ -57,6 +58,7 @@ export function printResult(
 }
 
 export async function check(kata: Kata, target: Target): Promise<number> {
+  targetDir(kata, target);
   const result = await runKata(kata, targetValue(kata, target));
   return printResult(kata, result, targetLabel(target)) ? 0 : 1;
 }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
 import { CliError } from "../errors.ts";
-import type { DemoStep, Kata } from "../katas.ts";
+import type { Kata } from "../katas.ts";
 import { accent, bold, dim, paint } from "../style.ts";
 import { tsxLoader } from "./run.ts";
 
@@ -115,7 +115,7 @@ export async function demo(kata: Kata): Promise<void> {
     return a;
   };
   try {
-    for (const step of kata.demo as DemoStep[]) {
+    for (const step of kata.demo) {
       if ("note" in step) console.log(accent(`  ${step.note.en}`) + dim(`  ${step.note.ko}`));
       else if ("start" in step) {
         const args = step.args.map((a) => (a === "$PORT" ? String(port) : a));

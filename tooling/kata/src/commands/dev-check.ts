@@ -32,8 +32,8 @@ export async function devCheck(kata: Kata): Promise<number> {
   for (const p of kata.programs)
     if (!b.includes(p.file)) problems.push(`kata.json names ${p.file}, which solution/ lacks`);
   for (const file of a.filter((f) => b.includes(f))) {
-    const mine = Object.keys(await import(pathToFileURL(path.join(starter, file)).href)).sort();
-    const ref = Object.keys(await import(pathToFileURL(path.join(solution, file)).href)).sort();
+    const mine = Object.keys((await import(pathToFileURL(path.join(starter, file)).href)) as object).sort();
+    const ref = Object.keys((await import(pathToFileURL(path.join(solution, file)).href)) as object).sort();
     if (mine.join() !== ref.join())
       problems.push(`${file}: starter exports [${mine.join(", ")}], solution exports [${ref.join(", ")}]`);
   }

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { CliError } from "../errors.ts";
-import { type Kata, repoRoot, stageOf } from "../katas.ts";
+import { type Kata, stageOf, stateDir } from "../katas.ts";
 import { accent, bold, dim } from "../style.ts";
 import { runKata } from "../vitest-run.ts";
 
@@ -10,7 +10,7 @@ type Seen = Record<string, Record<string, number>>;
 
 /** Which hints were shown is kept in .kata/hints.json at the repo root (git-ignored). */
 function stateFile(): string {
-  return path.join(repoRoot(), ".kata", "hints.json");
+  return path.join(stateDir(), "hints.json");
 }
 
 function load(): Seen {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { createInterface } from "node:readline/promises";
 
 import { CliError } from "../errors.ts";
-import { type Kata, repoRoot } from "../katas.ts";
+import { type Kata, repoRoot, stateDir } from "../katas.ts";
 import { bold, dim, ok } from "../style.ts";
 
 function git(args: string[], cwd: string): string {
@@ -53,7 +53,7 @@ export async function reset(kata: Kata, yes: boolean): Promise<number> {
   }
   const ref = pristineRef(root);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const backup = path.join(root, ".kata", "backups", `${kata.id}-${stamp}`);
+  const backup = path.join(stateDir(), "backups", `${kata.id}-${stamp}`);
   if (existsSync(starter) && readdirSync(starter).length > 0) {
     mkdirSync(backup, { recursive: true });
     cpSync(starter, backup, { recursive: true });

@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { CliError } from "../errors.ts";
 import type { Kata } from "../katas.ts";
-import { failureSummary, type RunResult, runKata } from "../vitest-run.ts";
+import { failureSummary, runKata, type RunResult } from "../vitest-run.ts";
 
 interface DiffSize {
   added: number;
