@@ -59,6 +59,11 @@ export class ByteReader {
     return this.#length;
   }
 
+  /** The error the stream failed with, if it did (whether or not its bytes have all been read). */
+  get failure(): Error | undefined {
+    return this.#error;
+  }
+
   /** True once the stream has ended and every byte has been read. */
   get done(): boolean {
     return this.#length === 0 && (this.#ended || this.#error !== undefined);

@@ -37,6 +37,8 @@ export interface ProgramIO {
 export interface ProgramContext {
   readonly name: string;
   readonly io: ProgramIO;
+  /** Calls are recorded only when someone reads them (a test); a program run as a script keeps no trace. */
+  readonly tracing: boolean;
   readonly trace: TraceEvent[];
   errno: SysError | undefined;
   wsaStartups: number;
@@ -51,8 +53,8 @@ export function processIO(): ProgramIO {
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 }
 
-export function newContext(name: string, io: ProgramIO): ProgramContext {
-  return { name, io, trace: [], errno: undefined, wsaStartups: 0, wsaLastError: 0, fds: new Map() };
+export function newContext(name: string, io: ProgramIO, tracing = io.observe !== undefined): ProgramContext {
+  return { name, io, tracing, trace: [], errno: undefined, wsaStartups: 0, wsaLastError: 0, fds: new Map() };
 }
 
 let fallback: ProgramContext | undefined;
@@ -71,6 +73,7 @@ export function runInContext<T>(ctx: ProgramContext, fn: () => T): T {
 
 export function record(event: TraceEvent): void {
   const ctx = currentContext();
+  if (!ctx.tracing) return;
   ctx.trace.push(event);
   ctx.io.observe?.(event);
 }

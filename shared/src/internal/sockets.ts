@@ -2,6 +2,10 @@
  * The socket core under both C-shaped layers: a per-program descriptor table over real node:net sockets.
  * Calls throw CallFailed with the errno C would set; posix/ and winsock/ turn that into -1 or SOCKET_ERROR.
  *
+ * Every socket has TCP_NODELAY set. The listings echo in 1 KiB writes; with Nagle's algorithm on (C's default)
+ * a run of small writes waits for the peer's delayed ACK, about 40 ms per message on Linux. A C program would
+ * call setsockopt(TCP_NODELAY) for the same reason.
+ *
  * Where Node cannot be faithful: Node binds and listens in one step, so bind() only checks (by binding for a
  * moment) that the address is free and listen() takes it for real; Node accepts connections itself, so the
  * backlog is a hint and connections wait in our queue (paused, unread) instead of the kernel's.
@@ -111,6 +115,7 @@ export async function listenSocket(fd: number, backlog: number): Promise<Address
   server.on("connection", (socket) => {
     // Until accept() takes it, a connection is only queued: paused, so its bytes wait unread.
     socket.on("error", () => undefined);
+    socket.setNoDelay(true);
     const waiter = state.waiter;
     if (waiter) {
       state.waiter = undefined;
@@ -176,6 +181,7 @@ export async function connectSocket(fd: number, address: Address): Promise<void>
         host: address.host,
         port: address.port,
         allowHalfOpen: true,
+        noDelay: true,
         ...(d.bound ? { localAddress: d.bound.host, localPort: d.bound.port } : {}),
       });
       s.once("error", (err) => reject(new CallFailed(fromNodeError(err))));
@@ -206,16 +212,31 @@ export async function readSocket(fd: number, n: number): Promise<Buffer> {
   }
 }
 
-/** write()/send(): hands the bytes on; resolves once the kernel took them, so a full peer blocks us (backpressure). */
+/**
+ * write()/send(): copies the bytes into the socket's send buffer and returns, as the kernel does; when that
+ * buffer is full (the peer is not reading), waits until it drains: backpressure, never unbounded buffering.
+ * A write the OS later fails is reported by the next call on the socket (EPIPE, ECONNRESET), as in C.
+ */
 export async function writeSocket(fd: number, bytes: Uint8Array): Promise<number> {
   const d = connected(fd);
   const { socket } = d;
+  const failure = d.reader.failure;
+  if (failure) throw new CallFailed(fromNodeError(failure));
   if (socket.destroyed || !socket.writable) fail("EPIPE");
   // C callers reuse their buffer at once; Node may hold on to it until flushed, so hand Node a copy.
   const copy = Buffer.from(bytes);
-  await new Promise<void>((resolve, reject) => {
-    socket.write(copy, (err) => (err ? reject(new CallFailed(fromNodeError(err))) : resolve()));
-  });
+  if (!socket.write(copy)) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off("drain", done);
+        socket.off("close", done);
+        resolve();
+      };
+      socket.on("drain", done);
+      socket.on("close", done);
+    });
+    if (socket.destroyed && d.reader.failure) throw new CallFailed(fromNodeError(d.reader.failure));
+  }
   return copy.length;
 }
 

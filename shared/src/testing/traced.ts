@@ -9,7 +9,7 @@ export async function traced<T>(
   fn: () => Promise<T>,
   name = "experiment",
 ): Promise<{ result: T; trace: TraceEvent[] }> {
-  const ctx = newContext(name, processIO());
+  const ctx = newContext(name, processIO(), true);
   const result = await runInContext(ctx, fn);
   return { result, trace: ctx.trace };
 }
