@@ -9,7 +9,7 @@ import { runKata } from "../vitest-run.ts";
 /** Runs every suite that must be green N times with a busy CPU alongside, and lists every test that failed. */
 export async function flake(katas: Kata[], runs: number): Promise<number> {
   const root = repoRoot();
-  const libraries: Kata[] = ["shared", "tooling/kata"].map((dir) => ({
+  const libraries: Kata[] = ["shared", "tooling/faults", "tooling/kata"].map((dir) => ({
     id: dir,
     section: "",
     title: { en: dir, ko: dir },
@@ -18,7 +18,7 @@ export async function flake(katas: Kata[], runs: number): Promise<number> {
     demo: [],
     dir: path.join(root, dir),
   }));
-  const suites = [...libraries.filter((l) => l.id === "shared"), ...katas];
+  const suites = [...libraries, ...katas];
   // One core spins for the whole run: timing assumptions show up as failures.
   const busy = spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" });
   const failures = new Map<string, { count: number; message: string }>();
@@ -27,7 +27,7 @@ export async function flake(katas: Kata[], runs: number): Promise<number> {
     for (let i = 1; i <= runs; i++) {
       for (const suite of suites) {
         progress(i - 1, runs, `run ${i}: ${suite.id}`);
-        const result = await runKata(suite, suite.id === "shared" ? "starter" : "solution");
+        const result = await runKata(suite, "solution");
         if (result.crash && result.tests.length === 0) {
           const key = `${suite.id} (did not run)`;
           failures.set(key, {

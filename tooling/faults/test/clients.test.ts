@@ -1,0 +1,102 @@
+import {
+  clientTranscript,
+  expectBytes,
+  listenLocal,
+  rechunkProxy,
+  startProgram,
+} from "@tcp-katas/shared/testing";
+import { describe, expect, it } from "vitest";
+
+import { CLIENTS, load, type Program } from "./programs.ts";
+
+const GREETING = "Hello World!";
+
+/** The reference peer for each kind of client. */
+const server = (p: Program) => listenLocal((s) => (p.kind === "echo-client" ? s.pipe(s) : s.end(GREETING)));
+
+/** What this client prints when everything goes right. */
+const happy = (p: Program, lines: string[]) =>
+  p.kind === "echo-client" ? clientTranscript(p.banner ?? "", lines) : `Message from server : ${GREETING}\n`;
+
+describe.each(CLIENTS)("$kata/solution/$file under faults", (p) => {
+  const run = async (args: string[], stdin = "") =>
+    startProgram(await load(p), args, { label: p.file, stdin });
+
+  it.each([
+    [[]],
+    [["127.0.0.1"]],
+    [["127.0.0.1", "1", "2"]],
+    [["999.1.1.1", "80"]],
+    [["localhost", "80"]],
+    [["127.0.0.1", "abc"]],
+    [["127.0.0.1", "65536"]],
+    [["127.0.0.1", "-1"]],
+  ])("refuses the arguments %j at once: Usage on stderr, exit 1", async (args) => {
+    const client = await run(args);
+    expect(await client.waitForExit(undefined, 1_000)).toBe(1);
+    expect(client.stderr.text.startsWith(`Usage : ${p.file} <IP> <port>\n`), client.stderr.text).toBe(true);
+  });
+
+  it("port 0 is refused by connect, exit 1", async () => {
+    const client = await run(["127.0.0.1", "0"]);
+    expect(await client.waitForExit()).toBe(1);
+    expect(client.stderr.text).toMatch(/^connect\(\) error: .*(ECONNREFUSED|WSAECONNREFUSED|EADDRNOTAVAIL)/);
+  });
+
+  it("a refused connection: connect() error with the code, exit 1", async () => {
+    const gone = await listenLocal();
+    await gone.close();
+    const client = await run(["127.0.0.1", String(gone.port)]);
+    expect(await client.waitForExit()).toBe(1);
+    expect(client.stderr.text).toMatch(
+      /^connect\(\) error: .*(\(ECONNREFUSED\)|WSAECONNREFUSED \(10061\))\n$/,
+    );
+  });
+
+  it("1-byte pieces and merged writes change nothing it prints", async () => {
+    const peer = await server(p);
+    for (const how of [
+      { toClient: { pieceSize: 1, delayMs: 1 }, toServer: { pieceSize: 1 } },
+      { toClient: { mergeMs: 5 }, toServer: { mergeMs: 5 } },
+    ]) {
+      const proxy = await rechunkProxy(peer.port, how);
+      const client = await run(["127.0.0.1", String(proxy.port)], "안녕\nabc\nq\n");
+      expect(await client.waitForExit(undefined, 10_000)).toBe(0);
+      expectBytes(client.stdout.text, happy(p, ["안녕", "abc"]), `${p.file}'s stdout`);
+    }
+  });
+
+  it("the server resets at once: a clear error, exit 1, no hang", async () => {
+    const rude = await listenLocal((s) => {
+      if (p.kind === "echo-client") s.once("data", () => s.resetAndDestroy());
+      else s.resetAndDestroy();
+    });
+    const client = await run(["127.0.0.1", String(rude.port)], "boom\nq\n");
+    expect(await client.waitForExit()).toBe(1);
+    expect(client.stderr.text).toMatch(
+      /^(connect|read|recv|send|write)\(\) error: .*(ECONNRESET|EPIPE|WSAECONNRESET|EOF)/,
+    );
+  });
+
+  it("the server closes without a word: a defined outcome, no hang", async () => {
+    const mute = await listenLocal((s) => s.end());
+    const client = await run(["127.0.0.1", String(mute.port)], "hello\nq\n");
+    const code = await client.waitForExit();
+    if (p.kind === "echo-client") {
+      expect(code).toBe(1);
+      expect(client.stderr.text).toMatch(/^(read|recv|write|send)\(\) error: /);
+    } else {
+      expect(code).toBe(0);
+      expectBytes(client.stdout.text, "Message from server : \n", `${p.file}'s stdout for an empty greeting`);
+    }
+  });
+
+  if (p.kind === "echo-client") {
+    it("stdin closed before any line: the banner, one prompt, exit 0", async () => {
+      const peer = await server(p);
+      const client = await run(["127.0.0.1", String(peer.port)], "");
+      expect(await client.waitForExit()).toBe(0);
+      expectBytes(client.stdout.text, clientTranscript(p.banner ?? "", []), `${p.file}'s stdout`);
+    });
+  }
+});

@@ -1,0 +1,135 @@
+import {
+  connectLocal,
+  expectBytes,
+  listenLocal,
+  rechunkProxy,
+  startProgram,
+  type TestClient,
+} from "@tcp-katas/shared/testing";
+import { describe, expect, it } from "vitest";
+
+import { load, type Program, SERVERS } from "./programs.ts";
+
+const GREETING = "Hello World!";
+
+/** What a well-behaved client gets from this server for `sent`. */
+const expected = (p: Program, sent: string) => (p.kind === "echo" ? sent : GREETING);
+
+async function start(p: Program) {
+  const run = startProgram(await load(p), ["0"], { label: p.file });
+  const port = await run.port();
+  return { run, port };
+}
+
+/** A well-behaved client: sends, half-closes, and must get exactly its answer and then the end. */
+async function served(p: Program, port: number, text = "next client"): Promise<void> {
+  const c = await connectLocal(port);
+  if (p.kind === "echo") await c.send(text);
+  c.end();
+  expectBytes(
+    await c.waitForEnd(`${p.file} to answer the next client and close`),
+    expected(p, text),
+    `What ${p.file} answered`,
+  );
+}
+
+/** After a fault, the server must go on: the next client is served (or, for a one-shot server, it has exited). */
+async function goesOn(
+  p: Program,
+  run: Awaited<ReturnType<typeof start>>["run"],
+  port: number,
+): Promise<void> {
+  if (p.kind === "hello-once") {
+    const code = await run.waitForExit(`${p.file} to end after its one client`);
+    expect([0, 1]).toContain(code);
+    if (code === 1) expect(run.stderr.text).toMatch(/^write\(\) error: .*\((ECONNRESET|EPIPE)\)\n$/);
+    return;
+  }
+  await served(p, port);
+}
+
+describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
+  it.each([[[]], [["1", "2"]], [["abc"]], [["65536"]], [["-1"]], [["999.1.1.1"]], [["localhost"]]])(
+    "refuses the arguments %j: Usage on stderr, exit 1",
+    async (args) => {
+      const run = startProgram(await load(p), args, { label: p.file });
+      expect(await run.waitForExit()).toBe(1);
+      expect(run.stderr.text.startsWith(`Usage : ${p.file} <port>\n`), run.stderr.text).toBe(true);
+      expect(run.stdout.text).toBe("");
+    },
+  );
+
+  it("port 0 means a free port chosen by the OS", async () => {
+    const { run, port } = await start(p);
+    expect(port).toBeGreaterThan(0);
+    await served(p, port);
+    run.stop();
+  });
+
+  it("a port in use: the listing's label and the code, exit 1", async () => {
+    const taken = await listenLocal();
+    const run = startProgram(await load(p), [String(taken.port)], { label: p.file });
+    expect(await run.waitForExit()).toBe(1);
+    expect(run.stderr.text).toMatch(
+      /^(bind|listen)\(\) error: .*(\(EADDRINUSE\)|WSAEADDRINUSE \(10048\))\n$/,
+    );
+  });
+
+  it("a client that resets mid-message does not stop it", async () => {
+    const { run, port } = await start(p);
+    const rude = await connectLocal(port);
+    await rude.send("half a mess");
+    rude.reset();
+    await goesOn(p, run, port);
+    run.stop();
+  });
+
+  it("a half-close is answered in full", async () => {
+    const { run, port } = await start(p);
+    await served(p, port, "last words before FIN");
+    run.stop();
+  });
+
+  it("a client that connects and never sends holds its turn, and the next one is served after it leaves", async () => {
+    const { run, port } = await start(p);
+    const silent = await connectLocal(port);
+    await run.waitForStdout(p.kind === "hello-once" ? "" : "Connected client 1");
+    if (p.kind === "hello-once") {
+      expectBytes(await silent.waitForEnd(), GREETING, "What the silent client got");
+      expect(await run.waitForExit()).toBe(0);
+      return;
+    }
+    const next = served(p, port);
+    silent.end();
+    await next;
+    run.stop();
+  });
+
+  it("a client that sends 64 MiB without reading, then resets, does not stop it", async () => {
+    const { run, port } = await start(p);
+    const hog: TestClient = await connectLocal(port);
+    hog.socket.pause();
+    hog.socket.write(Buffer.alloc(64 * 1024 * 1024, 0x78));
+    await run.waitForStdout(p.kind === "hello-once" ? "" : "Connected client 1");
+    hog.reset();
+    await goesOn(p, run, port);
+    run.stop();
+  });
+
+  it.each([
+    ["1-byte pieces both ways", { toServer: { pieceSize: 1 }, toClient: { pieceSize: 1 } }],
+    ["merged writes both ways", { toServer: { mergeMs: 5 }, toClient: { mergeMs: 5 } }],
+  ] as const)("loses, duplicates and reorders nothing: %s", async (_name, how) => {
+    const { run, port } = await start(p);
+    const proxy = await rechunkProxy(port, how);
+    const c = await connectLocal(proxy.port);
+    const text = "안녕하세요, TCP! 0123456789";
+    if (p.kind === "echo") {
+      await c.send(text.slice(0, 7));
+      await c.send(text.slice(7));
+    }
+    c.end();
+    expectBytes(await c.waitForEnd(), expected(p, text), `What came back from ${p.file}`);
+    run.stop();
+  });
+});
