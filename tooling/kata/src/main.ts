@@ -12,8 +12,20 @@ import { review } from "./commands/review.ts";
 import { run } from "./commands/run.ts";
 import { watch } from "./commands/watch.ts";
 import { CliError } from "./errors.ts";
-import { findKata, loadKatas } from "./katas.ts";
+import { findKata, type Kata, loadKatas } from "./katas.ts";
 import { bad, bold, dim } from "./style.ts";
+import { runKata } from "./vitest-run.ts";
+
+/** The kata to watch when none is named: the first whose starter does not pass yet. */
+async function firstUnfinished(katas: Kata[]): Promise<Kata> {
+  for (const kata of katas) {
+    const result = await runKata(kata, "starter");
+    if (result.stages.some((s) => s.failed > 0) || result.tests.length === 0) return kata;
+  }
+  const last = katas.at(-1);
+  if (!last) throw new CliError("There are no katas under chapters/.");
+  return last;
+}
 
 const HELP: Record<string, string> = {
   list: "kata list                     The progress board: every kata and stage, for your starter/ code.",
@@ -85,7 +97,11 @@ async function main(argv: string[]): Promise<number> {
     case "check":
       return check(findKata(positionals[0], katas()), target);
     case "watch":
-      return watch(findKata(positionals[0] ?? "04-2", katas()), target, values.poll ?? false);
+      return watch(
+        positionals[0] ? findKata(positionals[0], katas()) : await firstUnfinished(katas()),
+        target,
+        values.poll ?? false,
+      );
     case "hint":
       return hint(findKata(positionals[0], katas()), positionals[1]);
     case "run":
