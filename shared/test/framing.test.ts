@@ -257,6 +257,13 @@ describe("ByteReader", () => {
     void first;
   });
 
+  it("readAll returns everything up to the end, after what was already read", async () => {
+    const reader = new ByteReader(feed(cut(Buffer.from("head|the whole rest 안녕"), [2, 7, 20])));
+    expect((await reader.readUntil("|"))?.toString()).toBe("head");
+    expect((await reader.readAll()).toString()).toBe("the whole rest 안녕");
+    expect(reader.done).toBe(true);
+  });
+
   it("readUntil refuses a line longer than its maximum", async () => {
     const reader = new ByteReader(feed([Buffer.from("x".repeat(100))]));
     await expect(reader.readUntil("\n", 10)).rejects.toThrow(FrameTooLargeError);
