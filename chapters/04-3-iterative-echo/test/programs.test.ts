@@ -1,16 +1,15 @@
 // The finished pair as a learner runs it: two real processes through tsx.
 import path from "node:path";
 
-import { clientTranscript, expectBytes, freePort, spawnProgram } from "@tcp-katas/shared/testing";
+import { clientTranscript, expectBytes, spawnProgram } from "@tcp-katas/shared/testing";
 import { targetDir } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
 describe("stage 3: the pair as processes", () => {
   it("echo-client.ts talks to echo-server.ts; the second client waits its turn", async () => {
-    const port = String(await freePort());
     const file = (name: string) => path.join(targetDir(), name);
-    const server = spawnProgram(file("echo-server.ts"), [port], { label: "echo-server" });
-    await server.port(10_000);
+    const server = spawnProgram(file("echo-server.ts"), ["0"], { label: "echo-server" });
+    const port = String(await server.port(10_000));
     const first = spawnProgram(file("echo-client.ts"), ["127.0.0.1", port], { label: "client 1" });
     await first.waitForStdout("Input message(Q to quit) : ", undefined, 10_000);
     await server.waitForStdout("Connected client 1\n");

@@ -1,16 +1,15 @@
 // The finished pair as a learner runs it: two real processes through tsx.
 import path from "node:path";
 
-import { clientTranscript, expectBytes, freePort, spawnProgram } from "@tcp-katas/shared/testing";
+import { clientTranscript, expectBytes, spawnProgram } from "@tcp-katas/shared/testing";
 import { targetDir } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
 describe("stage 3: the pair as processes", () => {
   it("echo-client-win.ts talks to echo-server-win.ts", async () => {
-    const port = String(await freePort());
     const file = (name: string) => path.join(targetDir(), name);
-    const server = spawnProgram(file("echo-server-win.ts"), [port], { label: "echo-server-win" });
-    await server.port(10_000);
+    const server = spawnProgram(file("echo-server-win.ts"), ["0"], { label: "echo-server-win" });
+    const port = String(await server.port(10_000));
     const client = spawnProgram(file("echo-client-win.ts"), ["127.0.0.1", port], {
       label: "echo-client-win",
       stdin: "Winsock\n안녕\nq\n",

@@ -5,7 +5,6 @@ import {
   countCalls,
   expectAllClosed,
   expectBytes,
-  freePort,
   spawnProgram,
   startProgram,
 } from "@tcp-katas/shared/testing";
@@ -36,11 +35,10 @@ describe("stage 3: a clean shutdown on SIGINT/SIGTERM", () => {
   it.each(["SIGTERM", "SIGINT"] as const)(
     "as a process: %s ends it with exit 0 and one line per client",
     async (signal) => {
-      const port = await freePort();
-      const server = spawnProgram(path.join(targetDir(), "hello-server-iterative-win.ts"), [String(port)], {
+      const server = spawnProgram(path.join(targetDir(), "hello-server-iterative-win.ts"), ["0"], {
         label: "your server",
       });
-      await server.port(10_000);
+      const port = await server.port(10_000);
       for (let i = 0; i < 3; i++) await (await connectLocal(port)).waitForEnd();
       await server.waitForCount("Connected client", 3);
       server.stop(signal);
