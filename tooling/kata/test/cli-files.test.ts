@@ -16,6 +16,16 @@ describe("review", () => {
     expect(one.stdout).toContain("## Kata review: 04-2-basic");
     expect(one.stdout).toContain("| 1. hello-server.ts, the six steps | ✅ pass |");
     expect(one.stdout).toContain("+0 / −0 lines");
+    expect(one.stdout).toContain("### Lint (0)\n\nClean.");
+    writeFileSync(
+      path.join(root, "alice", "hello-client.ts"),
+      `${readFileSync(path.join(root, "alice", "hello-client.ts"), "utf8")}const unused = 1;\n`,
+    );
+    const linted = await kata(["review", "04-2", "--impl", path.join(root, "alice")], { timeoutMs: 120_000 });
+    expect(linted.stdout).toMatch(
+      /### Lint \(1\)\n\n- hello-client\.ts:\d+ 'unused' is assigned a value but never used/,
+    );
+    expect(linted.stdout).toContain("+1 / −0 lines");
     const all = await kata(["review", "04-2", "--all", root], { timeoutMs: 120_000 });
     expect(all.code).toBe(1);
     expect(all.stdout).toMatch(/\| alice \| ✅ pass \| ✅ pass \| ✅ pass \| ✅ pass \|/);

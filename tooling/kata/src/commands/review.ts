@@ -34,21 +34,22 @@ function diffSize(kata: Kata, dir: string): DiffSize {
   return { added, removed };
 }
 
-/** eslint over the attempt's program files, with the kata's own config. */
+/** eslint over the attempt's program files, with the project's rules (all but the type-aware ones). */
 function lint(kata: Kata, dir: string): string[] {
-  const files = kata.programs.map((p) => path.join(dir, p.file)).filter((f) => existsSync(f));
+  const files = kata.programs.map((p) => p.file).filter((f) => existsSync(path.join(dir, f)));
   if (files.length === 0) return [];
+  const require = createRequire(path.join(kata.dir, "package.json"));
   let bin: string;
+  let config: string;
   try {
-    bin = path.join(
-      path.dirname(createRequire(path.join(kata.dir, "package.json")).resolve("eslint/package.json")),
-      "bin/eslint.js",
-    );
+    bin = path.join(path.dirname(require.resolve("eslint/package.json")), "bin/eslint.js");
+    config = require.resolve("@tcp-katas/eslint-config/review");
   } catch {
     return ["eslint is not installed (pnpm install)"];
   }
-  const out = spawnSync(process.execPath, [bin, "--format", "json", "--no-warn-ignored", ...files], {
-    cwd: kata.dir,
+  // ESLint only lints files below its working folder, so it runs from the attempt folder.
+  const out = spawnSync(process.execPath, [bin, "--config", config, "--format", "json", ...files], {
+    cwd: dir,
     encoding: "utf8",
   });
   try {
@@ -62,7 +63,7 @@ function lint(kata: Kata, dir: string): string[] {
       ),
     );
   } catch {
-    return [`eslint could not run: ${out.stderr.split("\n")[0] ?? ""}`];
+    return [`eslint could not run: ${out.stderr.trim().split("\n")[0] ?? ""}`];
   }
 }
 
