@@ -45,6 +45,12 @@ export async function flake(katas: Kata[], runs: number): Promise<number> {
           });
         }
       }
+      // Piped (CI logs), the progress bar is silent: say where the run is once per round instead.
+      if (!process.stderr.isTTY) {
+        console.error(
+          dim(`run ${i}/${runs} done: ${total} test executions, ${failures.size} test(s) failed so far`),
+        );
+      }
     }
   } finally {
     busy.kill("SIGKILL");
