@@ -94,7 +94,7 @@ export abstract class ProgramRun {
     return code;
   }
 
-  /** Has the program ended? Resolves at once, without waiting. */
+  /** True until the program has ended (a plain check, no waiting). */
   get running(): boolean {
     return this.#code === undefined;
   }
