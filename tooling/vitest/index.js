@@ -57,8 +57,6 @@ export function kataConfig(kataDir) {
       provide: { kataTarget: target.dir, kataTargetName: target.name },
       // Learners read the stage names; CI and tools read the summary.
       reporters: process.env.CI ? ["dot"] : ["default"],
-      // The first failing stage matters most: keep the run going so every stage reports.
-      bail: 0,
     },
   });
 }

@@ -281,7 +281,12 @@ export function peerAddress(fd: number): Address {
   return connected(fd).peer;
 }
 
-/** Descriptors this program still holds open (the tests' "every socket closed" check). */
+/** Is this descriptor open in this program? */
+export function isOpen(fd: number): boolean {
+  return table().has(fd);
+}
+
+/** Descriptors this program still holds open. */
 export function openDescriptors(): number[] {
   return [...table().keys()];
 }

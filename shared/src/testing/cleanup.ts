@@ -1,24 +1,18 @@
 import { onTestFinished } from "vitest";
 
-type Cleanup = () => unknown;
-const outside = new Set<Cleanup>();
-
 /**
- * Registers what closes a resource right after the resource is made (undici's habit): inside a test it runs
- * when the test ends, pass or fail; outside one (a beforeAll) it runs at closeAllResources().
+ * Registers what closes a resource right after the resource is made (undici's habit): it runs when the test
+ * ends, pass or fail. Outside a test there is no end to attach it to, so that is refused with a clear message.
  */
-export function registerCleanup(fn: Cleanup): void {
+export function registerCleanup(fn: () => unknown): void {
   try {
     onTestFinished(async () => {
       await fn();
     });
-  } catch {
-    outside.add(fn);
+  } catch (err) {
+    throw new Error(
+      "The testing helpers open sockets that must be closed when a test ends: call them inside it(), not at the top of a file or in beforeAll.",
+      { cause: err },
+    );
   }
-}
-
-export async function closeAllResources(): Promise<void> {
-  const all = [...outside];
-  outside.clear();
-  await Promise.allSettled(all.map(async (fn) => fn()));
 }

@@ -5,7 +5,7 @@
  */
 export type { TraceEvent } from "../internal/context.ts";
 export { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
-export { closeAllResources, registerCleanup } from "./cleanup.ts";
+export { registerCleanup } from "./cleanup.ts";
 export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 export { connectLocal, freePort, listenLocal, type LocalServer, LOOPBACK, type TestClient } from "./net.ts";
 export { Output, prefixed } from "./output.ts";

@@ -139,7 +139,7 @@ function notStarted(call: string, s: SOCKET | undefined, result: Failure): numbe
 
 function validSocket(call: string, s: SOCKET, result: Failure): number | undefined {
   const fd = toFd(s);
-  if (!Number.isInteger(fd) || fd < 0 || !core.openDescriptors().includes(fd)) {
+  if (!core.isOpen(fd)) {
     return refuse(call, s, "WSAENOTSOCK", result);
   }
   return undefined;

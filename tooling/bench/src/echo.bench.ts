@@ -116,11 +116,16 @@ async function pingPong(port: number, size: number, n: number): Promise<number> 
   return (size * n) / MiB / seconds; // MiB/s
 }
 
-/** Streams `total` bytes through the server while reading the echo; samples the server's peak RSS meanwhile. */
-async function stream(port: number, total: number, pid?: number): Promise<number> {
+/**
+ * Streams `total` bytes through the server while reading the echo. Also returns the server's peak RSS, read
+ * while it still serves this connection (the iterative servers exit after it).
+ */
+async function stream(
+  port: number,
+  total: number,
+  pid?: number,
+): Promise<{ mibPerSecond: number; peakRss?: number }> {
   const socket = await connect(port);
-  let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, peakRssMiB(pid) ?? 0)), 20);
   const chunk = Buffer.alloc(64 * 1024, 0x63);
   const t = process.hrtime.bigint();
   const done = new Promise<void>((resolve, reject) => {
@@ -136,12 +141,10 @@ async function stream(port: number, total: number, pid?: number): Promise<number
   }
   await done;
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-  clearInterval(sampler);
-  lastPeak = Math.max(peak, peakRssMiB(pid) ?? 0);
+  const peakRss = peakRssMiB(pid);
   socket.end();
-  return total / MiB / seconds;
+  return { mibPerSecond: total / MiB / seconds, ...(peakRss === undefined ? {} : { peakRss }) };
 }
-let lastPeak = 0;
 
 /** Peak resident set of a process so far, from Linux's /proc (VmHWM); undefined elsewhere or once it exited. */
 function peakRssMiB(pid: number | undefined): number | undefined {
@@ -155,13 +158,13 @@ function peakRssMiB(pid: number | undefined): number | undefined {
 }
 
 type Metric = "rtt64" | "rtt1k" | "pp64k" | "pp1m" | "stream" | "rss";
-const METRICS: { key: Metric; label: string; unit: string; lowerIsBetter: boolean }[] = [
-  { key: "rtt64", label: "round trip, 64 B", unit: "µs", lowerIsBetter: true },
-  { key: "rtt1k", label: "round trip, 1 KiB", unit: "µs", lowerIsBetter: true },
-  { key: "pp64k", label: "ping-pong, 64 KiB", unit: "MiB/s", lowerIsBetter: false },
-  { key: "pp1m", label: "ping-pong, 1 MiB", unit: "MiB/s", lowerIsBetter: false },
-  { key: "stream", label: `streaming, ${SIZES.stream / MiB} MiB`, unit: "MiB/s", lowerIsBetter: false },
-  { key: "rss", label: "server peak RSS", unit: "MiB", lowerIsBetter: true },
+const METRICS: { key: Metric; label: string; unit: string }[] = [
+  { key: "rtt64", label: "round trip, 64 B", unit: "µs" },
+  { key: "rtt1k", label: "round trip, 1 KiB", unit: "µs" },
+  { key: "pp64k", label: "ping-pong, 64 KiB", unit: "MiB/s" },
+  { key: "pp1m", label: "ping-pong, 1 MiB", unit: "MiB/s" },
+  { key: "stream", label: `streaming, ${SIZES.stream / MiB} MiB`, unit: "MiB/s" },
+  { key: "rss", label: "server peak RSS", unit: "MiB" },
 ];
 
 const results = new Map<string, Record<Metric, number[]>>();
@@ -175,20 +178,28 @@ for (let round = 1; round <= SIZES.rounds; round++) {
   const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length] as Variant);
   const servers = new Map<string, Server>();
   for (const v of order) servers.set(v.name, await startServer(v));
-  const scenarios: [Metric, (port: number, pid?: number) => Promise<number>][] = [
-    ["rtt64", (p) => roundTrip(p, 64, SIZES.rtt)],
-    ["rtt1k", (p) => roundTrip(p, 1024, SIZES.rtt)],
-    ["pp64k", (p) => pingPong(p, 64 * 1024, SIZES.pp64k)],
-    ["pp1m", (p) => pingPong(p, MiB, SIZES.pp1m)],
-    ["stream", (p, pid) => stream(p, SIZES.stream, pid)],
+  // Each scenario yields its metrics (streaming also yields the server's peak RSS).
+  const scenarios: [string, (port: number, pid?: number) => Promise<Partial<Record<Metric, number>>>][] = [
+    ["rtt64", async (p) => ({ rtt64: await roundTrip(p, 64, SIZES.rtt) })],
+    ["rtt1k", async (p) => ({ rtt1k: await roundTrip(p, 1024, SIZES.rtt) })],
+    ["pp64k", async (p) => ({ pp64k: await pingPong(p, 64 * 1024, SIZES.pp64k) })],
+    ["pp1m", async (p) => ({ pp1m: await pingPong(p, MiB, SIZES.pp1m) })],
+    [
+      "stream",
+      async (p, pid) => {
+        const { mibPerSecond, peakRss } = await stream(p, SIZES.stream, pid);
+        return peakRss === undefined ? { stream: mibPerSecond } : { stream: mibPerSecond, rss: peakRss };
+      },
+    ],
   ];
-  for (const [metric, run] of scenarios) {
+  for (const [name, run] of scenarios) {
     for (const v of order) {
       const server = servers.get(v.name) as Server;
-      results.get(v.name)?.[metric].push(await run(server.port, server.child.pid));
-      if (metric === "stream" && lastPeak > 0) results.get(v.name)?.rss.push(lastPeak);
+      const measured = await run(server.port, server.child.pid);
+      for (const [metric, value] of Object.entries(measured))
+        results.get(v.name)?.[metric as Metric].push(value);
     }
-    if (!values.json) process.stderr.write(`round ${round}/${SIZES.rounds}: ${metric} done\n`);
+    if (!values.json) process.stderr.write(`round ${round}/${SIZES.rounds}: ${name} done\n`);
   }
   for (const server of servers.values()) server.child.kill("SIGKILL");
 }

@@ -14,13 +14,13 @@ import { watch } from "./commands/watch.ts";
 import { CliError } from "./errors.ts";
 import { findKata, type Kata, loadKatas } from "./katas.ts";
 import { bad, bold, dim } from "./style.ts";
-import { runKata } from "./vitest-run.ts";
+import { allDone, runKata } from "./vitest-run.ts";
 
 /** The kata to watch when none is named: the first whose starter does not pass yet. */
 async function firstUnfinished(katas: Kata[]): Promise<Kata> {
   for (const kata of katas) {
     const result = await runKata(kata, "starter");
-    if (result.stages.some((s) => s.failed > 0) || result.tests.length === 0) return kata;
+    if (!allDone(result)) return kata;
   }
   const last = katas.at(-1);
   if (!last) throw new CliError("There are no katas under chapters/.");

@@ -17,13 +17,15 @@ export interface TestResult {
   failure: string | undefined;
 }
 
+/** done: every test passes; not started: every failure is a TODO the starter still holds; failing: the rest. */
+export type StageState = "done" | "not started" | "failing";
+
 export interface StageResult {
   stage: number;
   title: string;
   passed: number;
   failed: number;
-  /** Every failure is a TODO the starter still holds. */
-  notStarted: boolean;
+  state: StageState;
   firstFailure: TestResult | undefined;
 }
 
@@ -132,16 +134,28 @@ export async function runKata(
   const stages = kata.stages.map((s): StageResult => {
     const mine = tests.filter((t) => t.stage === s.stage);
     const failed = mine.filter((t) => t.status === "failed");
+    const passed = mine.filter((t) => t.status === "passed").length;
+    const state: StageState =
+      failed.length === 0 && passed > 0
+        ? "done"
+        : failed.length > 0 && failed.every((t) => /TODO:/.test(t.failure ?? ""))
+          ? "not started"
+          : "failing";
     return {
       stage: s.stage,
       title: s.title.en,
-      passed: mine.filter((t) => t.status === "passed").length,
+      passed,
       failed: failed.length,
-      notStarted: failed.length > 0 && failed.every((t) => /TODO:/.test(t.failure ?? "")),
+      state,
       firstFailure: failed[0],
     };
   });
   return { target, tests, stages, ...(crashes.length ? { crash: crashes.join("\n") } : {}) };
+}
+
+/** True when every stage of the kata passes. */
+export function allDone(result: RunResult): boolean {
+  return result.stages.length > 0 && result.stages.every((s) => s.state === "done");
 }
 
 /** The first lines of a failure message: the part that says expected vs got, without the stack. */

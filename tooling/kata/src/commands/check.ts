@@ -28,7 +28,7 @@ export function printResult(
   let first = true;
   for (const s of result.stages) {
     const total = s.passed + s.failed;
-    const mark = s.failed === 0 && total > 0 ? ok("✓") : s.notStarted ? dim("·") : bad("✗");
+    const mark = s.state === "done" ? ok("✓") : s.state === "not started" ? dim("·") : bad("✗");
     const count = dim(`${s.passed}/${total}`);
     out.push(`  ${mark} stage ${s.stage}: ${s.title} ${count}`);
     if (s.failed > 0 && first) {
@@ -50,7 +50,7 @@ export function printResult(
   const all = failed === 0 && passed > 0;
   out.push(all ? ok(`All ${passed} tests pass.`) : `${bad(`${failed} failed`)}, ${ok(`${passed} passed`)}.`);
   if (!all) {
-    const next = result.stages.find((s) => s.failed > 0);
+    const next = result.stages.find((s) => s.state !== "done");
     if (next) out.push(dim(`Stuck? ${accent(`pnpm kata hint ${kata.id} ${next.stage}`)}`));
   }
   console.log(out.join("\n"));

@@ -34,7 +34,7 @@ export async function hint(kata: Kata, stageArg: string | undefined): Promise<nu
     if (!Number.isInteger(n)) throw new CliError(`The stage must be a number, got "${stageArg}".`, 2);
   } else {
     const result = await runKata(kata, "starter");
-    const first = result.stages.find((s) => s.failed > 0);
+    const first = result.stages.find((s) => s.state !== "done");
     if (!first) {
       console.log(`Every stage of ${kata.id} passes. Nothing to hint.`);
       return 0;

@@ -3,8 +3,8 @@ import { accent, bad, bold, dim, ok, progress } from "../style.ts";
 import { runKata, type StageResult } from "../vitest-run.ts";
 
 function status(s: StageResult): string {
-  if (s.failed === 0 && s.passed > 0) return ok("done");
-  if (s.notStarted) return dim("not started");
+  if (s.state === "done") return ok("done");
+  if (s.state === "not started") return dim("not started");
   return bad("failing");
 }
 
@@ -27,11 +27,11 @@ export async function list(katas: Kata[]): Promise<number> {
     }
     for (const s of result.stages) {
       total++;
-      if (s.failed === 0 && s.passed > 0) done++;
+      if (s.state === "done") done++;
       const why =
-        s.failed > 0 && !s.notStarted && s.firstFailure ? dim(` first failing: ${s.firstFailure.title}`) : "";
+        s.state === "failing" && s.firstFailure ? dim(` first failing: ${s.firstFailure.title}`) : "";
       rows.push(`  stage ${s.stage}  ${status(s).padEnd(12)} ${s.title}${why}`);
-      if (!next && s.failed > 0)
+      if (!next && s.state !== "done")
         next = `edit chapters/${kata.id}/starter, then pnpm kata check ${kata.id} (hint: pnpm kata hint ${kata.id} ${s.stage})`;
     }
   }

@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { CliError } from "../errors.ts";
 import type { Kata } from "../katas.ts";
-import { failureSummary, runKata, type RunResult } from "../vitest-run.ts";
+import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../vitest-run.ts";
 
 interface DiffSize {
   added: number;
@@ -67,8 +67,7 @@ function lint(kata: Kata, dir: string): string[] {
   }
 }
 
-const cell = (s: { passed: number; failed: number }) =>
-  s.failed === 0 && s.passed > 0 ? "✅ pass" : "❌ fail";
+const cell = (s: StageResult) => (s.state === "done" ? "✅ pass" : "❌ fail");
 
 function fence(text: string): string {
   return `\`\`\`text\n${text.replace(/```/g, "ʼʼʼ")}\n\`\`\``;
@@ -145,7 +144,7 @@ export async function review(kata: Kata, impl: string | undefined, all: string |
     for (const dir of dirs) {
       const result = await runKata(kata, dir);
       const size = diffSize(kata, dir);
-      allPass &&= result.stages.every((s) => s.failed === 0 && s.passed > 0);
+      allPass &&= allDone(result);
       rows.push(
         `| ${path.basename(dir)} | ${result.stages.map(cell).join(" | ")} | ${lint(kata, dir).length} | +${size.added}/−${size.removed} |`,
       );
@@ -158,5 +157,5 @@ export async function review(kata: Kata, impl: string | undefined, all: string |
   if (!existsSync(dir)) throw new CliError(`The folder ${dir} does not exist.`, 2);
   const result = await runKata(kata, dir);
   console.log(single(kata, impl, result, lint(kata, dir), diffSize(kata, dir)));
-  return result.stages.every((s) => s.failed === 0 && s.passed > 0) ? 0 : 1;
+  return allDone(result) ? 0 : 1;
 }
