@@ -11,6 +11,8 @@ export interface Text {
 export interface Stage {
   stage: number;
   title: Text;
+  /** This stage's test files, relative to the kata folder. */
+  tests: string[];
   hints: Text[];
 }
 
@@ -18,8 +20,14 @@ export interface ProgramInfo {
   file: string;
   args: string[];
   stage: number;
-  /** A module of functions (experiments), not a runnable program. */
-  library?: boolean;
+  /** A server (takes <port>), a client (<IP> <port>), a tool (reads files), or a module of functions. */
+  role: "server" | "client" | "tool" | "library";
+  /** The API it is written against. */
+  layer?: "posix" | "winsock" | "node" | "none";
+  /** The contract the fault suite and the bench drive it through. */
+  behaviour?: string;
+  /** The line an echo client prints once connected. */
+  banner?: string;
 }
 
 export type DemoStep =

@@ -21,7 +21,7 @@ export function targetDir(kata: Kata, target: Target): string {
 
 /** The file of a program, by its name with or without ".ts". */
 export function programFile(kata: Kata, dir: string, name: string | undefined): string {
-  const names = kata.programs.filter((p) => !p.library).map((p) => p.file);
+  const names = kata.programs.filter((p) => p.role !== "library").map((p) => p.file);
   if (!name) throw new CliError(`Which program? ${kata.id} has: ${names.join(", ")}`, 2);
   const file = name.endsWith(".ts") ? name : `${name}.ts`;
   if (!names.includes(file))
