@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import prettier from "eslint-config-prettier";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
 import simpleImportSort from "eslint-plugin-simple-import-sort";
 import globals from "globals";
 import tseslint from "typescript-eslint";
@@ -18,8 +19,15 @@ export function config(root) {
         globals: globals.node,
         parserOptions: { projectService: true, tsconfigRootDir: root },
       },
-      plugins: { "simple-import-sort": simpleImportSort },
+      plugins: { "simple-import-sort": simpleImportSort, "import-x": importX },
+      settings: {
+        "import-x/extensions": [".ts", ".js"],
+        "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+        "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js", ".json"] })],
+      },
       rules: {
+        // Modules depend one way: a cycle (commands importing each other, say) fails the lint.
+        "import-x/no-cycle": ["error", { ignoreExternal: true }],
         "simple-import-sort/imports": "error",
         "simple-import-sort/exports": "error",
         "@typescript-eslint/no-explicit-any": "error",

@@ -1,14 +1,16 @@
 /** Thrown by errorHandling() and usage checks: the program ends with this exit code (C's exit(n)). */
 export class ProgramExit extends Error {
   override readonly name = "ProgramExit";
-  constructor(readonly code: number) {
-    super(`exit(${code})`);
+  readonly code = "KATA_EXIT";
+  constructor(readonly exitCode: number) {
+    super(`exit(${exitCode})`);
   }
 }
 
 /** Thrown by todo(): a part of a starter the learner has not written yet. */
 export class TodoError extends Error {
   override readonly name = "TodoError";
+  readonly code = "KATA_TODO";
 }
 
 /**

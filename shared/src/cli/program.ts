@@ -78,7 +78,7 @@ export function program<const P extends readonly string[]>(
         };
         return (await body(checked, io)) ?? 0;
       } catch (err) {
-        if (err instanceof ProgramExit) return err.code;
+        if (err instanceof ProgramExit) return err.exitCode;
         if (err instanceof TodoError) {
           io.stderr.write(`${err.message}\n`);
           return 1;

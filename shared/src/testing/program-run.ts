@@ -4,6 +4,8 @@ import { Output, prefixed } from "./output.ts";
 /** A starter's todo() reached: the test fails with the TODO text, at once. */
 export class NotDoneYet extends Error {
   override readonly name = "NotDoneYet";
+  /** How tools (the kata CLI) tell a starter's TODO from a real failure: by code, never by message text. */
+  readonly code = "KATA_NOT_DONE";
 }
 
 /** What a test can do with a running program, in-process or as a child process. */

@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import type { Main } from "../cli/program.ts";
 import type { TraceEvent } from "../internal/context.ts";
 import { registerCleanup } from "./cleanup.ts";
+import { mirroredStream } from "./live.ts";
 import { ProgramRun } from "./program-run.ts";
 
 /** A program's main() running inside the test's process, with its own stdin/stdout/stderr and call trace. */
@@ -13,8 +14,8 @@ export class InProcessRun extends ProgramRun {
 
   constructor(main: Main, args: readonly string[], label: string, deadlineMs?: number) {
     super(label, deadlineMs);
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
+    const stdout = mirroredStream(`${label} stdout`);
+    const stderr = mirroredStream(`${label} stderr`);
     this.stdout.attach(stdout);
     this.stderr.attach(stderr);
     const run = main(args, {

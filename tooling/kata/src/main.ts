@@ -1,155 +1,130 @@
 import { parseArgs } from "node:util";
 
+import type { Command, OptionSpec, Parsed } from "./command.ts";
 import { check } from "./commands/check.ts";
-import { demo, demoAll } from "./commands/demo.ts";
-import { devCheck } from "./commands/dev-check.ts";
+import { demo } from "./commands/demo.ts";
+import { devCheckCommand } from "./commands/dev-check.ts";
 import { flake } from "./commands/flake.ts";
 import { hint } from "./commands/hint.ts";
+import { lang } from "./commands/lang.ts";
 import { list } from "./commands/list.ts";
 import { scaffold } from "./commands/new.ts";
 import { reset } from "./commands/reset.ts";
 import { review } from "./commands/review.ts";
 import { run } from "./commands/run.ts";
 import { watch } from "./commands/watch.ts";
-import { CliError } from "./errors.ts";
-import { findKata, type Kata, loadKatas } from "./katas.ts";
-import { bad, bold, dim } from "./style.ts";
-import { allDone, runKata } from "./vitest-run.ts";
+import { type CliIo, Ctx, processIo } from "./context.ts";
+import { CliError, usageError } from "./errors.ts";
+import { killAllSessions } from "./runner/session.ts";
 
-/** The kata to watch when none is named: the first whose starter does not pass yet. */
-async function firstUnfinished(katas: Kata[]): Promise<Kata> {
-  for (const kata of katas) {
-    const result = await runKata(kata, "starter");
-    if (!allDone(result)) return kata;
-  }
-  const last = katas.at(-1);
-  if (!last) throw new CliError("There are no katas under chapters/.");
-  return last;
-}
+export const COMMANDS: readonly Command[] = [
+  list,
+  check,
+  watch,
+  hint,
+  run,
+  demo,
+  reset,
+  review,
+  scaffold,
+  lang,
+  devCheckCommand,
+  flake,
+];
 
-const HELP: Record<string, string> = {
-  list: "kata list                     The progress board: every kata and stage, for your starter/ code.",
-  check:
-    "kata check <kata> [--solution | --impl DIR]   Run a kata's tests; a summary by stage and the first failure.",
-  watch:
-    "kata watch [<kata>] [--solution | --impl DIR] [--poll]   Re-run on every save (--poll where file events fail).",
-  hint: "kata hint <kata> [stage]      The next hint for the current (or given) stage; one more on each call.",
-  run: "kata run <kata> <program> [args...] [--solution | --impl DIR]   Run a program, as in a terminal.",
-  demo: "kata demo [<kata>]            Play the chapter with the reference programs on free loopback ports.",
-  reset: "kata reset <kata> [--yes]     Restore the starter (your files are backed up in .kata/backups/).",
-  review: "kata review <kata> --impl DIR | --all ROOT   A Markdown report for a pull request.",
-  new: 'kata new <id> "<title>"       Scaffold a new kata package for the chapters to come.',
-  "dev-check":
-    "kata dev-check [<kata>|.]     Maintainers: prove every starter unsolved and every hint present.",
-  flake:
-    "kata flake [N]                Run every suite N times (default 10) with a busy CPU; list tests that failed.",
-};
+const HELP: OptionSpec = { type: "boolean", short: "h" };
 
-function usage(command?: string): string {
-  if (command && HELP[command]) return `Usage: pnpm ${HELP[command]}`;
+function usage(ctx: Ctx, command?: Command): string {
+  const { bold, dim } = ctx.style;
+  if (command) return `${ctx.t("help.usage")} pnpm ${ctx.t(command.usage)}\n${ctx.t(command.summary)}`;
+  const width = Math.max(...COMMANDS.map((c) => ctx.t(c.usage).length));
   return [
-    bold("pnpm kata <command>") + dim("  — TCP/IP socket katas, chapter 04"),
+    bold("pnpm kata <command>") + dim(`  — ${ctx.t("help.tagline")}`),
     "",
-    ...Object.values(HELP).map((h) => `  ${h}`),
+    ...COMMANDS.map((c) => `  ${ctx.t(c.usage).padEnd(width)}  ${ctx.t(c.summary)}`),
     "",
-    dim("Kata ids may be shortened: 04-3, q7. Add --help to any command."),
+    dim(ctx.t("help.footer")),
   ].join("\n");
 }
 
-const OPTIONS = {
-  help: { type: "boolean", short: "h" },
-  solution: { type: "boolean" },
-  impl: { type: "string" },
-  all: { type: "string" },
-  yes: { type: "boolean", short: "y" },
-  poll: { type: "boolean" },
-} as const;
-
-async function main(argv: string[]): Promise<number> {
-  const [command = "list", ...rest] = argv;
-  if (command === "--help" || command === "-h" || command === "help") {
-    console.log(usage(rest[0]));
-    return 0;
+/**
+ * `run` hands everything after the program's name to the program, untouched, except the CLI's own target flags
+ * (`--solution`, `--impl DIR`, `--impl=DIR`) wherever they are; `--` ends even those.
+ */
+function splitRunArgs(rest: string[]): { own: string[]; program: string[] } {
+  const own: string[] = [];
+  const program: string[] = [];
+  let passThrough = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] as string;
+    if (passThrough) program.push(a);
+    else if (a === "--") passThrough = true;
+    else if (a === "--solution" || a === "--help" || a === "-h" || a.startsWith("--impl=")) own.push(a);
+    else if (a === "--impl") {
+      own.push(a);
+      if (i + 1 < rest.length) own.push(rest[++i] as string);
+    } else if (own.length + program.length < 2 && !a.startsWith("-")) own.push(a);
+    else program.push(a);
   }
-  if (!(command in HELP)) throw new CliError(`Unknown command "${command}".\n\n${usage()}`, 2);
-  // `run` passes everything after the program name on to the program untouched.
-  const runArgs =
-    command === "run" ? rest.slice(2).filter((a) => a !== "--solution" && !a.startsWith("--impl")) : [];
-  const { values, positionals } = parseArgs({
-    args:
-      command === "run"
-        ? [...rest.slice(0, 2), ...rest.slice(2).filter((a) => a === "--solution" || a.startsWith("--impl"))]
-        : rest,
-    options: OPTIONS,
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    console.log(usage(command));
-    return 0;
-  }
-  if (values.solution && values.impl) throw new CliError("Give --solution or --impl DIR, not both.", 2);
-  const target = { solution: values.solution, impl: values.impl };
-  const katas = () => loadKatas();
-  switch (command) {
-    case "list":
-      return list(katas());
-    case "check":
-      return check(findKata(positionals[0], katas()), target);
-    case "watch":
-      return watch(
-        positionals[0] ? findKata(positionals[0], katas()) : await firstUnfinished(katas()),
-        target,
-        values.poll ?? false,
-      );
-    case "hint":
-      return hint(findKata(positionals[0], katas()), positionals[1]);
-    case "run":
-      return run(findKata(positionals[0], katas()), positionals[1], runArgs, target);
-    case "demo":
-      if (positionals[0]) {
-        await demo(findKata(positionals[0], katas()));
-        return 0;
-      }
-      return demoAll(katas());
-    case "reset":
-      return reset(findKata(positionals[0], katas()), values.yes ?? false);
-    case "review":
-      return review(findKata(positionals[0], katas()), values.impl, values.all);
-    case "new":
-      return scaffold(positionals[0], positionals[1]);
-    case "dev-check": {
-      const all = katas();
-      const chosen =
-        positionals[0] === "." || !positionals[0]
-          ? all.filter((k) => k.dir === process.cwd())
-          : [findKata(positionals[0], all)];
-      let code = 0;
-      for (const kata of chosen.length ? chosen : all) code = Math.max(code, await devCheck(kata));
-      return code;
-    }
-    case "flake": {
-      const n = positionals[0] === undefined ? 10 : Number(positionals[0]);
-      if (!Number.isInteger(n) || n < 1)
-        throw new CliError(`N must be a whole number >= 1, got "${positionals[0]}".`, 2);
-      return flake(katas(), n);
-    }
-    default:
-      return 2;
-  }
+  return { own, program };
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
-  if (err instanceof CliError) {
-    console.error(bad(err.message));
-    process.exitCode = err.code;
-  } else if (String((err as { code?: unknown } | null)?.code).startsWith("ERR_PARSE_ARGS")) {
-    // Bad flags: say which, without a stack trace.
-    console.error(bad((err as Error).message));
-    process.exitCode = 2;
-  } else {
+function parse(ctx: Ctx, command: Command, args: string[]): Parsed & { help: boolean } {
+  const isRun = command.name === "run";
+  const { own, program } = isRun ? splitRunArgs(args) : { own: args, program: [] };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: own,
+      options: { ...command.options, help: HELP },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    // Node's own message names the flag ("Unknown option '--bogus'"); the command's usage says what it takes.
+    throw usageError(`${(err as Error).message}\n${ctx.t("help.usage")} pnpm ${ctx.t(command.usage)}`);
+  }
+  const positionals = [...parsed.positionals, ...program];
+  const help = parsed.values.help === true;
+  if (!help && positionals.length < command.min)
+    throw usageError(`${ctx.t("help.missing")}\n${ctx.t("help.usage")} pnpm ${ctx.t(command.usage)}`);
+  if (!help && positionals.length > command.max)
+    throw usageError(
+      `${ctx.t("help.extra", { args: positionals.slice(command.max).join(" ") })}\n${ctx.t("help.usage")} pnpm ${ctx.t(command.usage)}`,
+    );
+  return { values: parsed.values, positionals, help };
+}
+
+/** The whole CLI as a function: tests call it in-process with their own streams and folder. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const ctx = new Ctx(io);
+  const [first = "list", ...rest] = argv;
+  // Ctrl-C stops the tests and everything they started, then the CLI (watch and run end in their own way).
+  const off = ctx.onInterrupt(() => {
+    killAllSessions();
+    if (first !== "watch" && first !== "run") process.exit(130);
+  });
+  try {
+    if (first === "--help" || first === "-h" || first === "help") {
+      const command = COMMANDS.find((c) => c.name === rest[0]);
+      ctx.out(usage(ctx, command));
+      return 0;
+    }
+    const command = COMMANDS.find((c) => c.name === first);
+    if (!command) throw usageError(`${ctx.t("help.unknownCommand", { command: first })}\n\n${usage(ctx)}`);
+    const parsed = parse(ctx, command, rest);
+    if (parsed.help) {
+      ctx.out(usage(ctx, command));
+      return 0;
+    }
+    return await command.run(ctx, parsed);
+  } catch (err) {
+    if (err instanceof CliError) {
+      ctx.err(ctx.errStyle.bad(err.message));
+      return err.exitCode;
+    }
     throw err;
+  } finally {
+    off();
   }
 }

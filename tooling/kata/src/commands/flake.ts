@@ -1,68 +1,121 @@
 import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import type { Kata } from "../katas.ts";
-import { repoRoot } from "../katas.ts";
-import { bad, bold, dim, ok, progress } from "../style.ts";
-import { runKata } from "../vitest-run.ts";
+import type { Command } from "../command.ts";
+import type { Ctx } from "../context.ts";
+import { usageError } from "../errors.ts";
+import { Session } from "../runner/index.ts";
+
+interface Suite {
+  name: string;
+  dir: string;
+  files: string[];
+}
+
+/** Every *.test.ts under a folder (not under node_modules, fixtures or wrong attempts). */
+function testsUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    if (!existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory() && !["node_modules", "fixtures", "wrong"].includes(e.name)) walk(full);
+      else if (e.isFile() && e.name.endsWith(".test.ts")) out.push(full);
+    }
+  };
+  walk(path.join(dir, "test"));
+  walk(path.join(dir, "src"));
+  return out.sort();
+}
+
+/** Every package with tests: shared, tooling/*, and each kata (against its solution), found on disk. */
+function suites(ctx: Ctx): Suite[] {
+  const dirs = [path.join(ctx.root, "shared")];
+  const tooling = path.join(ctx.root, "tooling");
+  if (existsSync(tooling)) for (const d of readdirSync(tooling).sort()) dirs.push(path.join(tooling, d));
+  const libraries = dirs.filter((d) => {
+    try {
+      return Boolean(
+        (JSON.parse(readFileSync(path.join(d, "package.json"), "utf8")) as { scripts?: { test?: string } })
+          .scripts?.test,
+      );
+    } catch {
+      return false;
+    }
+  });
+  return [
+    ...libraries.map((dir) => ({ name: path.relative(ctx.root, dir), dir, files: testsUnder(dir) })),
+    ...ctx
+      .katas()
+      .map((k) => ({
+        name: k.id,
+        dir: k.dir,
+        files: k.stages.flatMap((s) => s.tests.map((t) => path.join(k.dir, t))),
+      })),
+  ].filter((s) => s.files.length > 0);
+}
 
 /** Runs every suite that must be green N times with a busy CPU alongside, and lists every test that failed. */
-export async function flake(katas: Kata[], runs: number): Promise<number> {
-  const root = repoRoot();
-  const libraries: Kata[] = ["shared", "tooling/faults", "tooling/kata"].map((dir) => ({
-    id: dir,
-    section: "",
-    title: { en: dir, ko: dir },
-    programs: [],
-    stages: [],
-    demo: [],
-    dir: path.join(root, dir),
-  }));
-  const suites = [...libraries, ...katas];
-  // One core spins for the whole run: timing assumptions show up as failures.
-  const busy = spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" });
-  const failures = new Map<string, { count: number; message: string }>();
-  let total = 0;
-  try {
-    for (let i = 1; i <= runs; i++) {
-      for (const suite of suites) {
-        progress(i - 1, runs, `run ${i}: ${suite.id}`);
-        const result = await runKata(suite, "solution");
-        if (result.crash && result.tests.length === 0) {
-          const key = `${suite.id} (did not run)`;
-          failures.set(key, {
-            count: (failures.get(key)?.count ?? 0) + 1,
-            message: result.crash.slice(0, 400),
-          });
+export const flake: Command = {
+  name: "flake",
+  usage: "usage.flake",
+  summary: "summary.flake",
+  min: 0,
+  max: 1,
+  async run(ctx, { positionals }) {
+    const n = positionals[0] === undefined ? 10 : Number(positionals[0]);
+    if (!Number.isInteger(n) || n < 1) throw usageError(ctx.t("flake.badN", { n: positionals[0] ?? "" }));
+    const all = suites(ctx);
+    const { bad, bold, dim, ok } = ctx.style;
+    // One core spins for the whole run: timing assumptions show up as failures.
+    const busy = spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" });
+    const failures = new Map<string, { count: number; message: string }>();
+    let total = 0;
+    const note = (key: string, message: string) =>
+      failures.set(key, {
+        count: (failures.get(key)?.count ?? 0) + 1,
+        message: message.split("\n").slice(0, 3).join(" "),
+      });
+    try {
+      for (let i = 1; i <= n; i++) {
+        for (const suite of all) {
+          ctx.progress(i - 1, n, ctx.t("flake.progress", { i, name: suite.name }));
+          const session = new Session(suite.dir, { target: "solution" });
+          try {
+            const outcome = await session.run(suite.files);
+            if (outcome.crash) note(ctx.t("flake.didNotRun", { name: suite.name }), outcome.crash);
+            if (outcome.stuck)
+              note(
+                `${suite.name} › ${outcome.stuck.name}`,
+                ctx.t("check.stuck", {
+                  name: outcome.stuck.name,
+                  seconds: Math.round(outcome.stuck.ms / 1000),
+                }),
+              );
+            for (const e of outcome.fileErrors) note(`${suite.name} › ${e.file}`, e.message);
+            for (const t of outcome.tests) {
+              total++;
+              if (t.status === "failed") note(`${suite.name} › ${t.group} › ${t.title}`, t.failure ?? "");
+            }
+          } finally {
+            await session.close();
+          }
         }
-        for (const t of result.tests) {
-          total++;
-          if (t.status !== "failed") continue;
-          const key = `${suite.id} › ${t.group} › ${t.title}`;
-          failures.set(key, {
-            count: (failures.get(key)?.count ?? 0) + 1,
-            message: (t.failure ?? "").split("\n").slice(0, 3).join(" "),
-          });
-        }
+        // Piped (CI logs), the progress bar is silent: one line per round instead.
+        if (!ctx.io.stderr.isTTY) ctx.err(dim(ctx.t("flake.round", { i, n, total, failed: failures.size })));
       }
-      // Piped (CI logs), the progress bar is silent: say where the run is once per round instead.
-      if (!process.stderr.isTTY) {
-        console.error(
-          dim(`run ${i}/${runs} done: ${total} test executions, ${failures.size} test(s) failed so far`),
-        );
-      }
+    } finally {
+      busy.kill("SIGKILL");
+      ctx.progress(n, n, "");
     }
-  } finally {
-    busy.kill("SIGKILL");
-    progress(runs, runs, "");
-  }
-  console.log(bold(`${runs} runs, ${total} test executions, a busy CPU alongside.`));
-  if (failures.size === 0) {
-    console.log(ok("No flaky test: every test passed every time."));
-    return 0;
-  }
-  console.log(bad(`${failures.size} test(s) failed at least once:`));
-  for (const [name, f] of failures)
-    console.log(`  ${bad(`${f.count}/${runs}`)} ${name}\n      ${dim(f.message)}`);
-  return 1;
-}
+    ctx.out(bold(ctx.t("flake.summary", { n, total })));
+    if (failures.size === 0) {
+      ctx.out(ok(ctx.t("flake.none")));
+      return 0;
+    }
+    ctx.out(bad(ctx.t("flake.some", { count: failures.size })));
+    for (const [name, f] of failures) ctx.out(`  ${bad(`${f.count}/${n}`)} ${name}\n      ${dim(f.message)}`);
+    return 1;
+  },
+};

@@ -1,61 +1,55 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { CliError } from "../errors.ts";
-import { type Kata, stageOf, stateDir } from "../katas.ts";
-import { accent, bold, dim } from "../style.ts";
-import { runKata } from "../vitest-run.ts";
+import type { Command } from "../command.ts";
+import { findKata, findStage } from "../lookup.ts";
+import { firstUnfinishedStage } from "../next.ts";
 
 type Seen = Record<string, Record<string, number>>;
 
-/** Which hints were shown is kept in .kata/hints.json at the repo root (git-ignored). */
-function stateFile(): string {
-  return path.join(stateDir(), "hints.json");
-}
-
-function load(): Seen {
-  try {
-    return JSON.parse(readFileSync(stateFile(), "utf8")) as Seen;
-  } catch {
-    return {};
-  }
-}
-
-function save(seen: Seen): void {
-  mkdirSync(path.dirname(stateFile()), { recursive: true });
-  writeFileSync(stateFile(), `${JSON.stringify(seen, null, 2)}\n`);
-}
-
 /** The next hint for a stage (the first unfinished stage by default): one more on each call. */
-export async function hint(kata: Kata, stageArg: string | undefined): Promise<number> {
-  let n: number;
-  if (stageArg !== undefined) {
-    n = Number(stageArg);
-    if (!Number.isInteger(n)) throw new CliError(`The stage must be a number, got "${stageArg}".`, 2);
-  } else {
-    const result = await runKata(kata, "starter");
-    const first = result.stages.find((s) => s.state !== "done");
-    if (!first) {
-      console.log(`Every stage of ${kata.id} passes. Nothing to hint.`);
-      return 0;
+export const hint: Command = {
+  name: "hint",
+  usage: "usage.hint",
+  summary: "summary.hint",
+  min: 1,
+  max: 2,
+  async run(ctx, { positionals }) {
+    const kata = findKata(ctx, positionals[0]);
+    const { bold, dim, accent } = ctx.style;
+    let n: number;
+    if (positionals[1] !== undefined) n = findStage(ctx, kata, positionals[1]).stage;
+    else {
+      const first = await firstUnfinishedStage(ctx, kata);
+      if (first === undefined) {
+        ctx.out(ctx.t("hint.allDone", { id: kata.id }));
+        return 0;
+      }
+      n = first;
     }
-    n = first.stage;
-  }
-  const stage = stageOf(kata, n);
-  const seen = load();
-  const shown = seen[kata.id]?.[String(n)] ?? 0;
-  const index = Math.min(shown, stage.hints.length - 1);
-  const h = stage.hints[index];
-  if (!h) throw new CliError(`${kata.id} stage ${n} has no hints.`);
-  console.log(
-    bold(`${kata.id} · stage ${n}: ${stage.title.en}`) + dim(` — hint ${index + 1} of ${stage.hints.length}`),
-  );
-  console.log(`\n  ${h.en}\n  ${dim(h.ko)}\n`);
-  if (shown >= stage.hints.length)
-    console.log(dim("That was the last hint. The lesson (README.md / README.ko.md) has the whole story."));
-  else if (index + 1 < stage.hints.length)
-    console.log(dim(`Run ${accent(`pnpm kata hint ${kata.id} ${n}`)} again for the next one.`));
-  seen[kata.id] = { ...seen[kata.id], [String(n)]: shown + 1 };
-  save(seen);
-  return 0;
-}
+    const stage = findStage(ctx, kata, String(n));
+    // Which hints were shown is kept in the git-ignored state folder.
+    const file = path.join(ctx.stateDir, "hints.json");
+    let seen: Seen;
+    try {
+      seen = JSON.parse(readFileSync(file, "utf8")) as Seen;
+    } catch {
+      seen = {};
+    }
+    const shown = seen[kata.id]?.[String(n)] ?? 0;
+    const index = Math.min(shown, stage.hints.length - 1);
+    const h = stage.hints[index];
+    if (!h) throw new Error(`${kata.id} stage ${n} has no hints (kata.json is checked by its schema)`);
+    ctx.out(
+      bold(`${kata.id} · ${ctx.t("stage.label", { n })}: ${ctx.text(stage.title)}`) +
+        dim(` — ${ctx.t("hint.count", { n: index + 1, total: stage.hints.length })}`),
+    );
+    ctx.out(`\n  ${ctx.text(h)}\n`);
+    if (shown >= stage.hints.length - 1 && index === stage.hints.length - 1) ctx.out(dim(ctx.t("hint.last")));
+    else ctx.out(dim(ctx.t("hint.again", { command: accent(`pnpm kata hint ${kata.id} ${n}`) })));
+    seen[kata.id] = { ...seen[kata.id], [String(n)]: shown + 1 };
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(seen, null, 2)}\n`);
+    return 0;
+  },
+};

@@ -1,44 +1,71 @@
-import type { Kata } from "../katas.ts";
-import { accent, bad, bold, dim, ok, progress } from "../style.ts";
-import { runKata, type StageResult } from "../vitest-run.ts";
+import type { Command } from "../command.ts";
+import { testEnv } from "../command.ts";
+import type { Kata } from "../manifest.ts";
+import { stageWord } from "../report.ts";
+import { runKata,type RunResult } from "../runner/index.ts";
 
-function status(s: StageResult): string {
-  if (s.state === "done") return ok("done");
-  if (s.state === "not started") return dim("not started");
-  return bad("failing");
+/** Runs `task` over `items`, at most `limit` at a time, results in order. */
+async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
-/** The progress board: every kata and stage, for the learner's starter/. */
-export async function list(katas: Kata[]): Promise<number> {
-  const rows: string[] = [];
-  let next: string | undefined;
-  let done = 0;
-  let total = 0;
-  for (const [i, kata] of katas.entries()) {
-    progress(i, katas.length, kata.id);
-    const result = await runKata(kata, "starter");
-    rows.push(`${bold(kata.id)}  ${kata.title.en} ${dim(`/ ${kata.title.ko}`)}`);
-    if (result.crash && result.tests.length === 0) {
-      rows.push(
-        `  ${bad("✗")} the tests could not run (a syntax or import error?): ${accent(`pnpm kata check ${kata.id}`)}`,
-      );
-      next ??= `pnpm kata check ${kata.id}`;
-      continue;
+export const list: Command = {
+  name: "list",
+  usage: "usage.list",
+  summary: "summary.list",
+  min: 0,
+  max: 0,
+  async run(ctx) {
+    const katas = ctx.katas();
+    const { bold, dim, accent, ok, bad } = ctx.style;
+    let finished = 0;
+    ctx.progress(0, katas.length, "");
+    // Two katas at a time: one vitest each, on a 2-core machine.
+    const results = await pooled(katas, 2, async (kata: Kata): Promise<RunResult> => {
+      const r = await runKata(kata, "starter", { env: testEnv(ctx) });
+      ctx.progress(++finished, katas.length, kata.id);
+      return r;
+    });
+    const rows: string[] = [];
+    let next: string | undefined;
+    let done = 0;
+    let total = 0;
+    for (const [i, kata] of katas.entries()) {
+      const result = results[i] as RunResult;
+      rows.push(`${bold(kata.id)}  ${ctx.text(kata.title)}`);
+      const broken = result.crash !== undefined || result.stuck !== undefined;
+      for (const s of result.stages) {
+        total++;
+        if (s.state === "done") done++;
+        const stage = kata.stages.find((x) => x.stage === s.stage);
+        const why =
+          s.state === "failing" && s.firstFailure
+            ? dim(` ${ctx.t("list.firstFailing", { title: s.firstFailure.title })}`)
+            : "";
+        rows.push(
+          `  ${ctx.t("stage.label", { n: s.stage })}  ${stageWord(ctx, s).padEnd(ctx.style.color ? 21 : 12)} ${stage ? ctx.text(stage.title) : ""}${why}`,
+        );
+        if (!next && s.state !== "done") next = ctx.t("list.next", { id: kata.id, stage: s.stage });
+      }
+      if (broken) {
+        rows.push(`  ${bad("✗")} ${ctx.t("list.broken", { command: accent(`pnpm kata check ${kata.id}`) })}`);
+        next ??= `pnpm kata check ${kata.id}`;
+      }
     }
-    for (const s of result.stages) {
-      total++;
-      if (s.state === "done") done++;
-      const why =
-        s.state === "failing" && s.firstFailure ? dim(` first failing: ${s.firstFailure.title}`) : "";
-      rows.push(`  stage ${s.stage}  ${status(s).padEnd(12)} ${s.title}${why}`);
-      if (!next && s.state !== "done")
-        next = `edit chapters/${kata.id}/starter, then pnpm kata check ${kata.id} (hint: pnpm kata hint ${kata.id} ${s.stage})`;
-    }
-  }
-  progress(katas.length, katas.length, "");
-  console.log(rows.join("\n"));
-  console.log(
-    `\n${bold(`${done}/${total} stages done.`)} ${next ? `Next: ${accent(next)}` : ok("Every stage is done. 수고하셨습니다!")}`,
-  );
-  return 0;
-}
+    ctx.out(rows.join("\n"));
+    ctx.out();
+    ctx.out(
+      `${bold(ctx.t("list.summary", { done, total }))} ${next ? `${ctx.t("list.nextLabel")} ${accent(next)}` : ok(ctx.t("list.allDone"))}`,
+    );
+    return 0;
+  },
+};

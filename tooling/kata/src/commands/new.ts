@@ -1,81 +1,127 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import * as prettier from "prettier";
 
-import { CliError } from "../errors.ts";
-import { repoRoot } from "../katas.ts";
-import { accent, ok } from "../style.ts";
+import type { Command } from "../command.ts";
+import type { Ctx } from "../context.ts";
+import { usageError } from "../errors.ts";
+import { findKata } from "../lookup.ts";
+import type { DemoStep, Kata } from "../manifest.ts";
 
 const ID = /^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const DEFAULT_MODEL = "04-2";
+/** Generated, not copied. */
+const GENERATED = new Set(["kata.json", "package.json", "README.md", "README.ko.md"]);
 
-/** The kata a new one starts from: its stage 1 (program, starter, tests, hints) is the proven example to edit. */
-const MODEL = "04-2-basic";
-const MODEL_FILES: Record<string, string> = {
-  "solution/hello-server.ts": "solution/hello-server.ts",
-  "starter/hello-server.ts": "starter/hello-server.ts",
-  "test/stage1.test.ts": "test/stage1-server.test.ts",
-};
-
-/** The files of a new kata, following the same contract as the chapter's katas. */
-function files(id: string, title: string, model: string): Record<string, string> {
-  const read = (file: string) => readFileSync(path.join(model, file), "utf8");
-  const modelKata = JSON.parse(read("kata.json")) as {
-    stages: { stage: number }[];
-    programs: { file: string }[];
-  };
-  const kataJson = {
-    $schema: "../../tooling/kata/kata.schema.json",
-    id,
-    section: id.split("-")[0],
-    title: { en: title, ko: title },
-    programs: modelKata.programs.filter((p) => p.file === "hello-server.ts"),
-    stages: modelKata.stages.filter((s) => s.stage === 1),
-    demo: [{ start: "server", program: "hello-server.ts", args: ["0"] }, { stop: "server" }],
-  };
-  const pkg = {
-    ...(JSON.parse(read("package.json")) as Record<string, unknown>),
-    name: `@tcp-katas/${id}`,
-    description: title,
-  };
-  const lesson = (lang: string) =>
-    `# ${id}: ${title}\n\n${lang === "en" ? "What this kata teaches, in your own words." : "이 카타가 가르치는 것을 자신의 말로."}\n\n## Stages\n\n1. hello-server.ts\n\n## Run\n\n\`\`\`sh\npnpm --filter @tcp-katas/${id} test\npnpm kata check ${id}\n\`\`\`\n`;
-  return {
-    "package.json": `${JSON.stringify(pkg, null, 2)}\n`,
-    "tsconfig.json": read("tsconfig.json"),
-    "vitest.config.ts": read("vitest.config.ts"),
-    "eslint.config.js": read("eslint.config.js"),
-    "kata.json": `${JSON.stringify(kataJson, null, 2)}\n`,
-    "README.md": lesson("en"),
-    "README.ko.md": lesson("ko"),
-    ...Object.fromEntries(Object.entries(MODEL_FILES).map(([to, from]) => [to, read(from)])),
-  };
+function lesson(ctx: Ctx, id: string, title: string, model: Kata, lang: "en" | "ko"): string {
+  const t = (en: string, ko: string) => (lang === "en" ? en : ko);
+  const stage = model.stages[0];
+  const files = model.programs
+    .filter((p) => p.stage === 1)
+    .map((p) => `\`${p.file}\``)
+    .join(", ");
+  return [
+    `# ${id} · ${title}`,
+    "",
+    t(
+      "What this kata teaches, in your own words. Never copy the book's text or code.",
+      "이 카타가 가르치는 내용을 자신의 말로 쓰세요. 책의 글이나 코드를 옮겨 적지 마세요.",
+    ),
+    "",
+    t(
+      "Work in `starter/` (never `solution/`): `pnpm kata watch " +
+        id +
+        "` re-runs the tests on every save; `pnpm kata` shows every stage done when you are finished.",
+      "`starter/`에서 작업하세요(`solution/`은 건드리지 않습니다). `pnpm kata watch " +
+        id +
+        "`가 저장할 때마다 테스트를 다시 실행하고, 다 끝나면 `pnpm kata`에 모든 단계가 완료로 표시됩니다.",
+    ),
+    "",
+    `## ${t("Stages", "단계")}`,
+    "",
+    `### ${t("Stage 1", "1단계")}: ${stage ? stage.title[lang] : ""}`,
+    "",
+    t(
+      `Copied from ${model.id} as a worked example: ${files}. Replace it with this kata's own programs.`,
+      `${model.id}에서 예제로 복사했습니다: ${files}. 이 카타의 프로그램으로 바꾸세요.`,
+    ),
+    "",
+    `## ${t("Run", "실행")}`,
+    "",
+    "```sh",
+    `pnpm --filter @tcp-katas/${id} test`,
+    `pnpm kata check ${id}`,
+    "```",
+    "",
+  ].join("\n");
 }
 
-/** Scaffolds chapters/<id>: metadata, lessons, starter, solution, tests and configs, ready for lint and typecheck. */
-export async function scaffold(
-  id: string | undefined,
-  title: string | undefined,
-  root = repoRoot(),
-): Promise<number> {
-  if (!id || !ID.test(id))
-    throw new CliError(
-      `The id must look like "05-1-my-kata" (two digits, then lowercase words joined by -), got "${id ?? ""}".`,
-      2,
-    );
-  if (!title?.trim()) throw new CliError('Give the kata a title: pnpm kata new 05-1-my-kata "My kata".', 2);
-  const dir = path.join(root, "chapters", id);
-  if (existsSync(dir)) throw new CliError(`chapters/${id} already exists.`, 2);
-  // A new kata starts as a copy of an existing one's stage 1, so configs, versions and the contract stay in step.
-  for (const [file, text] of Object.entries(files(id, title, path.join(root, "chapters", MODEL)))) {
-    const target = path.join(dir, file);
-    mkdirSync(path.dirname(target), { recursive: true });
-    // In the project's own style, so `pnpm format` passes at once.
-    const options = await prettier.resolveConfig(target);
-    writeFileSync(target, await prettier.format(text, { ...options, filepath: target }));
+/** The files of a new kata: the model's configs as they are, its stage 1 as the worked example. */
+function files(ctx: Ctx, id: string, title: string, model: Kata): Record<string, string> {
+  const read = (file: string) => readFileSync(path.join(model.dir, file), "utf8");
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(model.dir)) {
+    const full = path.join(model.dir, entry);
+    if (statSync(full).isFile() && !GENERATED.has(entry)) out[entry] = read(entry);
   }
-  console.log(
-    `${ok("Created")} chapters/${id}/. Next: ${accent("pnpm install")}, then ${accent(`pnpm --filter @tcp-katas/${id} test:solution`)}.`,
-  );
-  return 0;
+  const programs = model.programs.filter((p) => p.stage === 1);
+  for (const p of programs) {
+    out[`solution/${p.file}`] = read(`solution/${p.file}`);
+    out[`starter/${p.file}`] = read(`starter/${p.file}`);
+  }
+  const stage = model.stages.find((s) => s.stage === 1);
+  for (const test of stage?.tests ?? []) out[test] = read(test);
+  // Helpers the tests may import (not tests, not the wrong attempts kept for the model's own regressions).
+  const testDir = path.join(model.dir, "test");
+  if (existsSync(testDir))
+    for (const entry of readdirSync(testDir))
+      if (statSync(path.join(testDir, entry)).isFile() && !entry.endsWith(".test.ts"))
+        out[`test/${entry}`] = read(`test/${entry}`);
+  const server = programs.find((p) => p.role === "server");
+  const demo: DemoStep[] = server
+    ? [{ start: "server", program: server.file, args: ["0"] }, { stop: "server" }]
+    : [];
+  const pkg = JSON.parse(read("package.json")) as Record<string, unknown>;
+  out["package.json"] =
+    `${JSON.stringify({ ...pkg, name: `@tcp-katas/${id}`, description: title }, null, 2)}\n`;
+  out["kata.json"] =
+    `${JSON.stringify({ $schema: "../../tooling/kata/kata.schema.json", id, section: id.split("-").slice(0, 2).join("-"), title: { en: title, ko: title }, programs, stages: stage ? [stage] : [], demo }, null, 2)}\n`;
+  out["README.md"] = lesson(ctx, id, title, model, "en");
+  out["README.ko.md"] = lesson(ctx, id, title, model, "ko");
+  return out;
 }
+
+/** Scaffolds chapters/<id> from a kata's stage 1, touching nothing outside the new folder. */
+export const scaffold: Command = {
+  name: "new",
+  usage: "usage.new",
+  summary: "summary.new",
+  options: { from: { type: "string" } },
+  min: 2,
+  max: 2,
+  async run(ctx, { values, positionals }) {
+    const [id, title] = positionals as [string, string];
+    if (!ID.test(id)) throw usageError(ctx.t("new.badId", { id }));
+    if (!title.trim()) throw usageError(ctx.t("new.noTitle"));
+    const model = findKata(ctx, typeof values.from === "string" ? values.from : DEFAULT_MODEL);
+    const dir = path.join(ctx.root, "chapters", id);
+    if (existsSync(dir)) throw usageError(ctx.t("new.exists", { id }));
+    for (const [file, text] of Object.entries(files(ctx, id, title, model))) {
+      const target = path.join(dir, file);
+      mkdirSync(path.dirname(target), { recursive: true });
+      // In the project's own style, so `pnpm format` passes at once.
+      const options = await prettier.resolveConfig(target);
+      writeFileSync(target, await prettier.format(text, { ...options, filepath: target }));
+    }
+    ctx.out(
+      ctx.t("new.done", {
+        id,
+        from: model.id,
+        install: ctx.style.accent("pnpm install"),
+        test: ctx.style.accent(`pnpm --filter @tcp-katas/${id} test:solution`),
+      }),
+    );
+    return 0;
+  },
+};

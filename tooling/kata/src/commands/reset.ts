@@ -3,16 +3,17 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
 
-import { CliError } from "../errors.ts";
-import { type Kata, repoRoot, stateDir } from "../katas.ts";
-import { bold, dim, ok } from "../style.ts";
+import type { Command } from "../command.ts";
+import type { Ctx } from "../context.ts";
+import { CliError, usageError } from "../errors.ts";
+import { findKata } from "../lookup.ts";
 
 function git(args: string[], cwd: string): string {
   return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
 /** The commit whose starter/ counts as pristine: upstream main if known, else HEAD. */
-function pristineRef(root: string): string {
+function pristineRef(ctx: Ctx, root: string): string {
   for (const ref of ["origin/main", "upstream/main", "HEAD"]) {
     try {
       git(["rev-parse", "--verify", "--quiet", ref], root);
@@ -21,47 +22,50 @@ function pristineRef(root: string): string {
       // try the next one
     }
   }
-  throw new CliError("reset needs git: this folder is not a git checkout with a commit.");
+  throw new CliError(ctx.t("reset.noGit"));
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+async function confirm(ctx: Ctx, question: string): Promise<boolean> {
+  const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stdout });
   try {
-    return /^(y|yes|예|네)$/i.test((await rl.question(question)).trim());
+    return /^(y|yes|예|네|ㅇ)$/i.test((await rl.question(question)).trim());
   } finally {
     rl.close();
   }
 }
 
 /** Restores a kata's starter/, after copying the learner's files to .kata/backups/<kata>-<time>/. */
-export async function reset(kata: Kata, yes: boolean): Promise<number> {
-  const root = repoRoot();
-  const starter = path.join(kata.dir, "starter");
-  const rel = path.relative(root, starter).split(path.sep).join("/");
-  if (!yes) {
-    if (!process.stdin.isTTY)
-      throw new CliError(
-        "reset replaces your starter/ files: add --yes to confirm when not on a terminal.",
-        2,
-      );
-    if (
-      !(await confirm(`Replace your files in ${rel}/ with the original starter? (a backup is kept) [y/N] `))
-    ) {
-      console.log("Nothing changed.");
-      return 1;
+export const reset: Command = {
+  name: "reset",
+  usage: "usage.reset",
+  summary: "summary.reset",
+  options: { yes: { type: "boolean", short: "y" } },
+  min: 1,
+  max: 1,
+  async run(ctx, { values, positionals }) {
+    const kata = findKata(ctx, positionals[0]);
+    const root = ctx.root;
+    const starter = path.join(kata.dir, "starter");
+    const rel = path.relative(root, starter).split(path.sep).join("/");
+    if (values.yes !== true) {
+      if (!ctx.io.stdin.isTTY) throw usageError(ctx.t("reset.needYes"));
+      if (!(await confirm(ctx, ctx.t("reset.confirm", { rel })))) {
+        ctx.out(ctx.t("reset.nothing"));
+        return 1;
+      }
     }
-  }
-  const ref = pristineRef(root);
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const backup = path.join(stateDir(), "backups", `${kata.id}-${stamp}`);
-  if (existsSync(starter) && readdirSync(starter).length > 0) {
-    mkdirSync(backup, { recursive: true });
-    cpSync(starter, backup, { recursive: true });
-  }
-  rmSync(starter, { recursive: true, force: true });
-  git(["checkout", ref, "--", rel], root);
-  console.log(`${ok("Restored")} ${rel}/ ${dim(`from ${ref}`)}.`);
-  if (existsSync(backup))
-    console.log(`Your previous files are in ${bold(path.relative(process.cwd(), backup) || backup)}`);
-  return 0;
-}
+    const ref = pristineRef(ctx, root);
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const backup = path.join(ctx.stateDir, "backups", `${kata.id}-${stamp}`);
+    if (existsSync(starter) && readdirSync(starter).length > 0) {
+      mkdirSync(backup, { recursive: true });
+      cpSync(starter, backup, { recursive: true });
+    }
+    rmSync(starter, { recursive: true, force: true });
+    git(["checkout", ref, "--", rel], root);
+    ctx.out(`${ctx.style.ok(ctx.t("reset.done", { rel, ref }))}`);
+    if (existsSync(backup))
+      ctx.out(ctx.t("reset.backup", { path: ctx.style.bold(path.relative(ctx.io.cwd, backup) || backup) }));
+    return 0;
+  },
+};

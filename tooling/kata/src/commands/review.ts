@@ -3,9 +3,12 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
-import { CliError } from "../errors.ts";
-import type { Kata } from "../katas.ts";
-import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../vitest-run.ts";
+import { type Command, testEnv } from "../command.ts";
+import type { Ctx } from "../context.ts";
+import { usageError } from "../errors.ts";
+import { findKata } from "../lookup.ts";
+import type { Kata } from "../manifest.ts";
+import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../runner/index.ts";
 
 interface DiffSize {
   added: number;
@@ -18,11 +21,19 @@ function diffSize(kata: Kata, dir: string): DiffSize {
   let removed = 0;
   for (const p of kata.programs) {
     const mine = path.join(dir, p.file);
-    const ref = path.join(kata.dir, "solution", p.file);
     if (!existsSync(mine)) continue;
-    const out = spawnSync("git", ["diff", "--no-index", "--numstat", "--ignore-all-space", ref, mine], {
-      encoding: "utf8",
-    });
+    const out = spawnSync(
+      "git",
+      [
+        "diff",
+        "--no-index",
+        "--numstat",
+        "--ignore-all-space",
+        path.join(kata.dir, "solution", p.file),
+        mine,
+      ],
+      { encoding: "utf8" },
+    );
     for (const line of out.stdout.split("\n")) {
       const [a, r] = line.split("\t");
       if (a && r && /^\d+$/.test(a)) {
@@ -35,7 +46,7 @@ function diffSize(kata: Kata, dir: string): DiffSize {
 }
 
 /** eslint over the attempt's program files, with the project's rules (all but the type-aware ones). */
-function lint(kata: Kata, dir: string): string[] {
+function lint(ctx: Ctx, kata: Kata, dir: string): string[] {
   const files = kata.programs.map((p) => p.file).filter((f) => existsSync(path.join(dir, f)));
   if (files.length === 0) return [];
   const require = createRequire(path.join(kata.dir, "package.json"));
@@ -45,7 +56,7 @@ function lint(kata: Kata, dir: string): string[] {
     bin = path.join(path.dirname(require.resolve("eslint/package.json")), "bin/eslint.js");
     config = require.resolve("@tcp-katas/eslint-config/review");
   } catch {
-    return ["eslint is not installed (pnpm install)"];
+    return [ctx.t("review.noEslint")];
   }
   // ESLint only lints files below its working folder, so it runs from the attempt folder.
   const out = spawnSync(process.execPath, [bin, "--config", config, "--format", "json", ...files], {
@@ -63,17 +74,18 @@ function lint(kata: Kata, dir: string): string[] {
       ),
     );
   } catch {
-    return [`eslint could not run: ${out.stderr.trim().split("\n")[0] ?? ""}`];
+    return [ctx.t("review.eslintFailed", { reason: out.stderr.trim().split("\n")[0] ?? "" })];
   }
 }
 
-const cell = (s: StageResult) => (s.state === "done" ? "✅ pass" : "❌ fail");
+const fence = (text: string) => `\`\`\`text\n${text.replace(/```/g, "ʼʼʼ")}\n\`\`\``;
 
-function fence(text: string): string {
-  return `\`\`\`text\n${text.replace(/```/g, "ʼʼʼ")}\n\`\`\``;
+function cell(ctx: Ctx, s: StageResult): string {
+  return s.state === "done" ? `✅ ${ctx.t("review.pass")}` : `❌ ${ctx.t("review.fail")}`;
 }
 
 function single(
+  ctx: Ctx,
   kata: Kata,
   label: string,
   result: RunResult,
@@ -81,38 +93,52 @@ function single(
   size: DiffSize,
 ): string {
   const out: string[] = [
-    `## Kata review: ${kata.id} — \`${label}\``,
+    `## ${ctx.t("review.title", { id: kata.id })} — \`${label}\``,
     "",
-    "| Stage | Result | Tests passed |",
+    `| ${ctx.t("review.stage")} | ${ctx.t("review.result")} | ${ctx.t("review.testsPassed")} |`,
     "|---|---|---|",
   ];
-  for (const s of result.stages)
-    out.push(`| ${s.stage}. ${s.title} | ${cell(s)} | ${s.passed}/${s.passed + s.failed} |`);
+  for (const s of result.stages) {
+    const stage = kata.stages.find((x) => x.stage === s.stage);
+    out.push(
+      `| ${s.stage}. ${stage ? ctx.text(stage.title) : ""} | ${cell(ctx, s)} | ${s.passed}/${s.passed + s.failed} |`,
+    );
+  }
   const failures = result.tests.filter((t) => t.status === "failed");
-  out.push("", `### Failures (${failures.length})`, "");
-  if (result.crash && result.tests.length === 0) out.push(fence(failureSummary(result.crash, 30)));
-  if (failures.length === 0 && !result.crash) out.push("None.");
+  out.push("", `### ${ctx.t("review.failures", { count: failures.length })}`, "");
+  const problems = [
+    ...result.fileErrors.map((e) => `${e.file}: ${e.message}`),
+    ...(result.crash ? [result.crash] : []),
+  ];
+  for (const p of problems) out.push(fence(failureSummary(p, 30)));
+  if (result.stuck)
+    out.push(
+      fence(
+        `${ctx.t("check.stuck", { name: result.stuck.name, seconds: Math.round(result.stuck.ms / 1000) })}\n${result.stuck.transcript}`,
+      ),
+    );
+  if (failures.length === 0 && problems.length === 0 && !result.stuck) out.push(ctx.t("review.none"));
   for (const f of failures.slice(0, 10)) {
     out.push(
-      `<details><summary>stage ${f.stage ?? "?"} · ${f.title}</summary>`,
+      `<details><summary>${ctx.t("stage.label", { n: f.stage ?? "?" })} · ${f.title}</summary>`,
       "",
       fence(failureSummary(f.failure, 20)),
       "",
       "</details>",
     );
   }
-  if (failures.length > 10) out.push(`…and ${failures.length - 10} more.`);
+  if (failures.length > 10) out.push(ctx.t("review.more", { count: failures.length - 10 }));
   out.push(
     "",
-    `### Lint (${lintFindings.length})`,
+    `### ${ctx.t("review.lint", { count: lintFindings.length })}`,
     "",
-    ...(lintFindings.length ? lintFindings.map((l) => `- ${l}`) : ["Clean."]),
+    ...(lintFindings.length ? lintFindings.map((l) => `- ${l}`) : [ctx.t("review.clean")]),
   );
   out.push(
     "",
-    "### Size of the change against the reference",
+    `### ${ctx.t("review.size")}`,
     "",
-    `+${size.added} / −${size.removed} lines (whitespace ignored).`,
+    ctx.t("review.sizeLine", { added: size.added, removed: size.removed }),
   );
   return out.join("\n");
 }
@@ -126,36 +152,52 @@ function attempts(kata: Kata, root: string): string[] {
 }
 
 /** A Markdown report to paste into a pull request: one attempt in detail, or every attempt under a folder. */
-export async function review(kata: Kata, impl: string | undefined, all: string | undefined): Promise<number> {
-  if (all) {
-    const root = path.resolve(all);
-    if (!existsSync(root)) throw new CliError(`The folder ${root} does not exist.`, 2);
-    const dirs = attempts(kata, root);
-    if (dirs.length === 0)
-      throw new CliError(`No attempt at ${kata.id} under ${root} (no folder holds its program files).`, 2);
-    const head = ["Attempt", ...kata.stages.map((s) => `Stage ${s.stage}`), "Lint", "Δ lines"];
-    const rows = [
-      `## Kata review: ${kata.id} — every attempt under \`${all}\``,
-      "",
-      `| ${head.join(" | ")} |`,
-      `|${head.map(() => "---").join("|")}|`,
-    ];
-    let allPass = true;
-    for (const dir of dirs) {
-      const result = await runKata(kata, dir);
-      const size = diffSize(kata, dir);
-      allPass &&= allDone(result);
-      rows.push(
-        `| ${path.basename(dir)} | ${result.stages.map(cell).join(" | ")} | ${lint(kata, dir).length} | +${size.added}/−${size.removed} |`,
-      );
+export const review: Command = {
+  name: "review",
+  usage: "usage.review",
+  summary: "summary.review",
+  options: { impl: { type: "string" }, all: { type: "string" } },
+  min: 1,
+  max: 1,
+  async run(ctx, { values, positionals }) {
+    const kata = findKata(ctx, positionals[0]);
+    const impl = typeof values.impl === "string" ? values.impl : undefined;
+    const all = typeof values.all === "string" ? values.all : undefined;
+    if (impl && all) throw usageError(ctx.t("review.both"));
+    if (all) {
+      const root = path.resolve(ctx.io.cwd, all);
+      if (!existsSync(root)) throw usageError(ctx.t("target.missing", { dir: root }));
+      const dirs = attempts(kata, root);
+      if (dirs.length === 0) throw usageError(ctx.t("review.noAttempts", { id: kata.id, root }));
+      const head = [
+        ctx.t("review.attempt"),
+        ...kata.stages.map((s) => ctx.t("stage.label", { n: s.stage })),
+        ctx.t("review.lintColumn"),
+        ctx.t("review.deltaColumn"),
+      ];
+      const rows = [
+        `## ${ctx.t("review.title", { id: kata.id })} — ${ctx.t("review.everyAttempt", { root: `\`${all}\`` })}`,
+        "",
+        `| ${head.join(" | ")} |`,
+        `|${head.map(() => "---").join("|")}|`,
+      ];
+      let allPass = true;
+      for (const dir of dirs) {
+        const result = await runKata(kata, dir, { env: testEnv(ctx) });
+        const size = diffSize(kata, dir);
+        allPass &&= allDone(result);
+        rows.push(
+          `| ${path.basename(dir)} | ${result.stages.map((s) => cell(ctx, s)).join(" | ")} | ${lint(ctx, kata, dir).length} | +${size.added}/−${size.removed} |`,
+        );
+      }
+      ctx.out(rows.join("\n"));
+      return allPass ? 0 : 1;
     }
-    console.log(rows.join("\n"));
-    return allPass ? 0 : 1;
-  }
-  if (!impl) throw new CliError("review needs --impl DIR (an attempt folder) or --all ROOT.", 2);
-  const dir = path.resolve(impl);
-  if (!existsSync(dir)) throw new CliError(`The folder ${dir} does not exist.`, 2);
-  const result = await runKata(kata, dir);
-  console.log(single(kata, impl, result, lint(kata, dir), diffSize(kata, dir)));
-  return allDone(result) ? 0 : 1;
-}
+    if (!impl) throw usageError(ctx.t("review.needImpl"));
+    const dir = path.resolve(ctx.io.cwd, impl);
+    if (!existsSync(dir)) throw usageError(ctx.t("target.missing", { dir }));
+    const result = await runKata(kata, dir, { env: testEnv(ctx) });
+    ctx.out(single(ctx, kata, impl, result, lint(ctx, kata, dir), diffSize(kata, dir)));
+    return allDone(result) ? 0 : 1;
+  },
+};

@@ -1,52 +1,110 @@
 import { type FSWatcher, unwatchFile, watch as fsWatch, watchFile } from "node:fs";
 import path from "node:path";
 
-import type { Kata } from "../katas.ts";
-import { dim } from "../style.ts";
-import { runKata, targetValue } from "../vitest-run.ts";
-import { printResult, type Target, targetLabel } from "./check.ts";
-import { targetDir } from "./run.ts";
+import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
+import { findKata, findStage } from "../lookup.ts";
+import { firstUnfinished } from "../next.ts";
+import { failureBlock, printResult } from "../report.ts";
+import { byStage, Session, stageFiles } from "../runner/index.ts";
+import { stageOfFile } from "../runner/stages.ts";
+import { targetDir, targetLabel, targetValue } from "../target.ts";
 
-/** Re-runs the kata's tests on every save, the first failing stage in focus. Ends with Ctrl-C. */
-export async function watch(kata: Kata, target: Target, poll: boolean): Promise<number> {
-  const dir = targetDir(kata, target);
-  let running = false;
-  let again = false;
-  const runOnce = async () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    do {
-      again = false;
-      if (process.stdout.isTTY) process.stdout.write("\u001b[2J\u001b[H");
-      console.log(
+export const watch: Command = {
+  name: "watch",
+  usage: "usage.watch",
+  summary: "summary.watch",
+  options: { ...TARGET_OPTIONS, poll: { type: "boolean" } },
+  min: 0,
+  max: 2,
+  async run(ctx, { values, positionals }) {
+    const kata = positionals[0] ? findKata(ctx, positionals[0]) : await firstUnfinished(ctx);
+    const stages = positionals[1] === undefined ? undefined : [findStage(ctx, kata, positionals[1]).stage];
+    const target = targetOf(ctx, values);
+    const dir = targetDir(ctx, kata, target);
+    const poll = values.poll === true;
+    const { dim } = ctx.style;
+    const files = stageFiles(kata, stages);
+    let shown = false;
+    // One vitest kept warm for the whole watch: a save re-runs the tests without starting vitest again.
+    const session = new Session(kata.dir, {
+      target: targetValue(ctx, kata, target),
+      env: testEnv(ctx),
+      onTestEnd(t) {
+        if (shown || t.status !== "failed") return;
+        shown = true;
+        ctx.out(failureBlock(ctx, kata, { ...t, stage: stageOfFile(kata, t.file) }));
+        ctx.out();
+      },
+    });
+    let running = false;
+    const pending = new Set<string>();
+    const runOnce = async (changed: string[]) => {
+      if (ctx.io.stdout.isTTY) ctx.io.stdout.write("\u001b[2J\u001b[H");
+      const where = path.relative(ctx.io.cwd, dir) || dir;
+      ctx.out(
         dim(
-          `${new Date().toLocaleTimeString()} · watching ${path.relative(process.cwd(), dir) || dir}${poll ? " (polling)" : ""} · Ctrl-C to stop`,
+          ctx.t("watch.header", {
+            time: new Date().toLocaleTimeString(),
+            where,
+            poll: poll ? ctx.t("watch.polling") : "",
+          }),
         ),
       );
-      printResult(kata, await runKata(kata, targetValue(kata, target)), targetLabel(target), { focus: true });
-    } while (again);
-    running = false;
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const changed = (file?: string | null) => {
-    if (file && !String(file).endsWith(".ts")) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void runOnce(), 150);
-  };
-  const files = kata.programs.map((p) => path.join(dir, p.file));
-  let watcher: FSWatcher | undefined;
-  if (poll) for (const f of files) watchFile(f, { interval: 500 }, () => changed());
-  else watcher = fsWatch(dir, { recursive: true }, (_event, file) => changed(file));
-  await runOnce();
-  return new Promise((resolve) => {
-    process.once("SIGINT", () => {
-      watcher?.close();
-      for (const f of files) unwatchFile(f);
-      console.log("");
-      resolve(0);
+      shown = false;
+      const outcome = await session.run(files, changed);
+      printResult(
+        ctx,
+        kata,
+        byStage(kata, targetValue(ctx, kata, target), outcome, stages),
+        targetLabel(target),
+        {
+          shownFailure: shown,
+        },
+      );
+    };
+    const drain = async () => {
+      if (running) return;
+      running = true;
+      try {
+        while (pending.size > 0 || first) {
+          first = false;
+          const changed = [...pending];
+          pending.clear();
+          await runOnce(changed);
+        }
+      } finally {
+        running = false;
+      }
+    };
+    let first = true;
+    let timer: NodeJS.Timeout | undefined;
+    const changed = (file: string) => {
+      if (!file.endsWith(".ts")) return;
+      pending.add(file);
+      clearTimeout(timer);
+      timer = setTimeout(() => void drain(), 100);
+    };
+    const watched = kata.programs.map((p) => path.join(dir, p.file));
+    let watcher: FSWatcher | undefined;
+    if (poll) for (const f of watched) watchFile(f, { interval: 300 }, () => changed(f));
+    else
+      watcher = fsWatch(
+        dir,
+        { recursive: true },
+        (_event, file) => file && changed(path.join(dir, String(file))),
+      );
+    await drain();
+    return new Promise<number>((resolve) => {
+      const off = ctx.onInterrupt(() => {
+        off();
+        clearTimeout(timer);
+        watcher?.close();
+        for (const f of watched) unwatchFile(f);
+        void session.close().then(() => {
+          ctx.out("");
+          resolve(0);
+        });
+      });
     });
-  });
-}
+  },
+};

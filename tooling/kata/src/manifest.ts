@@ -1,0 +1,145 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+
+import schema from "../kata.schema.json" with { type: "json" };
+import { CliError } from "./errors.ts";
+
+export interface Text {
+  en: string;
+  ko: string;
+  [lang: string]: string;
+}
+
+export interface Stage {
+  stage: number;
+  title: Text;
+  /** This stage's test files, relative to the kata folder. */
+  tests: string[];
+  hints: Text[];
+}
+
+export interface ProgramInfo {
+  file: string;
+  args: string[];
+  stage: number;
+  /** A server (takes <port>), a client (<IP> <port>), a tool (reads files), or a module of functions. */
+  role: "server" | "client" | "tool" | "library";
+  /** The API it is written against. */
+  layer?: "posix" | "winsock" | "node" | "none";
+  /** The contract the fault suite and the bench drive it through. */
+  behaviour?: string;
+  /** The line an echo client prints once connected. */
+  banner?: string;
+}
+
+export type DemoStep =
+  | { note: Text }
+  | { start: string; program: string; args: string[] }
+  | { wait: string; for: string }
+  | { type: string; text: string }
+  | { exit: string }
+  | { stop: string };
+
+export interface Kata {
+  id: string;
+  section: string;
+  title: Text;
+  programs: ProgramInfo[];
+  stages: Stage[];
+  demo: DemoStep[];
+  /** Absolute path of the kata's folder. */
+  dir: string;
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+const validate = ajv.compile<Omit<Kata, "dir" | "demo"> & { demo?: DemoStep[] }>(schema);
+
+/** One line per schema problem: the field (as a JSON pointer) and the reason. */
+function describe(errors: ErrorObject[] | null | undefined): string[] {
+  // oneOf (demo steps) reports every branch; the branch-level "additionalProperties" lines are noise.
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    const field = e.instancePath || "(top level)";
+    const extra =
+      e.keyword === "additionalProperties"
+        ? ` "${String((e.params as { additionalProperty?: string }).additionalProperty)}"`
+        : e.keyword === "enum"
+          ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(", ")})`
+          : "";
+    seen.add(`${field}: ${e.message ?? "is invalid"}${extra}`);
+  }
+  return [...seen];
+}
+
+/** What the schema cannot say: stage numbers, references between fields, files that must exist. */
+function crossCheck(kata: Omit<Kata, "dir">, dir: string): string[] {
+  const problems: string[] = [];
+  const folder = path.basename(dir);
+  if (kata.id !== folder) problems.push(`/id: is "${kata.id}" but the folder is chapters/${folder}`);
+  const numbers = kata.stages.map((s) => s.stage);
+  numbers.forEach((n, i) => {
+    if (n !== i + 1)
+      problems.push(`/stages/${i}/stage: must be ${i + 1} (stages are numbered 1, 2, 3 … in order)`);
+  });
+  const owner = new Map<string, number>();
+  kata.stages.forEach((s, i) => {
+    for (const [j, file] of s.tests.entries()) {
+      const before = owner.get(file);
+      if (before !== undefined)
+        problems.push(`/stages/${i}/tests/${j}: ${file} is already in stage ${before}`);
+      owner.set(file, s.stage);
+      if (!existsSync(path.join(dir, file))) problems.push(`/stages/${i}/tests/${j}: ${file} does not exist`);
+    }
+  });
+  kata.programs.forEach((p, i) => {
+    if (!numbers.includes(p.stage)) problems.push(`/programs/${i}/stage: there is no stage ${p.stage}`);
+  });
+  const files = new Set(kata.programs.map((p) => p.file));
+  kata.demo.forEach((step, i) => {
+    if ("start" in step && !files.has(step.program))
+      problems.push(`/demo/${i}/program: ${step.program} is not one of the kata's programs`);
+  });
+  return problems;
+}
+
+/** Reads and validates one kata.json; fails naming the file, the field and the reason. */
+export function loadKata(dir: string): Kata {
+  const file = path.join(dir, "kata.json");
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new CliError(`${file}: not valid JSON (${(err as Error).message})`, "KATA_MANIFEST");
+  }
+  if (!validate(data)) {
+    throw new CliError(
+      `${file} does not match tooling/kata/kata.schema.json:\n${describe(validate.errors)
+        .map((l) => `  ${l}`)
+        .join("\n")}`,
+      "KATA_MANIFEST",
+    );
+  }
+  const kata = { ...data, demo: data.demo ?? [] };
+  const problems = crossCheck(kata, dir);
+  if (problems.length > 0)
+    throw new CliError(`${file}:\n${problems.map((l) => `  ${l}`).join("\n")}`, "KATA_MANIFEST");
+  return { ...kata, dir };
+}
+
+/** Every kata checked out under <root>/chapters, from its own kata.json, in id order. */
+export function loadKatas(root: string): Kata[] {
+  const chapters = path.join(root, "chapters");
+  if (!existsSync(chapters)) return [];
+  return readdirSync(chapters, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(chapters, d.name, "kata.json")))
+    .map((d) => loadKata(path.join(chapters, d.name)))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The kata whose folder holds `dir` (the kata folder itself or any folder inside it), if any. */
+export function kataAt(katas: readonly Kata[], dir: string): Kata | undefined {
+  const full = path.resolve(dir);
+  return katas.find((k) => full === k.dir || full.startsWith(k.dir + path.sep));
+}

@@ -1,0 +1,96 @@
+import type { Ctx } from "./context.ts";
+import type { Kata } from "./manifest.ts";
+import { failureSummary, type RunResult, type StageResult, type TestResult } from "./runner/index.ts";
+
+const indent = (text: string, by = "      ") =>
+  text
+    .split("\n")
+    .map((l) => `${by}${l}`)
+    .join("\n");
+
+/** The mark and words of a stage's state, in the chosen language. */
+export function stageMark(ctx: Ctx, s: StageResult): string {
+  const { ok, bad, dim } = ctx.style;
+  if (!s.ran) return dim("-");
+  return s.state === "done" ? ok("✓") : s.state === "not started" ? dim("·") : bad("✗");
+}
+
+export function stageWord(ctx: Ctx, s: StageResult): string {
+  const { ok, bad, dim } = ctx.style;
+  if (!s.ran) return dim(ctx.t("state.notRun"));
+  if (s.state === "done") return ok(ctx.t("state.done"));
+  if (s.state === "not started") return dim(ctx.t("state.notStarted"));
+  return bad(ctx.t("state.failing"));
+}
+
+/** One failure as the learner reads it: the test, then expected vs got (no stack). */
+export function failureBlock(
+  ctx: Ctx,
+  kata: Kata,
+  test: TestResult & { stage?: number | undefined },
+  lines = 24,
+): string {
+  const title = ctx.t("check.firstFailure", { stage: test.stage ?? "?", title: test.title });
+  return `${indent(ctx.style.warn(title), "    ")}\n${indent(failureSummary(test.failure, lines))}`;
+}
+
+/** What stopped a run that did not finish: a stuck test (killed) or vitest itself. */
+export function runProblems(ctx: Ctx, result: RunResult): string[] {
+  const out: string[] = [];
+  const { bad } = ctx.style;
+  if (result.stuck) {
+    out.push(
+      bad(ctx.t("check.stuck", { name: result.stuck.name, seconds: Math.round(result.stuck.ms / 1000) })),
+      indent(ctx.t("check.stuckWhy"), "    "),
+      indent(result.stuck.transcript || ctx.t("check.noOutput"), "    "),
+    );
+  }
+  for (const e of result.fileErrors)
+    out.push(bad(ctx.t("check.fileError", { file: e.file })), indent(failureSummary(e.message, 12)));
+  for (const e of result.errors) out.push(bad(ctx.t("check.unhandled")), indent(failureSummary(e, 12)));
+  if (result.crash) out.push(bad(ctx.t("check.crash")), indent(failureSummary(result.crash, 30)));
+  return out;
+}
+
+/**
+ * The stage-by-stage summary of a run: a line per stage, the first failure (unless it was shown already, live),
+ * what stopped the run if it did not finish, and what to do next. Returns true when every stage that ran passed.
+ */
+export function printResult(
+  ctx: Ctx,
+  kata: Kata,
+  result: RunResult,
+  label: string,
+  options: { shownFailure?: boolean } = {},
+): boolean {
+  const { bold, dim, ok, bad, accent } = ctx.style;
+  const out: string[] = [bold(kata.id) + dim(` · ${ctx.t("check.against", { target: label })}`)];
+  const ran = result.stages.filter((s) => s.ran);
+  for (const s of result.stages) {
+    const stage = kata.stages.find((x) => x.stage === s.stage);
+    const count = s.ran ? dim(` ${s.passed}/${s.passed + s.failed}`) : dim(` ${ctx.t("state.notRun")}`);
+    out.push(
+      `  ${stageMark(ctx, s)} ${ctx.t("stage.label", { n: s.stage })}: ${stage ? ctx.text(stage.title) : ""}${count}`,
+    );
+  }
+  const first = ran.find((s) => s.firstFailure)?.firstFailure;
+  if (first && !options.shownFailure) out.push("", failureBlock(ctx, kata, first));
+  const problems = runProblems(ctx, result);
+  if (problems.length) out.push("", ...problems);
+  const passed = result.tests.filter((t) => t.status === "passed").length;
+  const failed = result.tests.filter((t) => t.status === "failed").length;
+  const all = ran.length > 0 && ran.every((s) => s.state === "done") && problems.length === 0;
+  out.push("");
+  out.push(
+    all
+      ? ok(ctx.t("check.allPass", { count: passed }))
+      : `${bad(ctx.t("check.failed", { count: failed }))}, ${ok(ctx.t("check.passed", { count: passed }))}`,
+  );
+  if (!all) {
+    const next = ran.find((s) => s.state !== "done");
+    if (next)
+      out.push(dim(ctx.t("check.stuckHint", { command: accent(`pnpm kata hint ${kata.id} ${next.stage}`) })));
+  }
+  ctx.out(out.join("\n"));
+  return all;
+}

@@ -1,0 +1,29 @@
+/** The messages between the CLI and the vitest process it starts (over Node's IPC channel). */
+
+export type TestStatus = "passed" | "failed" | "skipped";
+
+export interface TestResult {
+  /** The test file, relative to the kata folder (as kata.json's stages[].tests lists it). */
+  file: string;
+  /** The outermost describe() title. */
+  group: string;
+  title: string;
+  status: TestStatus;
+  duration: number;
+  /** The first error's message and stack, without colour. */
+  failure?: string;
+  /** The first error's `code` (KATA_NOT_DONE for a starter's TODO, ...). */
+  code?: string;
+}
+
+export type ToChild =
+  { type: "run"; files: string[] } | { type: "invalidate"; files: string[] } | { type: "close" };
+
+export type FromChild =
+  | { type: "ready" }
+  | { type: "test-start"; id: string; file: string; name: string }
+  | { type: "test-end"; id: string; result: TestResult }
+  /** A test file that could not be loaded (syntax error, import error): its tests did not run. */
+  | { type: "file-error"; file: string; message: string }
+  | { type: "run-end"; errors: string[] }
+  | { type: "fatal"; message: string };

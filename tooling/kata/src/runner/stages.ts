@@ -1,0 +1,79 @@
+import type { Kata } from "../manifest.ts";
+import type { TestResult } from "./protocol.ts";
+import type { RunOutcome } from "./session.ts";
+
+/** done: every test passes; not started: every failure is a TODO the starter still holds; failing: the rest. */
+export type StageState = "done" | "not started" | "failing";
+
+/** The codes of a failure that only says "this part is still a TODO" (@tcp-katas/shared's NotDoneYet, TodoError). */
+const NOT_DONE = new Set(["KATA_NOT_DONE", "KATA_TODO"]);
+
+export interface StageTest extends TestResult {
+  stage: number | undefined;
+}
+
+export interface StageResult {
+  stage: number;
+  passed: number;
+  failed: number;
+  /** Test files of the stage that could not load (their tests did not run). */
+  brokenFiles: string[];
+  /** False when the stage was not part of the run (kata check 04-3 3 runs stage 3 only). */
+  ran: boolean;
+  state: StageState;
+  firstFailure: StageTest | undefined;
+}
+
+export interface RunResult extends RunOutcome {
+  target: string;
+  tests: StageTest[];
+  stages: StageResult[];
+}
+
+/** The stage a test file belongs to, by the kata's manifest. */
+export function stageOfFile(kata: Kata, file: string): number | undefined {
+  return kata.stages.find((s) => s.tests.includes(file))?.stage;
+}
+
+export const isNotDone = (t: TestResult) => t.status === "failed" && NOT_DONE.has(t.code ?? "");
+
+/** Groups a run's results by the stages of the manifest (only the stages whose files ran, when `only` is given). */
+export function byStage(kata: Kata, target: string, outcome: RunOutcome, only?: number[]): RunResult {
+  const tests = outcome.tests.map((t): StageTest => ({ ...t, stage: stageOfFile(kata, t.file) }));
+  const stages = kata.stages.map((s): StageResult => {
+    const ran = !only || only.includes(s.stage);
+    const mine = tests.filter((t) => t.stage === s.stage);
+    const failed = mine.filter((t) => t.status === "failed");
+    const passed = mine.filter((t) => t.status === "passed").length;
+    const brokenFiles = outcome.fileErrors.filter((e) => s.tests.includes(e.file)).map((e) => e.file);
+    const stuck = ran && outcome.stuck !== undefined && (outcome.stuck.file === "" || s.tests.includes(outcome.stuck.file));
+    const state: StageState =
+      failed.length === 0 && passed > 0 && brokenFiles.length === 0 && !stuck
+        ? "done"
+        : failed.length > 0 && failed.every(isNotDone) && brokenFiles.length === 0 && !stuck
+          ? "not started"
+          : "failing";
+    return {
+      stage: s.stage,
+      passed,
+      failed: failed.length,
+      brokenFiles,
+      ran,
+      state,
+      firstFailure: failed[0],
+    };
+  });
+  return { ...outcome, target, tests, stages };
+}
+
+/** True when every stage of the kata passes. */
+export function allDone(result: RunResult): boolean {
+  return result.stages.length > 0 && result.stages.every((s) => s.state === "done");
+}
+
+/** The first lines of a failure message: what was expected and what came, without the stack. */
+export function failureSummary(message: string | undefined, maxLines = 14): string {
+  if (!message) return "";
+  const lines = message.split("\n").filter((l) => !/^\s+at /.test(l) && !/node_modules/.test(l));
+  return lines.slice(0, maxLines).join("\n");
+}

@@ -1,0 +1,36 @@
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+
+import type { Ctx } from "./context.ts";
+import { usageError } from "./errors.ts";
+import type { Kata } from "./manifest.ts";
+
+/** What a command runs against: the kata's starter/ (default), its solution/, or any attempt folder. */
+export interface Target {
+  solution?: boolean;
+  impl?: string;
+}
+
+/** The folder a target names, checked; a relative --impl is relative to where the user ran the command. */
+export function targetDir(ctx: Ctx, kata: Kata, target: Target): string {
+  const cwd = ctx.io.cwd;
+  const dir = target.solution
+    ? path.join(kata.dir, "solution")
+    : target.impl
+      ? path.resolve(cwd, target.impl)
+      : path.join(kata.dir, "starter");
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw usageError(ctx.t("target.missing", { dir }));
+  return dir;
+}
+
+/** What KATA_TARGET should be for a target: "starter", "solution" or an absolute folder. */
+export function targetValue(ctx: Ctx, kata: Kata, target: Target): string {
+  if (target.solution) return "solution";
+  if (target.impl) return targetDir(ctx, kata, target);
+  return "starter";
+}
+
+/** A short name for messages. */
+export function targetLabel(target: Target): string {
+  return target.solution ? "solution/" : (target.impl ?? "starter/");
+}
