@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 
 import type { Main } from "../cli/program.ts";
+import { msg } from "../i18n/messages.ts";
 import type { TraceEvent } from "../internal/context.ts";
 import { registerCleanup } from "./cleanup.ts";
 import { ProgramRun } from "./program-run.ts";
@@ -13,6 +14,7 @@ export class InProcessRun extends ProgramRun {
 
   constructor(main: Main, args: readonly string[], label: string, deadlineMs?: number) {
     super(label, deadlineMs);
+    this.expectPort(main.params, args);
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     this.stdout.attach(stdout);
@@ -31,7 +33,7 @@ export class InProcessRun extends ProgramRun {
         setImmediate(() => this.exited(code));
       },
       (err: unknown) => {
-        stderr.write(`main() rejected: ${String(err)}\n`);
+        stderr.write(`${msg("run.mainRejected", { error: String(err) })}\n`);
         setImmediate(() => this.exited(1));
       },
     );
