@@ -119,6 +119,19 @@ describe("child processes", () => {
     expect(run.stderr.text).toBe("Usage : tiny-server.ts <port>\n");
   });
 
+  it("end at once, with the reason, when the process cannot start", async () => {
+    const missing = path.join(import.meta.dirname, "fixtures", `no-such-folder-${process.pid}`);
+    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), ["0"], {
+      cwd: missing,
+      deadlineMs: 60_000,
+    });
+    expect(await run.waitForExit()).toBe(127);
+    expect(run.stderr.text).toContain("ENOENT");
+    await expect(run.port()).rejects.toThrow(
+      "your program exited with code 127 before your program to listen",
+    );
+  });
+
   it("freePort gives a port nobody listens on", async () => {
     const port = await freePort();
     await expect(connectLocal(port)).rejects.toThrow(/ECONNREFUSED/);

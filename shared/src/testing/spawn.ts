@@ -26,6 +26,11 @@ export class ChildRun extends ProgramRun {
     if (this.child.stdout) this.stdout.attach(this.child.stdout);
     if (this.child.stderr) this.stderr.attach(this.child.stderr);
     this.child.stdin?.on("error", () => undefined);
+    // A process that could not start never sends 'exit': end the run here, so no wait lasts to its deadline.
+    this.child.once("error", (err) => {
+      this.stderr.push(Buffer.from(`${err.message}\n`));
+      if (this.child.pid === undefined) this.exited(127);
+    });
     this.child.on("message", (message: unknown) => {
       const m = message as { type?: string; port?: number; params?: unknown };
       if (m.type === "params" && Array.isArray(m.params))
