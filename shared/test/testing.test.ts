@@ -2,17 +2,21 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { program, todo } from "../src/cli/index.ts";
+import { program, ProgramExit, todo, TodoError } from "../src/cli/index.ts";
+import { useLang } from "../src/i18n/index.ts";
 import { close, PF_INET, SOCK_STREAM, socket } from "../src/posix/index.ts";
 import {
   bytesDiff,
+  BytesMismatch,
   connectLocal,
+  DeadlineExceeded,
   describeBytes,
   expectAllClosed,
   expectBytes,
   expectCallOrder,
   freePort,
   listenLocal,
+  NotDoneYet,
   prefixed,
   rechunkProxy,
   spawnProgram,
@@ -21,7 +25,11 @@ import {
   unclosed,
   withDeadline,
 } from "../src/testing/index.ts";
+import { main as noHtonsServer } from "./fixtures/no-htons-server.ts";
 import { main as tinyServer } from "./fixtures/tiny-server.ts";
+
+// These tests check the English texts word for word, whatever the machine's locale (i18n-ko.test.ts checks Korean).
+useLang("en");
 
 describe("byte-exact messages", () => {
   it("describes bytes with escapes and a count", () => {
@@ -111,6 +119,19 @@ describe("child processes", () => {
     expect(run.stderr.text).toBe("Usage : tiny-server.ts <port>\n");
   });
 
+  it("end at once, with the reason, when the process cannot start", async () => {
+    const missing = path.join(import.meta.dirname, "fixtures", `no-such-folder-${process.pid}`);
+    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), ["0"], {
+      cwd: missing,
+      deadlineMs: 60_000,
+    });
+    expect(await run.waitForExit()).toBe(127);
+    expect(run.stderr.text).toContain("ENOENT");
+    await expect(run.port()).rejects.toThrow(
+      "your program exited with code 127 before your program to listen",
+    );
+  });
+
   it("freePort gives a port nobody listens on", async () => {
     const port = await freePort();
     await expect(connectLocal(port)).rejects.toThrow(/ECONNREFUSED/);
@@ -171,11 +192,123 @@ describe("call traces", () => {
       close(b);
     });
     expect(unclosed(trace)).toEqual([{ fd: 3, openedBy: "socket" }]);
-    expect(() => expectAllClosed(trace)).toThrow("Socket(s) never closed: 3 (from socket)");
+    expect(() => expectAllClosed(trace)).toThrow(
+      "Every socket you open must be closed: 2 opened, 1 closed; socket 3, from socket(), was never closed.",
+    );
     expect(() => expectCallOrder(trace, ["socket", "bind"])).toThrow("bind() was never called");
     expect(() => expectCallOrder(trace, ["socket", "close"])).not.toThrow();
-    expect(() => expectCallOrder(trace, ["close", "close"])).toThrow(
-      "close() came before close() instead of after it",
+    expect(() => expectCallOrder(trace, ["close", "socket"])).toThrow(
+      "socket() came before close() instead of after it",
     );
+  });
+});
+
+describe("messages that name the mistake", () => {
+  it("count a missing close() and name the socket left open, with the call that opened it", async () => {
+    const { trace } = await traced(async () => {
+      const server = socket(PF_INET, SOCK_STREAM, 0);
+      socket(PF_INET, SOCK_STREAM, 0); // stands for accept()'s socket below
+      close(server);
+    });
+    // The same trace as a server that accepted one client and closed only the listening socket.
+    const served = trace.map((e) => (e.result === 4 && e.call === "socket" ? { ...e, call: "accept" } : e));
+    expect(() => expectCallOrder(served, ["socket", "accept", "close", "close"])).toThrow(
+      "but close() was called once, twice expected: socket 4, from accept(), was never closed.",
+    );
+    expect(() => expectAllClosed(served)).toThrow("socket 4, from accept(), was never closed");
+  });
+
+  it("say a call failed every time it was made", async () => {
+    const { trace } = await traced(async () => {
+      close(99);
+    });
+    expect(() => expectCallOrder(trace, ["close"])).toThrow("close() was called but never succeeded (EBADF)");
+  });
+
+  it("show a large output's difference with the bytes on both sides", () => {
+    const expected = `${"x".repeat(100_000)}HELLO world${"y".repeat(100_000)}\n`;
+    const got = `${"x".repeat(100_000)}HELLO_world${"y".repeat(50)}`;
+    const text = bytesDiff("The echo", expected, got);
+    expect(text).toContain("(200012 bytes)");
+    expect(text).toContain("(100061 bytes)");
+    expect(text).toContain("first difference at byte 100005 (marked |):");
+    expect(text).toContain(`expected: …"${"x".repeat(19)}HELLO" | " world${"y".repeat(18)}"…`);
+    expect(text).toContain(`got:      …"${"x".repeat(19)}HELLO" | "_world${"y".repeat(18)}"…`);
+  });
+
+  it("mark the end of the shorter value and the start of the longer one", () => {
+    const short = bytesDiff("The reply", "Hello World!", "Hello");
+    expect(short).toContain('expected: "Hello" | " World!"');
+    expect(short).toContain('got:      "Hello" | (end)');
+    const first = bytesDiff("The reply", "abc", "xbc");
+    expect(first).toContain('expected: | "abc"');
+    expect(first).toContain("first difference at byte 0");
+  });
+
+  it("fail every wait at once when a server listens on the byte-swapped port (htons forgotten)", async () => {
+    const free = await freePort();
+    const asked = ((free & 0xff) << 8) | (free >> 8);
+    const run = startProgram(noHtonsServer, [String(asked)], { label: "your server", deadlineMs: 60_000 });
+    // A 60 s deadline: only the early failure can end this within the test's time-out.
+    await expect(run.port()).rejects.toThrow(
+      `your server listens on port ${free}, not on ${asked} as asked: did you forget htons()? (htons(${asked}) = ${free}`,
+    );
+    await expect(run.waitForStdout("client 1")).rejects.toThrow("did you forget htons()?");
+    await expect(run.waitForExit()).rejects.toThrow("did you forget htons()?");
+  });
+
+  it("say which port a child process listens on when it is not the one asked", async () => {
+    const free = await freePort();
+    const asked = ((free & 0xff) << 8) | (free >> 8);
+    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/no-htons-server.ts"), [String(asked)], {
+      label: "your server",
+      deadlineMs: 60_000,
+    });
+    await expect(run.waitForStdout("never")).rejects.toThrow(
+      `your server listens on port ${free}, not on ${asked} as asked: did you forget htons()?`,
+    );
+  });
+
+  it("leave a program that listens where asked alone", async () => {
+    const port = await freePort();
+    const run = startProgram(tinyServer, [String(port)], { label: "your server" });
+    expect(await run.port()).toBe(port);
+    run.stop();
+    expect(await run.waitForExit()).toBe(0);
+  });
+
+  it("end a wait for bytes at once when the connection ends", async () => {
+    const server = await listenLocal((s) => s.end("ab"));
+    const c = await connectLocal(server.port);
+    await expect(c.waitForBytes(10, undefined, 60_000)).rejects.toThrow(
+      "The connection ended after 2 of 10 bytes while waiting for 10 bytes from the server.",
+    );
+  });
+});
+
+describe("error codes", () => {
+  it("are stable, head the stack, and stay on the error", async () => {
+    const run = startProgram(
+      program({ name: "s.ts", params: [] }, async () => todo("stage 1: accept a client")),
+      [],
+    );
+    const err: unknown = await run.port().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotDoneYet);
+    expect((err as NotDoneYet).code).toBe("KATA_NOT_DONE");
+    expect((err as Error).stack).toMatch(
+      /^NotDoneYet \[KATA_NOT_DONE\]: Not done yet: TODO: stage 1: accept a client\n/,
+    );
+    expect(new TodoError("TODO: x").code).toBe("KATA_TODO");
+    expect(new ProgramExit(3)).toMatchObject({ code: "KATA_EXIT", exitCode: 3, message: "exit(3)" });
+    expect(new DeadlineExceeded("late").code).toBe("KATA_DEADLINE");
+    let mismatch: unknown;
+    try {
+      expectBytes("a", "b");
+    } catch (e) {
+      mismatch = e;
+    }
+    expect(mismatch).toBeInstanceOf(BytesMismatch);
+    expect((mismatch as BytesMismatch).code).toBe("KATA_BYTES");
+    expect((mismatch as BytesMismatch).name).toBe("BytesMismatch");
   });
 });

@@ -1,6 +1,6 @@
 // The stream-safe echo client: it knows how many bytes it sent, so it reads until that many came back,
 // however TCP cuts them. Same prompts and output as the chapter's client.
-import { errorHandling, lineInput, program, runIfMain } from "@tcp-katas/shared/cli";
+import { connectionClosed, errorHandling, lineInput, program, runIfMain } from "@tcp-katas/shared/cli";
 import {
   AF_INET,
   close,
@@ -54,12 +54,7 @@ export const main = program(
       while (recvLen < bytes.length) {
         const recvCnt = await read(sock, message, Math.min(BUF_SIZE - 1, bytes.length - recvLen));
         if (recvCnt === -1) errorHandling("read() error", lastError());
-        if (recvCnt === 0) {
-          errorHandling("read() error", {
-            name: "EOF",
-            message: "the server closed the connection mid-message",
-          });
-        }
+        if (recvCnt === 0) errorHandling("read() error", connectionClosed());
         message.copy(reply, recvLen, 0, recvCnt);
         recvLen += recvCnt;
       }

@@ -1,6 +1,13 @@
 // The stream-safe echo client against Winsock: it knows how many bytes it sent, so it receives until that many
 // came back, however TCP cuts them. Same prompts and output as the chapter's Windows client.
-import { type ErrorCause, errorHandling, lineInput, program, runIfMain } from "@tcp-katas/shared/cli";
+import {
+  connectionClosed,
+  type ErrorCause,
+  errorHandling,
+  lineInput,
+  program,
+  runIfMain,
+} from "@tcp-katas/shared/cli";
 import {
   AF_INET,
   closesocket,
@@ -69,12 +76,7 @@ export const main = program(
       while (recvLen < bytes.length) {
         const recvCnt = await recv(hSocket, message, Math.min(BUF_SIZE - 1, bytes.length - recvLen), 0);
         if (recvCnt === SOCKET_ERROR) ErrorHandling("recv() error");
-        if (recvCnt === 0) {
-          ErrorHandling("recv() error", {
-            name: "EOF",
-            message: "the server closed the connection mid-message",
-          });
-        }
+        if (recvCnt === 0) ErrorHandling("recv() error", connectionClosed());
         message.copy(reply, recvLen, 0, recvCnt);
         recvLen += recvCnt;
       }

@@ -1,16 +1,39 @@
-/** Thrown by errorHandling() and usage checks: the program ends with this exit code (C's exit(n)). */
-export class ProgramExit extends Error {
-  override readonly name = "ProgramExit";
-  readonly code = "KATA_EXIT";
+import type { ErrorCause } from "./program.ts";
+
+/**
+ * An error of the katas' own, with a stable `code` (as undici and Node do) that tools can rely on whatever the
+ * language of the message. The code also heads the stack, `NotDoneYet [KATA_NOT_DONE]: ...`, so it survives
+ * reporters that keep only the stack text (vitest's JSON reporter), while vitest's error serialization keeps the
+ * `code` property itself.
+ */
+export class KataError extends Error {
+  readonly code: string;
+
+  constructor(name: string, code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = name;
+    this.code = code;
+    if (this.stack?.startsWith(`${name}: `))
+      this.stack = `${name} [${code}]: ${this.stack.slice(name.length + 2)}`;
+  }
+}
+
+/** Thrown by errorHandling() and usage checks: the program ends with `exitCode` (C's exit(n)). */
+export class ProgramExit extends KataError {
+  declare readonly code: "KATA_EXIT";
+
   constructor(readonly exitCode: number) {
-    super(`exit(${exitCode})`);
+    super("ProgramExit", "KATA_EXIT", `exit(${exitCode})`);
   }
 }
 
 /** Thrown by todo(): a part of a starter the learner has not written yet. */
-export class TodoError extends Error {
-  override readonly name = "TodoError";
-  readonly code = "KATA_TODO";
+export class TodoError extends KataError {
+  declare readonly code: "KATA_TODO";
+
+  constructor(message: string) {
+    super("TodoError", "KATA_TODO", message);
+  }
 }
 
 /**
@@ -19,4 +42,14 @@ export class TodoError extends Error {
  */
 export function todo(what: string): never {
   throw new TodoError(`TODO: ${what}`);
+}
+
+/**
+ * The cause to report when the peer closed the connection (read() returned 0, end of stream) before a whole
+ * message arrived: `errorHandling("read() error", connectionClosed())` prints
+ * `read() error: the server closed the connection mid-message (EOF)`. lastError() would say nothing useful
+ * here: the read did not fail, the stream ended.
+ */
+export function connectionClosed(): ErrorCause {
+  return { name: "EOF", message: "the server closed the connection mid-message" };
 }

@@ -6,7 +6,7 @@
 export type { ProgramIO } from "../internal/context.ts";
 export { processIO } from "../internal/context.ts";
 export { checkArgs, isIPv4, parsePort } from "./args.ts";
-export { ProgramExit, todo, TodoError } from "./errors.ts";
+export { connectionClosed, KataError, ProgramExit, todo, TodoError } from "./errors.ts";
 export { type LineInput, lineInput } from "./lines.ts";
 export {
   type ErrorCause,

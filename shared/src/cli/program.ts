@@ -11,8 +11,13 @@ import { closeAllAtExit } from "../internal/sockets.ts";
 import { checkArgs } from "./args.ts";
 import { ProgramExit, TodoError } from "./errors.ts";
 
-/** A program's entry point: runs it with these arguments and resolves with its exit code. */
-export type Main = (args: readonly string[], io?: Partial<ProgramIO>) => Promise<number>;
+/**
+ * A program's entry point: runs it with these arguments and resolves with its exit code. `params` (set by
+ * program()) names the arguments, so a test runner knows which one is `<port>`.
+ */
+export type Main = ((args: readonly string[], io?: Partial<ProgramIO>) => Promise<number>) & {
+  readonly params?: readonly string[];
+};
 
 export interface ProgramOptions<P extends readonly string[] = readonly string[]> {
   /** The name printed in `Usage : <name> ...` (the listing's argv[0]); the file name, e.g. "echo-server.ts". */
@@ -61,7 +66,7 @@ export function program<const P extends readonly string[]>(
   options: ProgramOptions<P>,
   body: (args: { -readonly [K in keyof P]: string }, io: ProgramIO) => Promise<number | void>,
 ): Main {
-  return async (args, partial = {}) => {
+  const main: Main = async (args, partial = {}) => {
     const outer: ProgramIO = { ...processIO(), ...partial };
     // The body gets its own signal whose listeners run inside this program (its descriptors, its errno),
     // whoever aborts the outer one.
@@ -91,6 +96,7 @@ export function program<const P extends readonly string[]>(
       }
     });
   };
+  return Object.assign(main, { params: options.params });
 }
 
 function flush(stream: NodeJS.WritableStream): Promise<void> {
@@ -114,6 +120,8 @@ function isEntry(moduleUrl: string): boolean {
  */
 export function runIfMain(moduleUrl: string, main: Main, options: { handlesSignals?: boolean } = {}): void {
   if (!isEntry(moduleUrl)) return;
+  // A test that spawned this program learns its parameters, to check it listens on the <port> it was given.
+  if (process.env.TCP_KATAS_IPC === "1") process.send?.({ type: "params", params: main.params });
   const controller = new AbortController();
   if (options.handlesSignals) {
     let stopping = false;

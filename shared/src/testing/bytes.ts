@@ -1,3 +1,6 @@
+import { KataError } from "../cli/errors.ts";
+import { msg } from "../i18n/messages.ts";
+
 const ESCAPES: Record<number, string> = {
   0x0a: "\\n",
   0x0d: "\\r",
@@ -11,16 +14,11 @@ function toBytes(value: Uint8Array | string): Buffer {
   return typeof value === "string" ? Buffer.from(value, "utf8") : Buffer.from(value);
 }
 
-/**
- * Bytes as a learner can read them: printable UTF-8 as text, everything else escaped, and the byte count:
- * `"hello\n" (6 bytes)`. Long values keep their head and tail.
- */
-export function describeBytes(value: Uint8Array | string, max = 200): string {
-  const bytes = toBytes(value);
+/** The bytes written out for reading: printable UTF-8 as text, everything else escaped, no quotes. */
+function escapeBytes(bytes: Buffer): string {
   const text = bytes.toString("utf8");
-  const clean = Buffer.from(text, "utf8").equals(bytes);
   let shown = "";
-  if (clean) {
+  if (Buffer.from(text, "utf8").equals(bytes)) {
     for (const ch of text) {
       const code = ch.codePointAt(0) ?? 0;
       shown +=
@@ -33,9 +31,23 @@ export function describeBytes(value: Uint8Array | string, max = 200): string {
           ? String.fromCharCode(b)
           : (ESCAPES[b] ?? `\\x${b.toString(16).padStart(2, "0")}`);
   }
+  return shown;
+}
+
+/** `6 bytes`, `1 byte` (`6바이트` in Korean). */
+function byteCount(n: number): string {
+  return msg(n === 1 ? "bytes.count.one" : "bytes.count.other", { n });
+}
+
+/**
+ * Bytes as a learner can read them: printable UTF-8 as text, everything else escaped, and the byte count:
+ * `"hello\n" (6 bytes)`. Long values keep their head and tail.
+ */
+export function describeBytes(value: Uint8Array | string, max = 200): string {
+  const bytes = toBytes(value);
+  let shown = escapeBytes(bytes);
   if (shown.length > max) shown = `${shown.slice(0, max / 2)}…${shown.slice(-max / 2)}`;
-  const n = bytes.length;
-  return `"${shown}" (${n} byte${n === 1 ? "" : "s"})`;
+  return `"${shown}" (${byteCount(bytes.length)})`;
 }
 
 /** Where two byte strings first differ, or -1 if they are equal. */
@@ -45,18 +57,53 @@ export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   return a.length === b.length ? -1 : n;
 }
 
-/** The message of a byte-exact comparison: what was expected, what came, where they part. */
+/** How many bytes of context the diff shows on each side of the first difference. */
+const CONTEXT = 24;
+
+/**
+ * The bytes around `at`: up to CONTEXT before, a `|` at the difference, up to CONTEXT after, with `…` where
+ * the value goes on: `…"llo" | " World!"` or `"Hello" | (end)`. A cut never splits a UTF-8 character.
+ */
+function around(bytes: Buffer, at: number): string {
+  let from = Math.max(0, at - CONTEXT);
+  while (from > 0 && from < at && ((bytes[from] ?? 0) & 0xc0) === 0x80) from--;
+  let to = Math.min(bytes.length, at + CONTEXT);
+  while (to < bytes.length && ((bytes[to] ?? 0) & 0xc0) === 0x80) to++;
+  const before = at > 0 ? `${from > 0 ? "…" : ""}"${escapeBytes(bytes.subarray(from, at))}" ` : "";
+  const after =
+    at >= bytes.length
+      ? msg("bytes.end")
+      : `"${escapeBytes(bytes.subarray(at, to))}"${to < bytes.length ? "…" : ""}`;
+  return `${before}| ${after}`;
+}
+
+/** Columns a label takes on a terminal: Hangul and other wide characters take two. */
+function width(text: string): number {
+  let n = 0;
+  for (const ch of text)
+    n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/u.test(ch) ? 2 : 1;
+  return n;
+}
+
+/**
+ * The message of a byte-exact comparison: both values with their lengths, where they first part, and the
+ * bytes on both sides of that place in each, so a long output shows what came just before the difference.
+ */
 export function bytesDiff(what: string, expected: Uint8Array | string, got: Uint8Array | string): string {
   const e = toBytes(expected);
   const g = toBytes(got);
   const at = firstDifference(e, g);
-  if (at === -1) return `${what}: as expected, ${describeBytes(e)}`;
-  const context = (b: Buffer) => describeBytes(b.subarray(Math.max(0, at - 10), at + 20), 80);
+  if (at === -1) return msg("bytes.asExpected", { what, bytes: describeBytes(e) });
+  const labels = [msg("bytes.expected"), msg("bytes.got")] as const;
+  const pad = Math.max(...labels.map(width));
+  const [le, lg] = labels.map((l) => l + " ".repeat(pad - width(l))) as [string, string];
   return [
-    `${what} is not what was expected.`,
-    `  expected: ${describeBytes(e)}`,
-    `  got:      ${describeBytes(g)}`,
-    `  first difference at byte ${at}: expected ${context(e)} there, got ${context(g)}`,
+    msg("bytes.notExpected", { what }),
+    `  ${le} ${describeBytes(e)}`,
+    `  ${lg} ${describeBytes(g)}`,
+    `  ${msg("bytes.firstDifference", { at })}`,
+    `    ${le} ${around(e, at)}`,
+    `    ${lg} ${around(g, at)}`,
   ].join("\n");
 }
 
@@ -70,6 +117,11 @@ export function expectBytes(
     throw new BytesMismatch(bytesDiff(what, expected, got));
 }
 
-export class BytesMismatch extends Error {
-  override readonly name = "BytesMismatch";
+/** Two byte strings that should be equal are not (code KATA_BYTES). */
+export class BytesMismatch extends KataError {
+  declare readonly code: "KATA_BYTES";
+
+  constructor(message: string) {
+    super("BytesMismatch", "KATA_BYTES", message);
+  }
 }

@@ -1,8 +1,16 @@
+import { KataError } from "../cli/errors.ts";
+import { msg } from "../i18n/messages.ts";
+
 /** How long a test waits for one thing a program should do before it fails, saying what it waited for. */
 export const DEFAULT_DEADLINE_MS = 5_000;
 
-export class DeadlineExceeded extends Error {
-  override readonly name = "DeadlineExceeded";
+/** A wait ran out of time (code KATA_DEADLINE). */
+export class DeadlineExceeded extends KataError {
+  declare readonly code: "KATA_DEADLINE";
+
+  constructor(message: string) {
+    super("DeadlineExceeded", "KATA_DEADLINE", message);
+  }
 }
 
 /**
@@ -19,9 +27,7 @@ export async function withDeadline<T>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const extra = context?.();
-      reject(
-        new DeadlineExceeded(`Timed out after ${ms} ms waiting for ${what}.${extra ? `\n${extra}` : ""}`),
-      );
+      reject(new DeadlineExceeded(`${msg("deadline.timedOut", { ms, what })}${extra ? `\n${extra}` : ""}`));
     }, ms);
   });
   try {

@@ -8,7 +8,7 @@ export { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference }
 export { registerCleanup } from "./cleanup.ts";
 export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 export { connectLocal, freePort, listenLocal, type LocalServer, LOOPBACK, type TestClient } from "./net.ts";
-export { Output, prefixed } from "./output.ts";
+export { localLabel, Output, prefixed } from "./output.ts";
 export { NotDoneYet, ProgramRun } from "./program-run.ts";
 export { type Rechunk, type RechunkProxy, rechunkProxy } from "./proxy.ts";
 export { InProcessRun, startProgram } from "./run.ts";

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import net from "node:net";
 
+import { msg } from "../i18n/messages.ts";
 import { registerCleanup } from "./cleanup.ts";
 import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 import { Output } from "./output.ts";
@@ -73,34 +74,40 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
       socket.once("connect", () => resolve());
       socket.once("error", reject);
     }),
-    `a connection to ${LOOPBACK}:${port}`,
+    msg("net.what.connect", { address: `${LOOPBACK}:${port}` }),
     ms,
   );
+  const soFar = () => msg("net.receivedSoFar", { n: received.bytes.length });
   return {
     socket,
     received,
     send: (data) =>
       new Promise<void>((resolve, reject) => socket.write(data, (err) => (err ? reject(err) : resolve()))),
-    async waitForBytes(n, what = `${n} bytes from the server`, wait = ms) {
+    // Both waits end at once when the connection ends or fails: nothing more can arrive then.
+    async waitForBytes(n, what = msg("net.what.bytes", { n }), wait = ms) {
       await withDeadline(
         received.until((o) => o.bytes.length >= n || o.ended),
         what,
         wait,
-        () => `received so far: ${received.bytes.length} bytes`,
+        soFar,
       );
-      if (received.bytes.length < n) {
+      const got = received.bytes.length;
+      if (got < n) {
+        const cause = failure ? ((failure as NodeJS.ErrnoException).code ?? failure.message) : undefined;
         throw new Error(
-          `The connection ended${failure ? ` (${(failure as NodeJS.ErrnoException).code ?? failure.message})` : ""} after ${received.bytes.length} of ${n} bytes while waiting for ${what}.`,
+          cause === undefined
+            ? msg("net.endedEarly", { got, n, what })
+            : msg("net.endedEarlyCause", { cause, got, n, what }),
         );
       }
       return received.bytes;
     },
-    async waitForEnd(what = "the server to close the connection", wait = ms) {
+    async waitForEnd(what = msg("net.what.end"), wait = ms) {
       await withDeadline(
         received.until((o) => o.ended),
         what,
         wait,
-        () => `received so far: ${received.bytes.length} bytes`,
+        soFar,
       );
       return received.bytes;
     },

@@ -1,5 +1,7 @@
 import type { Readable } from "node:stream";
 
+import { msg, type SharedKey } from "../i18n/messages.ts";
+
 /** Everything a stream has produced so far, with a way to wait (by event, never by polling) for more. */
 export class Output {
   #chunks: Buffer[] = [];
@@ -64,14 +66,27 @@ export class Output {
   }
 }
 
+const LABELS: Record<string, SharedKey> = {
+  "your program": "label.yourProgram",
+  "your server": "label.yourServer",
+  "your client": "label.yourClient",
+};
+
+/** A label in the learner's language: the usual English ones ("your server", ...) are translated, others kept. */
+export function localLabel(label: string): string {
+  const key = LABELS[label];
+  return key === undefined ? label : msg(key);
+}
+
 /** A transcript shown under a failure message, each line prefixed: `[your program] Connected client 1`. */
 export function prefixed(label: string, text: string): string {
-  if (text.length === 0) return `[${label}] (nothing)`;
+  const shownLabel = localLabel(label);
+  if (text.length === 0) return `[${shownLabel}] ${msg("output.nothing")}`;
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   const shown =
     lines.length > 40
-      ? [...lines.slice(0, 20), `… ${lines.length - 40} more lines …`, ...lines.slice(-20)]
+      ? [...lines.slice(0, 20), msg("output.moreLines", { n: lines.length - 40 }), ...lines.slice(-20)]
       : lines;
-  return shown.map((line) => `[${label}] ${JSON.stringify(line).slice(1, -1)}`).join("\n");
+  return shown.map((line) => `[${shownLabel}] ${JSON.stringify(line).slice(1, -1)}`).join("\n");
 }

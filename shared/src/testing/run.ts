@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 
 import type { Main } from "../cli/program.ts";
+import { msg } from "../i18n/messages.ts";
 import type { TraceEvent } from "../internal/context.ts";
 import { registerCleanup } from "./cleanup.ts";
 import { mirroredStream } from "./live.ts";
@@ -14,6 +15,7 @@ export class InProcessRun extends ProgramRun {
 
   constructor(main: Main, args: readonly string[], label: string, deadlineMs?: number) {
     super(label, deadlineMs);
+    this.expectPort(main.params, args);
     const stdout = mirroredStream(`${label} stdout`);
     const stderr = mirroredStream(`${label} stderr`);
     this.stdout.attach(stdout);
@@ -32,7 +34,7 @@ export class InProcessRun extends ProgramRun {
         setImmediate(() => this.exited(code));
       },
       (err: unknown) => {
-        stderr.write(`main() rejected: ${String(err)}\n`);
+        stderr.write(`${msg("run.mainRejected", { error: String(err) })}\n`);
         setImmediate(() => this.exited(1));
       },
     );

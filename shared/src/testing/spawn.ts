@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 
+import { msg } from "../i18n/messages.ts";
 import { registerCleanup } from "./cleanup.ts";
 import { ProgramRun } from "./program-run.ts";
 
@@ -25,8 +26,18 @@ export class ChildRun extends ProgramRun {
     if (this.child.stdout) this.stdout.attach(this.child.stdout);
     if (this.child.stderr) this.stderr.attach(this.child.stderr);
     this.child.stdin?.on("error", () => undefined);
+    // A process that could not start never sends 'exit': end the run here, so no wait lasts to its deadline.
+    this.child.once("error", (err) => {
+      this.stderr.push(Buffer.from(`${err.message}\n`));
+      if (this.child.pid === undefined) this.exited(127);
+    });
     this.child.on("message", (message: unknown) => {
-      const m = message as { type?: string; port?: number };
+      const m = message as { type?: string; port?: number; params?: unknown };
+      if (m.type === "params" && Array.isArray(m.params))
+        this.expectPort(
+          m.params.filter((p): p is string => typeof p === "string"),
+          args,
+        );
       if (m.type === "listening" && typeof m.port === "number") this.listening(m.port);
     });
     this.child.on("exit", (code, signal) => {
@@ -56,7 +67,10 @@ export class ChildRun extends ProgramRun {
     if (!this.running) return;
     this.child.kill("SIGTERM");
     const timer = setTimeout(() => this.child.kill("SIGKILL"), graceMs);
-    await this.waitForExit("the program to end after SIGTERM", graceMs + 1_000).catch(() => undefined);
+    await this.waitForExit(
+      msg("run.what.endAfterSignal", { label: this.shownLabel, signal: "SIGTERM" }),
+      graceMs + 1_000,
+    ).catch(() => undefined);
     clearTimeout(timer);
   }
 }

@@ -1,3 +1,4 @@
+import { msg } from "../i18n/messages.ts";
 import type { TraceEvent } from "../internal/context.ts";
 
 function show(e: TraceEvent): string {
@@ -7,36 +8,23 @@ function show(e: TraceEvent): string {
 
 /** The calls a program made, readable: `socket(3) → bind(3) → listen(3) → accept(3) → ...`. */
 export function describeTrace(trace: readonly TraceEvent[], max = 30): string {
-  if (trace.length === 0) return "(no calls at all)";
+  if (trace.length === 0) return msg("trace.none");
   const shown = trace.slice(0, max).map(show).join(" → ");
-  return trace.length > max ? `${shown} → … (${trace.length - max} more)` : shown;
-}
-
-/**
- * Checks that the calls named in `expected` were made, successfully, in that order (other calls may come
- * between). Throws a message naming the first call that is missing or out of order.
- */
-export function expectCallOrder(trace: readonly TraceEvent[], expected: readonly string[]): void {
-  let at = 0;
-  for (const [i, name] of expected.entries()) {
-    const found = trace.findIndex((e, j) => j >= at && e.call === name && e.result !== -1 && !e.error);
-    if (found === -1) {
-      const earlier = trace.findIndex((e) => e.call === name);
-      const reason =
-        earlier === -1
-          ? `${name}() was never called (successfully)`
-          : `${name}() came before ${expected[i - 1] ?? "the start"}() instead of after it`;
-      throw new Error(
-        `Expected the calls ${expected.join(" → ")} in that order, but ${reason}.\nYour calls: ${describeTrace(trace)}`,
-      );
-    }
-    at = found + 1;
-  }
+  return trace.length > max ? `${shown} → ${msg("trace.more", { n: trace.length - max })}` : shown;
 }
 
 const OPENERS = new Set(["socket", "accept"]);
 const CLOSERS = new Set(["close", "closesocket"]);
 const FAILED = new Set([-1, 0xffff_ffff]);
+
+function succeeded(e: TraceEvent): boolean {
+  return !FAILED.has(e.result) && !e.error;
+}
+
+/** "once", "twice", "3 times" (한 번, 두 번, 3번). */
+function times(n: number): string {
+  return n === 1 ? msg("trace.times.1") : n === 2 ? msg("trace.times.2") : msg("trace.times.n", { n });
+}
 
 /** Descriptors a program opened (socket/accept) and never closed, with the call that opened each. */
 export function unclosed(trace: readonly TraceEvent[]): { fd: number; openedBy: string }[] {
@@ -48,15 +36,61 @@ export function unclosed(trace: readonly TraceEvent[]): { fd: number; openedBy: 
   return [...open].map(([fd, openedBy]) => ({ fd, openedBy }));
 }
 
-/** Throws unless every socket opened was closed. */
+/** "socket 4, from accept(), was never closed; ..." for every descriptor left open. */
+function describeUnclosed(left: readonly { fd: number; openedBy: string }[]): string {
+  return left.map((l) => msg("trace.unclosedOne", { fd: l.fd, call: l.openedBy })).join("; ");
+}
+
+/** Why the calls do not match: a call made too few times (counted, and attributed for close), or out of order. */
+function callOrderProblem(trace: readonly TraceEvent[], expected: readonly string[]): string | undefined {
+  for (const name of new Set(expected)) {
+    const want = expected.filter((n) => n === name).length;
+    const made = trace.filter((e) => e.call === name);
+    const got = made.filter(succeeded).length;
+    if (got >= want) continue;
+    const failure = made.find((e) => !succeeded(e));
+    let reason =
+      got > 0
+        ? msg("trace.tooFew", { call: name, got: times(got), want: times(want) })
+        : failure
+          ? msg("trace.neverSucceeded", { call: name, error: failure.error ?? String(failure.result) })
+          : msg("trace.neverCalled", { call: name });
+    const left = CLOSERS.has(name) ? unclosed(trace) : [];
+    if (left.length > 0) reason += `: ${describeUnclosed(left)}`;
+    return reason;
+  }
+  let at = 0;
+  for (const [i, name] of expected.entries()) {
+    const found = trace.findIndex((e, j) => j >= at && e.call === name && succeeded(e));
+    if (found === -1) return msg("trace.outOfOrder", { call: name, previous: expected[i - 1] ?? "" });
+    at = found + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Checks that the calls named in `expected` were made, successfully, in that order (other calls may come
+ * between). A call made fewer times than listed is counted and, for close(), the sockets left open are named
+ * with the call that opened them; otherwise the first call out of order is named.
+ */
+export function expectCallOrder(trace: readonly TraceEvent[], expected: readonly string[]): void {
+  const reason = callOrderProblem(trace, expected);
+  if (reason === undefined) return;
+  const calls = expected.map((name) => `${name}()`).join(" → ");
+  throw new Error(
+    `${msg("trace.order", { calls, reason })}\n${msg("trace.yourCalls", { trace: describeTrace(trace) })}`,
+  );
+}
+
+/** Throws unless every socket opened was closed, naming each one left open and the call that opened it. */
 export function expectAllClosed(trace: readonly TraceEvent[]): void {
   const left = unclosed(trace);
-  if (left.length > 0) {
-    const list = left.map((l) => `${l.fd} (from ${l.openedBy})`).join(", ");
-    throw new Error(
-      `Socket(s) never closed: ${list}. Every socket you open must be closed.\nYour calls: ${describeTrace(trace)}`,
-    );
-  }
+  if (left.length === 0) return;
+  const opened = trace.filter((e) => OPENERS.has(e.call) && !FAILED.has(e.result)).length;
+  const closed = trace.filter((e) => CLOSERS.has(e.call) && e.result === 0).length;
+  throw new Error(
+    `${msg("trace.allClosed", { opened, closed, list: describeUnclosed(left) })}\n${msg("trace.yourCalls", { trace: describeTrace(trace) })}`,
+  );
 }
 
 /** How many times a call was made. */
