@@ -71,6 +71,8 @@ export function unitConfig(dir) {
       ...common,
       root: dir,
       include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+      // Fixtures are katas and workspaces that tests run on, not tests of this package.
+      exclude: ["**/node_modules/**", "**/fixtures/**"],
       reporters: process.env.CI ? ["dot"] : ["default"],
     },
   });

@@ -1,7 +1,9 @@
 import type { Readable, Writable } from "node:stream";
 
+import type { Catalogue } from "@tcp-katas/shared/i18n";
+
 import { CliError } from "./errors.ts";
-import { type Catalogue, loadCatalogue, type MessageKey, type Params, resolveLang } from "./i18n.ts";
+import { loadCatalogue, type MessageKey, type Params, resolveLang } from "./i18n.ts";
 import { type Kata, loadKatas } from "./manifest.ts";
 import { createStyle, type Style, useColor } from "./style.ts";
 import { findWorkspace, stateDirOf } from "./workspace.ts";
@@ -41,7 +43,7 @@ export class Ctx {
   readonly io: CliIo;
   readonly style: Style;
   readonly errStyle: Style;
-  readonly #catalogue: Catalogue;
+  readonly #catalogue: Catalogue<MessageKey>;
   #root: string | undefined;
   #katas: Kata[] | undefined;
 

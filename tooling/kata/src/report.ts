@@ -61,7 +61,7 @@ export function printResult(
   kata: Kata,
   result: RunResult,
   label: string,
-  options: { shownFailure?: boolean } = {},
+  options: { shown?: TestResult | undefined } = {},
 ): boolean {
   const { bold, dim, ok, bad, accent } = ctx.style;
   const out: string[] = [bold(kata.id) + dim(` · ${ctx.t("check.against", { target: label })}`)];
@@ -74,7 +74,10 @@ export function printResult(
     );
   }
   const first = ran.find((s) => s.firstFailure)?.firstFailure;
-  if (first && !options.shownFailure) out.push("", failureBlock(ctx, kata, first));
+  const same = (a: TestResult, b: TestResult) =>
+    a.file === b.file && a.title === b.title && a.group === b.group;
+  // The lowest stage's first failure is the one to fix; shown live already, it is not repeated.
+  if (first && !(options.shown && same(options.shown, first))) out.push("", failureBlock(ctx, kata, first));
   const problems = runProblems(ctx, result);
   if (problems.length) out.push("", ...problems);
   const passed = result.tests.filter((t) => t.status === "passed").length;

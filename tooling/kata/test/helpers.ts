@@ -1,46 +1,22 @@
-import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 
 import { onTestFinished } from "vitest";
 
-export const ROOT = path.resolve(import.meta.dirname, "../../..");
-const BIN = path.resolve(import.meta.dirname, "../bin/kata.js");
+import type { CliIo } from "../src/context.ts";
+import { main } from "../src/main.ts";
+
+export const PACKAGE = path.resolve(import.meta.dirname, "..");
+export const FIXTURE = path.join(import.meta.dirname, "fixtures/workspace");
+export const BIN = path.join(PACKAGE, "bin/kata.js");
 
 export interface Ran {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-/** Runs the CLI as a user would (a separate process), with piped stdio, so no colour. */
-export function kata(
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number } = {},
-): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, CI: undefined, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(
-        new Error(`kata ${args.join(" ")} did not finish in time.\nstdout: ${stdout}\nstderr: ${stderr}`),
-      );
-    }, options.timeoutMs ?? 60_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? "");
-  });
 }
 
 export function tempDir(prefix = "kata-test-"): string {
@@ -49,29 +25,49 @@ export function tempDir(prefix = "kata-test-"): string {
   return dir;
 }
 
+const git = (args: string[], cwd: string) =>
+  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], { cwd, stdio: "ignore" });
+
 /**
- * A copy of the repository's committed files (git clone), sharing this checkout's installed packages, so a
- * test may change katas freely.
+ * A copy of the fixture workspace (one small kata) in a temporary git repository, its first commit made. Its
+ * packages resolve through this package's own node_modules (linked), as a real checkout resolves through its own.
  */
-export async function cloneRepo(): Promise<string> {
-  const dir = path.join(tempDir(), "repo");
-  await new Promise<void>((resolve, reject) => {
-    const git = spawn("git", ["clone", "--quiet", "--local", ROOT, dir], { stdio: "ignore" });
-    git.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`git clone exited ${code}`))));
-  });
-  for (const pkg of [
-    "",
-    "shared",
-    "chapters/04-2-basic",
-    "chapters/04-3-iterative-echo",
-    "chapters/04-4-windows-style",
-    "chapters/04-q7-hello-iterative",
-  ]) {
-    symlinkSync(path.join(ROOT, pkg, "node_modules"), path.join(dir, pkg, "node_modules"), "junction");
-  }
-  return dir;
+export function workspace(): string {
+  const root = path.join(tempDir(), "ws");
+  cpSync(FIXTURE, root, { recursive: true });
+  symlinkSync(path.join(PACKAGE, "node_modules"), path.join(root, "node_modules"), "junction");
+  git(["init", "-q", "-b", "main"], root);
+  git(["add", "-A"], root);
+  git(["commit", "-qm", "fixture"], root);
+  return root;
 }
 
-export function copyDir(from: string, to: string): void {
-  cpSync(from, to, { recursive: true });
+/** The CLI run in-process, as a user would type it in `cwd`: English, no colour, a state folder of its own. */
+export async function kata(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; tty?: boolean },
+): Promise<Ran> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d: Buffer) => (out += d.toString()));
+  stderr.on("data", (d: Buffer) => (err += d.toString()));
+  stdin.end(options.input ?? "");
+  const io: CliIo = {
+    stdout: Object.assign(stdout, { isTTY: options.tty ?? false }),
+    stderr,
+    stdin,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      KATA_LANG: "en",
+      KATA_STATE_DIR: path.join(options.cwd, ".kata-test-state"),
+      ...options.env,
+    },
+    cwd: options.cwd,
+  };
+  const code = await main(args, io);
+  return { code, stdout: out, stderr: err };
 }

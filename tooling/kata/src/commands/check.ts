@@ -1,7 +1,7 @@
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { failureBlock, printResult } from "../report.ts";
-import { runKata } from "../runner/index.ts";
+import { runKata, type TestResult } from "../runner/index.ts";
 import { stageOfFile } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue } from "../target.ts";
 
@@ -17,18 +17,18 @@ export const check: Command = {
     const stages = positionals[1] === undefined ? undefined : [findStage(ctx, kata, positionals[1]).stage];
     const target = targetOf(ctx, values);
     targetDir(ctx, kata, target);
-    let shown = false;
+    let shown: TestResult | undefined;
     const result = await runKata(kata, targetValue(ctx, kata, target), {
       ...(stages ? { stages } : {}),
       env: testEnv(ctx),
       // The first failure goes on screen as soon as it is known, not after the whole run.
       onTestEnd(t) {
         if (shown || t.status !== "failed") return;
-        shown = true;
+        shown = t;
         ctx.out(failureBlock(ctx, kata, { ...t, stage: stageOfFile(kata, t.file) }));
         ctx.out();
       },
     });
-    return printResult(ctx, kata, result, targetLabel(target), { shownFailure: shown }) ? 0 : 1;
+    return printResult(ctx, kata, result, targetLabel(target), { shown }) ? 0 : 1;
   },
 };

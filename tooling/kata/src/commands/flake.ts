@@ -46,13 +46,11 @@ function suites(ctx: Ctx): Suite[] {
   });
   return [
     ...libraries.map((dir) => ({ name: path.relative(ctx.root, dir), dir, files: testsUnder(dir) })),
-    ...ctx
-      .katas()
-      .map((k) => ({
-        name: k.id,
-        dir: k.dir,
-        files: k.stages.flatMap((s) => s.tests.map((t) => path.join(k.dir, t))),
-      })),
+    ...ctx.katas().map((k) => ({
+      name: k.id,
+      dir: k.dir,
+      files: k.stages.flatMap((s) => s.tests.map((t) => path.join(k.dir, t))),
+    })),
   ].filter((s) => s.files.length > 0);
 }
 

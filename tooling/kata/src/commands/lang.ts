@@ -1,9 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import type { Command } from "../command.ts";
 import { usageError } from "../errors.ts";
-import { availableLangs, loadCatalogue } from "../i18n.ts";
+import { availableLangs, loadCatalogue, storeLang } from "../i18n.ts";
 
 /** Shows the language the CLI and the tests speak, or stores a choice in the state folder (git-ignored). */
 export const lang: Command = {
@@ -22,14 +21,7 @@ export const lang: Command = {
     if (!known.includes(wanted))
       throw usageError(ctx.t("lang.unknown", { lang: wanted, known: known.join(", ") }));
     const file = path.join(ctx.stateDir, "config.json");
-    let config: Record<string, unknown>;
-    try {
-      config = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    } catch {
-      config = {};
-    }
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ ...config, lang: wanted }, null, 2)}\n`);
+    storeLang(wanted, ctx.stateDir);
     // Say it in the language just chosen (unless KATA_LANG overrides it, which is then said too).
     ctx.out(
       loadCatalogue(wanted).t("lang.stored", { lang: wanted, file: path.relative(ctx.io.cwd, file) || file }),

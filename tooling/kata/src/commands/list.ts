@@ -2,7 +2,7 @@ import type { Command } from "../command.ts";
 import { testEnv } from "../command.ts";
 import type { Kata } from "../manifest.ts";
 import { stageWord } from "../report.ts";
-import { runKata,type RunResult } from "../runner/index.ts";
+import { runKata, type RunResult } from "../runner/index.ts";
 
 /** Runs `task` over `items`, at most `limit` at a time, results in order. */
 async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {

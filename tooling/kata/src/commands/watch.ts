@@ -5,7 +5,7 @@ import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinished } from "../next.ts";
 import { failureBlock, printResult } from "../report.ts";
-import { byStage, Session, stageFiles } from "../runner/index.ts";
+import { byStage, Session, stageFiles, type TestResult } from "../runner/index.ts";
 import { stageOfFile } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue } from "../target.ts";
 
@@ -24,14 +24,14 @@ export const watch: Command = {
     const poll = values.poll === true;
     const { dim } = ctx.style;
     const files = stageFiles(kata, stages);
-    let shown = false;
+    let shown: TestResult | undefined;
     // One vitest kept warm for the whole watch: a save re-runs the tests without starting vitest again.
     const session = new Session(kata.dir, {
       target: targetValue(ctx, kata, target),
       env: testEnv(ctx),
       onTestEnd(t) {
         if (shown || t.status !== "failed") return;
-        shown = true;
+        shown = t;
         ctx.out(failureBlock(ctx, kata, { ...t, stage: stageOfFile(kata, t.file) }));
         ctx.out();
       },
@@ -50,7 +50,7 @@ export const watch: Command = {
           }),
         ),
       );
-      shown = false;
+      shown = undefined;
       const outcome = await session.run(files, changed);
       printResult(
         ctx,
@@ -58,7 +58,7 @@ export const watch: Command = {
         byStage(kata, targetValue(ctx, kata, target), outcome, stages),
         targetLabel(target),
         {
-          shownFailure: shown,
+          shown,
         },
       );
     };

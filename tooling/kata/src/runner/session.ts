@@ -123,6 +123,8 @@ export class Session {
     };
     delete env.CI;
     delete env.TCP_KATAS_IPC;
+    // Started from inside a vitest run (the CLI's own tests), the inner vitest must not believe it is a worker.
+    for (const key of Object.keys(env)) if (key === "VITEST" || key.startsWith("VITEST_")) delete env[key];
     const child = spawn(process.execPath, ["--import", tsxLoader, CHILD], {
       cwd: this.#kataDir,
       env,
@@ -165,7 +167,8 @@ export class Session {
     const child = this.#child;
     if (!child) return { ...outcome, crash: `vitest is gone:\n${this.#log}` };
     for (const f of readdirSync(this.#liveDir)) rmSync(path.join(this.#liveDir, f), { force: true });
-    const hardMs = this.#options.hardDeadlineMs ?? HARD_DEADLINE_MS;
+    const fromEnv = Number(this.#options.env?.KATA_HARD_DEADLINE_MS ?? process.env.KATA_HARD_DEADLINE_MS);
+    const hardMs = this.#options.hardDeadlineMs ?? (fromEnv > 0 ? fromEnv : HARD_DEADLINE_MS);
     const running = new Map<string, { name: string; file: string }>();
     let lastNews = Date.now();
     return new Promise<RunOutcome>((resolve) => {
@@ -187,7 +190,9 @@ export class Session {
         outcome.stuck = {
           name,
           // Unknown when the stuck test printed nothing: then no stage that ran counts as passed.
-          file: last?.file ? path.relative(this.#kataDir, path.resolve(this.#kataDir, last.file)).split(path.sep).join("/") : "",
+          file: last?.file
+            ? path.relative(this.#kataDir, path.resolve(this.#kataDir, last.file)).split(path.sep).join("/")
+            : "",
           ms: silent,
           transcript: transcriptOf(this.#liveDir, name),
         };

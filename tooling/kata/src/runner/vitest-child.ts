@@ -81,7 +81,9 @@ const reporter = {
   onTestRunEnd(_modules: unknown, unhandled: readonly { message?: string; stack?: string }[]) {
     send({
       type: "run-end",
-      errors: unhandled.map((e) => stripVTControlCharacters(e.stack ?? e.message ?? "(an error without a message)")),
+      errors: unhandled.map((e) =>
+        stripVTControlCharacters(e.stack ?? e.message ?? "(an error without a message)"),
+      ),
     });
   },
 };
