@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
+import { stripVTControlCharacters } from "node:util";
 
 import { describe, expect, it } from "vitest";
 
@@ -36,7 +37,7 @@ describe("check", SLOW, () => {
     expect(r.stdout).toContain("✓ stage 1: hello.ts greets 2/2");
     expect(r.stdout).toContain("✓ stage 2: shout() in capitals 1/1");
     expect(r.stdout).toContain("All 3 tests pass.");
-    expect(r.stdout).not.toMatch(/\u001b\[/);
+    expect(stripVTControlCharacters(r.stdout)).toBe(r.stdout);
   });
 
   it("shows an untouched starter as not started (a TODO, by its error code), naming the TODO and the hint", async () => {
