@@ -30,3 +30,17 @@ export async function clientPortBeforeAndAfterConnect(): Promise<{ before: numbe
     "stage 3: clientPortBeforeAndAfterConnect: getsockname() the client's socket before and after connect()",
   );
 }
+
+/**
+ * Q5, on a real kernel: a server listens with `backlog` and never accepts; `clients` connects start at once.
+ * How many completed, how many are still waiting, how many were refused? This one uses node:net and a child
+ * process, not the posix layer: see README.md, "Stage 3: review questions 4-6, by experiment".
+ */
+export async function connectsBeyondBacklog(
+  backlog: number,
+  clients: number,
+): Promise<{ completed: number; waiting: number; refused: number }> {
+  todo(
+    `stage 3: connectsBeyondBacklog: a child process listens with backlog ${backlog} and holds its event loop; start ${clients} connects at once and count them`,
+  );
+}
