@@ -1,5 +1,7 @@
 // Stage 3: answer review questions 4-6 by experiment. Each function sets up a tiny server and client on
-// 127.0.0.1 with the posix layer, and returns what it observed. See README.md, "Stage 3".
+// 127.0.0.1 and returns what it observed: the first four with the posix layer ("@tcp-katas/shared/posix", which
+// also has getsockname, ntohs, errno and errnoName), connectsBeyondBacklog with node:net and a child process.
+// See README.md, "Stage 3: review questions 4-6, by experiment".
 import { todo } from "@tcp-katas/shared/cli";
 
 /** Q4: a server that is bound but not listening. What error does a client's connect() get? (its errno name) */
@@ -33,8 +35,8 @@ export async function clientPortBeforeAndAfterConnect(): Promise<{ before: numbe
 
 /**
  * Q5, on a real kernel: a server listens with `backlog` and never accepts; `clients` connects start at once.
- * How many completed, how many are still waiting, how many were refused? This one uses node:net and a child
- * process, not the posix layer: see README.md, "Stage 3: review questions 4-6, by experiment".
+ * How many completed, how many are still waiting, how many were refused? See README.md, "Past the backlog, on a
+ * real kernel".
  */
 export async function connectsBeyondBacklog(
   backlog: number,
