@@ -116,9 +116,14 @@ export async function clientPortBeforeAndAfterConnect(): Promise<{ before: numbe
  */
 const HOLDING_SERVER = `
 const net = require("node:net");
-const [backlog, holdMs] = process.argv.slice(1).map(Number);
-const parent = process.ppid;
-const parentAlive = () => { try { process.kill(parent, 0); return true; } catch { return false; } };
+const [backlog, holdMs, parent] = process.argv.slice(1).map(Number);
+// The parent's pid comes as an argument: it may be gone before this code runs. An orphan is adopted at once on
+// POSIX (its ppid changes), while its dead parent may linger as a zombie that kill(pid, 0) still finds; Windows
+// adopts no one, and there kill(pid, 0) is the test.
+const parentAlive = () => {
+  if (process.ppid !== parent) return false;
+  try { process.kill(parent, 0); return true; } catch { return false; }
+};
 const server = net.createServer();
 server.listen({ port: 0, host: "127.0.0.1", backlog }, () => {
   process.stdout.write(server.address().port + "\\n", () => {
@@ -149,9 +154,13 @@ export async function connectsBeyondBacklog(
   backlog: number,
   clients: number,
 ): Promise<{ completed: number; waiting: number; refused: number }> {
-  const child = spawn(process.execPath, ["-e", HOLDING_SERVER, String(backlog), String(HOLD_MS)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["-e", HOLDING_SERVER, String(backlog), String(HOLD_MS), String(process.pid)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const sockets: net.Socket[] = [];
   try {
     const port = await firstLineOf(child);
