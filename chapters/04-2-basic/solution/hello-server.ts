@@ -29,7 +29,7 @@ export const main = program({ name: "hello-server.ts", params: ["<port>"] }, asy
   servAddr.sin_port = htons(Number(port));
   if ((await bind(servSock, servAddr)) === -1) errorHandling("bind() error", lastError());
 
-  // 3. listen(): from here on clients may connect; up to 5 wait in the queue for accept().
+  // 3. listen(): from here on clients may connect; the backlog (5) bounds the queue they wait in for accept().
   if ((await listen(servSock, 5)) === -1) errorHandling("listen() error", lastError());
 
   // 4. accept(): take the first waiting connection; it gets a socket of its own.

@@ -1,4 +1,5 @@
-// Stage 4: hello-client.ts again, in idiomatic node:net (net.connect, for await over the socket).
+// Stage 4: hello-client.ts again, in idiomatic node:net (net.connect, then for await over the socket).
+// See README.md, "Stage 4: the same pair in idiomatic node:net".
 import { program, runIfMain, todo } from "@tcp-katas/shared/cli";
 
 export const main = program(

@@ -1,12 +1,17 @@
-// Stage 2: the client's four steps. See README.md, "Stage 2", and `pnpm kata hint 04-2`.
+// Stage 2: the client's four steps. See README.md, "Stage 2: hello-client.ts, the four steps", and
+// `pnpm kata hint 04-2 2` when you are stuck.
 import { program, runIfMain, todo } from "@tcp-katas/shared/cli";
 
-export const main = program({ name: "hello-client.ts", params: ["<IP>", "<port>"] }, async ([ip, port]) => {
-  // 1. socket()
-  // 2. connect() to inet_addr(ip) and htons(port) (no bind: connect picks the client's address)
-  // 3. read() until it returns 0 (the server closed): the greeting may come in pieces
-  // 4. print "Message from server : <greeting>\n" on io.stdout (take io as the second parameter), then close()
-  todo(`stage 2: hello-client.ts: socket → connect → read until 0 → print → close (${ip}:${port})`);
-});
+export const main = program(
+  { name: "hello-client.ts", params: ["<IP>", "<port>"] },
+  async ([ip, port], io) => {
+    void io; // io.stdout is where the program prints; this line only keeps the linter quiet until you use io.
+    // Build: a client that connects to ip:port, receives the server's whole greeting (it may come in pieces),
+    // prints "Message from server : <greeting>\n" on io.stdout and closes its socket.
+    // Calls: socket, connect, read, close, with sockaddr_in, inet_addr, htons, AF_INET, PF_INET, SOCK_STREAM and
+    // lastError from "@tcp-katas/shared/posix"; errorHandling from "@tcp-katas/shared/cli".
+    todo(`stage 2: hello-client.ts: socket → connect → read until 0 → print → close (${ip}:${port})`);
+  },
+);
 
 runIfMain(import.meta.url, main);

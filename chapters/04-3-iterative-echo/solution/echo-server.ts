@@ -40,8 +40,10 @@ export const main = program({ name: "echo-server.ts", params: ["<port>"] }, asyn
     if (clntSock === -1) errorHandling("accept() error", lastError());
     io.stdout.write(`Connected client ${i + 1}\n`);
 
-    // Echo until the client closes (read returns 0) or fails (-1, e.g. it reset). The listing loops on
-    // `!= 0`, which would spin on -1 and write a negative length; `> 0` ends this client's turn instead.
+    // Echo until the client closes (read returns 0) or fails (-1, e.g. it reset). `> 0`, not the listing's
+    // `!= 0`: -1 is an error, not a length, and must never be written back. On Linux the listing gets away with
+    // one bogus write(…, -1), because a reset is reported once and the next read() returns 0; on Windows recv()
+    // keeps failing, and the same loop never ends.
     let strLen: number;
     while ((strLen = await read(clntSock, message, BUF_SIZE)) > 0) {
       if ((await write(clntSock, message, strLen)) === -1) break;

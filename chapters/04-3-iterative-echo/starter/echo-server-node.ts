@@ -1,10 +1,11 @@
 // Stage 4: the iterative echo server in idiomatic node:net.
+// See README.md, "Stage 4: echo-server-node.ts, idiomatic node:net".
 import { program, runIfMain, todo } from "@tcp-katas/shared/cli";
 
 export const main = program({ name: "echo-server-node.ts", params: ["<port>"] }, async ([port]) => {
-  // net.createServer({ pauseOnConnect: true, allowHalfOpen: true }); take connections one at a time from
-  // events.on(server, "connection") (attached before listen); echo each with for await, awaiting 'drain'
-  // when write() returns false; end it; after 5 clients close the server and drop whoever still waits.
+  // Build: echo-server.ts's behaviour (five clients, one at a time, "Connected client N\n", then exit 0) with
+  // net.createServer, a socket per client and no posix layer. Node accepts every connection itself, so the
+  // waiting line of clients is yours to keep. Tools: node:net, and on/once from node:events.
   todo(`stage 4: echo-server-node.ts: the iterative server with node:net on port ${port}`);
 });
 

@@ -55,8 +55,9 @@ export const main = program({ name: "echo-server-win.ts", params: ["<port>"] }, 
     if (hClntSock === INVALID_SOCKET) ErrorHandling("accept() error");
     io.stdout.write(`Connected client ${i + 1}\n`);
 
-    // Echo until the client closes (recv returns 0) or fails (SOCKET_ERROR, e.g. it reset). The listing loops
-    // on `!= 0`, which would spin on SOCKET_ERROR and send a negative length; `> 0` ends this client's turn.
+    // Echo until the client closes (recv returns 0) or fails (SOCKET_ERROR, e.g. it reset). `> 0`, not the
+    // listing's `!= 0`: SOCKET_ERROR is not a length and must never be sent back. After a reset Windows' recv
+    // keeps failing, so the listing's loop would never end, sending -1 each time; `> 0` ends this client's turn.
     let strLen: number;
     while ((strLen = await recv(hClntSock, message, BUF_SIZE, 0)) > 0) {
       if ((await send(hClntSock, message, strLen, 0)) === SOCKET_ERROR) break;

@@ -5,7 +5,7 @@ import { clientTranscript, expectBytes, spawnProgram } from "@tcp-katas/shared/t
 import { targetDir } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
-describe("stage 3: the pair as processes", () => {
+describe("stage 2: the pair as processes", () => {
   it("echo-client-win.ts talks to echo-server-win.ts", async () => {
     const file = (name: string) => path.join(targetDir(), name);
     const server = spawnProgram(file("echo-server-win.ts"), ["0"], { label: "echo-server-win" });

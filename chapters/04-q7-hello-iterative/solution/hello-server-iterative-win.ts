@@ -45,8 +45,10 @@ export const main = program(options, async ([port], io) => {
   if ((await bind(hServSock, servAddr)) === SOCKET_ERROR) ErrorHandling("bind() error");
   if ((await listen(hServSock, 5)) === SOCKET_ERROR) ErrorHandling("listen() error");
 
-  // The quiz listing's loop never ends, so its cleanup is unreachable. Here a signal closes the listening
-  // socket; the accept() waiting on it then fails, and the loop ends through the normal way out.
+  // The quiz listing's loop never ends, so its cleanup is unreachable. Here SIGINT/SIGTERM abort io.signal, and
+  // we close the listening socket, as a Windows program's Ctrl-C handler would: closesocket() makes the accept()
+  // waiting on it fail (WSAEINTR), and the loop ends through the normal way out. (A POSIX program would rather let
+  // the signal interrupt accept() itself: EINTR, if the handler was installed without SA_RESTART.)
   io.signal?.addEventListener("abort", () => closesocket(hServSock), { once: true });
 
   // The whole string, not one char; its byte length, not sizeof a pointer or a NUL more.

@@ -4,7 +4,7 @@ import { impl } from "@tcp-katas/vitest-config/impl";
 type Client = typeof import("../solution/echo-client-win.ts");
 
 echoClientSuite({
-  title: "stage 3: echo-client-win.ts, stream-safe (winsock)",
+  title: "stage 2: echo-client-win.ts, stream-safe (winsock)",
   name: "echo-client-win.ts",
   banner: "Connected..........",
   layer: "winsock",

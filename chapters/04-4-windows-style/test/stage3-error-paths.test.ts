@@ -7,7 +7,7 @@ type Client = typeof import("../solution/echo-client-win.ts");
 const server = await impl<Server>("echo-server-win.ts");
 const client = await impl<Client>("echo-client-win.ts");
 
-describe("stage 4: error paths end cleanly, with the right WSA code", () => {
+describe("stage 3: error paths end cleanly, with the right WSA code", () => {
   it("a client that resets: recv gives SOCKET_ERROR (WSAECONNRESET), the turn ends, nothing spins", async () => {
     const run = startProgram(server.main, ["0"], { label: "your server" });
     const port = await run.port();

@@ -4,7 +4,7 @@ import { impl } from "@tcp-katas/vitest-config/impl";
 type Server = typeof import("../solution/echo-server-win.ts");
 
 echoServerSuite({
-  title: "stage 2: echo-server-win.ts, one client at a time (winsock)",
+  title: "stage 1: echo-server-win.ts, one client at a time (winsock)",
   name: "echo-server-win.ts",
   layer: "winsock",
   load: async () => (await impl<Server>("echo-server-win.ts")).main,

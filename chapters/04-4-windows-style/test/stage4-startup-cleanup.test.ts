@@ -28,7 +28,7 @@ function expectDiscipline(trace: readonly TraceEvent[], who: string): void {
   expect(trace.at(-1)?.call, `${who}'s last Winsock call`).toBe("WSACleanup");
 }
 
-describe("stage 1: WSAStartup first, WSACleanup on every way out", () => {
+describe("stage 4: WSAStartup first, WSACleanup on every way out", () => {
   it("the server, after five clients: startup, cleanup, every SOCKET closed", async () => {
     const run = startProgram(server.main, ["0"], { label: "your server" });
     const port = await run.port();
