@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Readable, Writable } from "node:stream";
 
 import type { SysError } from "./errno.ts";
+import { newPace, type Pace } from "./pace.ts";
 
 /** One call of the posix or winsock layer, as a test sees it. */
 export interface TraceEvent {
@@ -43,8 +44,10 @@ export interface ProgramContext {
   errno: SysError | undefined;
   wsaStartups: number;
   wsaLastError: number;
-  /** Descriptor table, shared by posix and winsock. Values are owned by ../posix/sockets.ts. */
+  /** Descriptor table, shared by posix and winsock. Values are owned by ./sockets.ts. */
   readonly fds: Map<number, unknown>;
+  /** How the program's calls have gone lately: when it last let the event loop run, what it repeats. */
+  readonly pace: Pace;
 }
 
 const storage = new AsyncLocalStorage<ProgramContext>();
@@ -54,7 +57,17 @@ export function processIO(): ProgramIO {
 }
 
 export function newContext(name: string, io: ProgramIO, tracing = io.observe !== undefined): ProgramContext {
-  return { name, io, tracing, trace: [], errno: undefined, wsaStartups: 0, wsaLastError: 0, fds: new Map() };
+  return {
+    name,
+    io,
+    tracing,
+    trace: [],
+    errno: undefined,
+    wsaStartups: 0,
+    wsaLastError: 0,
+    fds: new Map(),
+    pace: newPace(),
+  };
 }
 
 let fallback: ProgramContext | undefined;
