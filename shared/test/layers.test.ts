@@ -182,8 +182,10 @@ describe("a loop of calls that return at once", () => {
     await winsock.listen(serv, 5);
     const clnt = await winsock.accept(serv);
     const buf = Buffer.alloc(1024);
-    // The listing's loop: `!= 0` does not end on SOCKET_ERROR, which Windows repeats after a reset.
-    while ((await winsock.recv(clnt, buf, 1024, 0)) !== 0);
+    // The listing's loop: `!= 0` does not end on SOCKET_ERROR, which Windows repeats after a reset; its send
+    // with length SOCKET_ERROR fails too, between the recv calls.
+    let n: number;
+    while ((n = await winsock.recv(clnt, buf, 1024, 0)) !== 0) await winsock.send(clnt, buf, n, 0);
     winsock.closesocket(clnt);
     winsock.closesocket(serv);
   });

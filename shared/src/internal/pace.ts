@@ -7,7 +7,7 @@
  *   (setImmediate) before it returns. A program that really waits (for bytes, for a client) never pays it.
  * - A loop that keeps calling after read() said 0 or -1 would spin forever (in C it burns a core; here it would
  *   freeze the event loop). When the same descriptor answers 0 or -1 to BUSY_LOOP_LIMIT calls in a row, with
- *   nothing read or written between, the call throws BusyLoopError, which program() prints as one line: what
+ *   nothing read or written between (other calls that fail at once may come between), the call throws BusyLoopError, which program() prints as one line: what
  *   the call returned, what that means, and how to end the loop. A program that reads 0 once and stops never
  *   sees it.
  */
@@ -39,12 +39,13 @@ interface Streak {
   count: number;
 }
 
-/** Per program: immediate returns since the event loop last ran, and each descriptor's run of 0/-1. */
+/** Per program: immediate returns since the event loop last ran, and each descriptor's runs of 0/-1 by call. */
 export interface Pace {
   immediate: number;
   since: number;
   limit: number;
-  readonly streaks: Map<number, Streak>;
+  /** By descriptor, then by call: a loop may alternate calls (recv fails, then send with length -1 fails). */
+  readonly streaks: Map<number, Map<string, Streak>>;
 }
 
 export function newPace(): Pace {
@@ -89,10 +90,15 @@ export function note(
     if (pace.streaks.size > 0) pace.streaks.delete(fd);
     return;
   }
-  let streak = pace.streaks.get(fd);
-  if (streak?.call !== call || streak.result !== result || streak.error !== error) {
+  let calls = pace.streaks.get(fd);
+  if (!calls) {
+    calls = new Map();
+    pace.streaks.set(fd, calls);
+  }
+  let streak = calls.get(call);
+  if (streak?.result !== result || streak.error !== error) {
     streak = { call, result, error, count: 0 };
-    pace.streaks.set(fd, streak);
+    calls.set(call, streak);
   }
   streak.count += 1;
   if (streak.count >= pace.limit) {
