@@ -16,6 +16,8 @@ export class ByteReader {
   readonly #source: Readable;
   readonly #highWaterMark: number;
   #chunks: Buffer[] = [];
+  /** Bytes of #chunks[0] already taken (kept as an offset: no new Buffer per read). */
+  #offset = 0;
   #length = 0;
   #ended = false;
   #error: Error | undefined;
@@ -182,6 +184,11 @@ export class ByteReader {
   }
 
   #coalesce(): Buffer {
+    const head = this.#chunks[0];
+    if (head && this.#offset > 0) {
+      this.#chunks[0] = head.subarray(this.#offset);
+      this.#offset = 0;
+    }
     if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#length)];
     return this.#chunks[0] ?? Buffer.alloc(0);
   }
@@ -197,14 +204,17 @@ export class ByteReader {
     let filled = 0;
     while (filled < n) {
       const head = this.#chunks[0] as Buffer;
+      const from = this.#offset;
+      const left = head.length - from;
       const need = n - filled;
-      if (head.length <= need) {
-        out.set(head, filled);
-        filled += head.length;
+      if (left <= need) {
+        out.set(from === 0 ? head : new Uint8Array(head.buffer, head.byteOffset + from, left), filled);
+        filled += left;
         this.#chunks.shift();
+        this.#offset = 0;
       } else {
-        out.set(head.subarray(0, need), filled);
-        this.#chunks[0] = head.subarray(need);
+        out.set(new Uint8Array(head.buffer, head.byteOffset + from, need), filled);
+        this.#offset = from + need;
         filled += need;
       }
     }

@@ -71,17 +71,47 @@ export function newContext(name: string, io: ProgramIO, tracing = io.observe !==
 }
 
 let fallback: ProgramContext | undefined;
+/**
+ * The program a script runs (the process's own stdio, no tracing), held without AsyncLocalStorage: once ALS is
+ * used, Node 20 runs promise hooks on every promise, which costs a ported server about a third of its CPU while
+ * streaming. Any program or traced() run inside or beside it still gets ALS, and ALS is looked up first.
+ */
+let sole: ProgramContext | undefined;
 
 /** The running program's context; code outside any program (a test, an experiment) shares one default. */
 export function currentContext(): ProgramContext {
-  const ctx = storage.getStore();
+  const ctx = storage.getStore() ?? sole;
   if (ctx) return ctx;
   fallback ??= newContext("node", processIO());
   return fallback;
 }
 
+function isScriptRun(ctx: ProgramContext): boolean {
+  return (
+    !ctx.tracing &&
+    ctx.io.stdout === process.stdout &&
+    ctx.io.stderr === process.stderr &&
+    sole === undefined &&
+    storage.getStore() === undefined
+  );
+}
+
 export function runInContext<T>(ctx: ProgramContext, fn: () => T): T {
-  return storage.run(ctx, fn);
+  if (!isScriptRun(ctx)) return storage.run(ctx, fn);
+  sole = ctx;
+  const release = () => {
+    if (sole === ctx) sole = undefined;
+  };
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    release();
+    throw err;
+  }
+  if (result instanceof Promise) return result.finally(release) as T;
+  release();
+  return result;
 }
 
 export function record(event: TraceEvent): void {

@@ -3,7 +3,7 @@
  *
  * - A call that returns at once (bytes already received, 0 at end of stream, -1 on an error) resolves as a
  *   microtask, so a loop of them never lets the event loop run: no timer fires, no test deadline, no Ctrl-C.
- *   After about a millisecond of such returns without a real wait, a call yields one event-loop turn
+ *   After about two milliseconds of such returns without a real wait, a call yields one event-loop turn
  *   (setImmediate) before it returns. A program that really waits (for bytes, for a client) never pays it.
  * - A loop that keeps calling after read() said 0 or -1 would spin forever (in C it burns a core; here it would
  *   freeze the event loop). When the same descriptor answers 0 or -1 to BUSY_LOOP_LIMIT calls in a row, with
@@ -15,9 +15,9 @@
 /** Calls in a row answering 0 or -1 on one descriptor that make a busy loop. */
 export const BUSY_LOOP_LIMIT = 1000;
 /** How long calls may return at once before one of them yields to the event loop. */
-const TURN_MS = 1;
-/** Read the clock only every this many immediate returns. */
-const CLOCK_EVERY = 32;
+const TURN_MS = 2;
+/** Read the clock only every this many immediate returns (a 64 KiB chunk echoed in 1 KiB calls makes 128). */
+const CLOCK_EVERY = 64;
 
 /** Thrown by a layer call that a busy loop keeps repeating. program() prints the message and exits 1. */
 export class BusyLoopError extends Error {
@@ -113,7 +113,7 @@ export function waited(pace: Pace): void {
 }
 
 /**
- * A call returned at once: gives back `value`, or (after ~1 ms of such returns) a promise of it that resolves
+ * A call returned at once: gives back `value`, or (after ~2 ms of such returns) a promise of it that resolves
  * on the next event-loop turn.
  */
 export function settle<T>(pace: Pace, value: T): T | Promise<T> {

@@ -13,7 +13,7 @@
 import net from "node:net";
 
 import { ByteReader } from "../framing/byte-reader.ts";
-import { currentContext } from "./context.ts";
+import { currentContext, type ProgramContext } from "./context.ts";
 import { type ErrnoName, fromNodeError, type SysError, sysError } from "./errno.ts";
 import { quietServer } from "./listen-hook.ts";
 import { SendBuffer } from "./send-buffer.ts";
@@ -65,8 +65,8 @@ function table(): Map<number, Descriptor> {
   return currentContext().fds as Map<number, Descriptor>;
 }
 
-function lookup(fd: number): Descriptor {
-  const d = table().get(fd);
+function lookup(fd: number, ctx?: ProgramContext): Descriptor {
+  const d = (ctx ? (ctx.fds as Map<number, Descriptor>) : table()).get(fd);
   if (!d) fail("EBADF");
   return d;
 }
@@ -209,8 +209,8 @@ export async function connectSocket(fd: number, address: Address): Promise<void>
   }
 }
 
-function connected(fd: number): Connected {
-  const d = lookup(fd);
+function connected(fd: number, ctx?: ProgramContext): Connected {
+  const d = lookup(fd, ctx);
   if (d.kind !== "connected") fail("ENOTCONN");
   return d;
 }
@@ -240,10 +240,17 @@ export const WOULD_BLOCK = -2;
 /**
  * read()/recv() without waiting: copies at most n of the bytes that have arrived into target and returns the
  * count; 0 at end of stream; WOULD_BLOCK when it would have to wait. Split from the waiting so a read that can
- * answer at once costs no promise (each one is dear while AsyncLocalStorage's promise hooks are on).
+ * answer at once costs no promise (each one is dear while AsyncLocalStorage's promise hooks are on). The hot calls take the program's
+ * context from their caller: AsyncLocalStorage's getStore() is not free either..
  */
-export function readSocket(fd: number, target: Uint8Array, n: number, report: ResetReport): number {
-  const d = connected(fd);
+export function readSocket(
+  ctx: ProgramContext,
+  fd: number,
+  target: Uint8Array,
+  n: number,
+  report: ResetReport,
+): number {
+  const d = connected(fd, ctx);
   if (n === 0) return 0;
   const got = d.reader.readAvailable(target, n);
   if (got > 0) return got;
@@ -254,8 +261,8 @@ export function readSocket(fd: number, target: Uint8Array, n: number, report: Re
 }
 
 /** Resolves once readSocket(fd) can answer without waiting. */
-export function readable(fd: number): Promise<void> {
-  return connected(fd).reader.whenReadable();
+export function readable(ctx: ProgramContext, fd: number): Promise<void> {
+  return connected(fd, ctx).reader.whenReadable();
 }
 
 function drained(socket: net.Socket): Promise<void> {
@@ -276,8 +283,13 @@ function drained(socket: net.Socket): Promise<void> {
  * buffering. Returns a number when it did not wait, a promise when it did. A write the OS later fails is
  * reported by the next call on the socket (Linux: ECONNRESET once, then EPIPE), as in C.
  */
-export function writeSocket(fd: number, bytes: Uint8Array, report: ResetReport): number | Promise<number> {
-  const d = connected(fd);
+export function writeSocket(
+  ctx: ProgramContext,
+  fd: number,
+  bytes: Uint8Array,
+  report: ResetReport,
+): number | Promise<number> {
+  const d = connected(fd, ctx);
   const { socket } = d;
   const failure = failureOf(d, report);
   if (failure) throw failure;

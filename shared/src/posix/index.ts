@@ -9,7 +9,7 @@
  * The blocking calls (bind, listen, accept, connect, read, write) return promises: `await` them where C blocks.
  * @module
  */
-import { currentContext, record, type TraceEvent } from "../internal/context.ts";
+import { currentContext, type ProgramContext, record, type TraceEvent } from "../internal/context.ts";
 import { ERRNO, errnoByNumber, type ErrnoName, type SysError, sysError } from "../internal/errno.ts";
 import { note, settle, waited } from "../internal/pace.ts";
 import * as core from "../internal/sockets.ts";
@@ -82,6 +82,11 @@ function failed(call: string, fd: number | undefined, err: unknown): number {
 function ok(call: string, fd: number | undefined, result: number, detail?: Detail): number {
   if (currentContext().tracing) record({ call, fd, result, ...(detail ? { detail } : {}) });
   return result;
+}
+
+/** ok() for the hot calls (read, write), which already hold the context. */
+function moved(ctx: ProgramContext, call: string, fd: number, result: number): void {
+  if (ctx.tracing) record({ call, fd, result });
 }
 
 function setFailure(call: string, fd: number | undefined, name: ErrnoName): number {
@@ -168,13 +173,13 @@ export async function read(fd: number, buf: Uint8Array, n: number): Promise<numb
   let result = checkBuffer("read", fd, buf, n);
   if (result === undefined) {
     try {
-      result = core.readSocket(fd, buf, n, "once");
+      result = core.readSocket(ctx, fd, buf, n, "once");
       while (result === core.WOULD_BLOCK) {
-        await core.readable(fd);
+        await core.readable(ctx, fd);
         waited(ctx.pace);
-        result = core.readSocket(fd, buf, n, "once");
+        result = core.readSocket(ctx, fd, buf, n, "once");
       }
-      ok("read", fd, result);
+      moved(ctx, "read", fd, result);
       note(ctx.pace, "posix", "read", fd, result, result === 0);
     } catch (err) {
       result = failed("read", fd, err);
@@ -192,14 +197,14 @@ export async function write(fd: number, buf: Uint8Array, n: number): Promise<num
   let result = checkBuffer("write", fd, buf, n);
   if (result === undefined) {
     try {
-      const answer = core.writeSocket(fd, n === buf.length ? buf : buf.subarray(0, n), "once");
+      const answer = core.writeSocket(ctx, fd, n === buf.length ? buf : buf.subarray(0, n), "once");
       if (typeof answer === "number") {
         result = answer;
       } else {
         result = await answer;
         waited(ctx.pace);
       }
-      ok("write", fd, result);
+      moved(ctx, "write", fd, result);
       if (result > 0) note(ctx.pace, "posix", "write", fd, result, false);
     } catch (err) {
       result = failed("write", fd, err);

@@ -5,7 +5,7 @@
  * SOCKET_ERROR, the reason read with WSAGetLastError(), send/recv with flags, closesocket.
  * @module
  */
-import { currentContext, record } from "../internal/context.ts";
+import { currentContext, type ProgramContext, record } from "../internal/context.ts";
 import { note, settle, waited } from "../internal/pace.ts";
 import * as core from "../internal/sockets.ts";
 import { addressFromHost, htons, inet_ntoa, ntohs } from "../posix/byte-order.ts";
@@ -245,24 +245,41 @@ function badLength(call: string, s: SOCKET, buf: Uint8Array, len: number): numbe
   return undefined;
 }
 
+/** Whether a call may go on: Winsock started and the handle open (checked against ctx, already in hand). */
+function usable(ctx: ProgramContext, call: string, s: SOCKET): number | undefined {
+  if (ctx.wsaStartups === 0) return refuse(call, s, "WSANOTINITIALISED", SOCKET_ERROR);
+  if (!ctx.fds.has(toFd(s))) return refuse(call, s, "WSAENOTSOCK", SOCKET_ERROR);
+  return undefined;
+}
+
+/** ok() for the hot calls (recv, send), which already hold the context. */
+function moved(ctx: ProgramContext, call: string, s: SOCKET, result: number): void {
+  if (ctx.tracing) record({ call, fd: s, result });
+}
+
 /**
  * send(): copies the bytes into the socket's send buffer and returns the count (waits while the peer does not
  * read), or SOCKET_ERROR. After a reset every send fails with WSAECONNRESET. Only flags 0 is supported.
  */
 export async function send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
   const ctx = currentContext();
-  let result = precheck("send", s) ?? badLength("send", s, buf, len);
+  let result = usable(ctx, "send", s) ?? badLength("send", s, buf, len);
   if (result === undefined && flags !== 0) result = refuse("send", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
   if (result === undefined) {
     try {
-      const answer = core.writeSocket(toFd(s), len === buf.length ? buf : buf.subarray(0, len), "always");
+      const answer = core.writeSocket(
+        ctx,
+        toFd(s),
+        len === buf.length ? buf : buf.subarray(0, len),
+        "always",
+      );
       if (typeof answer === "number") {
         result = answer;
       } else {
         result = await answer;
         waited(ctx.pace);
       }
-      ok("send", s, result);
+      moved(ctx, "send", s, result);
       if (result > 0) note(ctx.pace, "winsock", "send", s, result, false);
     } catch (err) {
       result = failed("send", s, err, SOCKET_ERROR);
@@ -277,17 +294,17 @@ export async function send(s: SOCKET, buf: Uint8Array, len: number, flags: numbe
  */
 export async function recv(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
   const ctx = currentContext();
-  let result = precheck("recv", s) ?? badLength("recv", s, buf, len);
+  let result = usable(ctx, "recv", s) ?? badLength("recv", s, buf, len);
   if (result === undefined && flags !== 0) result = refuse("recv", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
   if (result === undefined) {
     try {
-      result = core.readSocket(toFd(s), buf, len, "always");
+      result = core.readSocket(ctx, toFd(s), buf, len, "always");
       while (result === core.WOULD_BLOCK) {
-        await core.readable(toFd(s));
+        await core.readable(ctx, toFd(s));
         waited(ctx.pace);
-        result = core.readSocket(toFd(s), buf, len, "always");
+        result = core.readSocket(ctx, toFd(s), buf, len, "always");
       }
-      ok("recv", s, result);
+      moved(ctx, "recv", s, result);
       note(ctx.pace, "winsock", "recv", s, result, result === 0);
     } catch (err) {
       result = failed("recv", s, err, SOCKET_ERROR);
