@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 
 import { currentContext, newContext, processIO, type ProgramIO, runInContext } from "../internal/context.ts";
 import { fromNodeError } from "../internal/errno.ts";
+import { isBusyLoopError } from "../internal/pace.ts";
 import { closeAllAtExit } from "../internal/sockets.ts";
 import { checkArgs } from "./args.ts";
 import { ProgramExit, TodoError } from "./errors.ts";
@@ -85,6 +86,11 @@ export function program<const P extends readonly string[]>(
       } catch (err) {
         if (err instanceof ProgramExit) return err.exitCode;
         if (err instanceof TodoError) {
+          io.stderr.write(`${err.message}\n`);
+          return 1;
+        }
+        // A loop the layer stopped (it kept calling after 0 or -1): the lesson in one line, no stack.
+        if (isBusyLoopError(err)) {
           io.stderr.write(`${err.message}\n`);
           return 1;
         }

@@ -16,11 +16,16 @@ export class ByteReader {
   readonly #source: Readable;
   readonly #highWaterMark: number;
   #chunks: Buffer[] = [];
+  /** Bytes of #chunks[0] already taken (kept as an offset: no new Buffer per read). */
+  #offset = 0;
   #length = 0;
   #ended = false;
   #error: Error | undefined;
   #wake: (() => void) | undefined;
   #reading = false;
+  /** Whether we paused the source (cheaper to ask than isPaused() on every read). */
+  #paused = false;
+  #endedCleanly = false;
 
   constructor(source: Readable, options: ByteReaderOptions = {}) {
     this.#source = source;
@@ -30,11 +35,12 @@ export class ByteReader {
       if (buf.length === 0) return;
       this.#chunks.push(buf);
       this.#length += buf.length;
-      if (this.#length >= this.#highWaterMark && !this.#wake) source.pause();
+      if (this.#length >= this.#highWaterMark && !this.#wake) this.#pause();
       this.#notify();
     });
     source.once("end", () => {
       this.#ended = true;
+      if (!this.#error) this.#endedCleanly = true;
       this.#notify();
     });
     source.once("error", (err: Error) => {
@@ -69,6 +75,16 @@ export class ByteReader {
     return this.#length === 0 && (this.#ended || this.#error !== undefined);
   }
 
+  /** True when the stream reached its end (a peer's FIN) before any error. */
+  get endedCleanly(): boolean {
+    return this.#endedCleanly;
+  }
+
+  /** True once no more bytes will arrive (the stream ended or failed); some may still wait unread. */
+  get ended(): boolean {
+    return this.#ended || this.#error !== undefined;
+  }
+
   /**
    * What one C `read(fd, buf, n)` returns: waits until at least one byte has arrived, then takes at most n.
    * An empty buffer means end of stream. A stream error (e.g. ECONNRESET) is thrown once the bytes that came
@@ -78,12 +94,38 @@ export class ByteReader {
     if (!Number.isInteger(n) || n < 0)
       throw new RangeError(`readSome(n): n must be a whole number >= 0, got ${n}`);
     if (n === 0) return Buffer.alloc(0);
-    await this.#waitFor(1);
+    if (this.#length === 0 && !this.ended) await this.#waitFor(1);
     if (this.#length === 0) {
       if (this.#error) throw this.#error;
       return Buffer.alloc(0);
     }
     return this.#take(Math.min(n, this.#length));
+  }
+
+  /**
+   * Copies at most n of the bytes that have already arrived into target (from its start), without waiting
+   * and without allocating; returns how many it copied (0 when none wait). The fast path of a C `read`.
+   */
+  readAvailable(target: Uint8Array, n: number = target.length): number {
+    const count = Math.min(n, this.#length, target.length);
+    if (count <= 0) return 0;
+    this.#copyOut(target, count);
+    return count;
+  }
+
+  /**
+   * Resolves once at least one byte waits unread, or no more will come (ended or failed). One promise and no
+   * async function: this is on the path of every read that has to wait.
+   */
+  whenReadable(): Promise<void> {
+    if (this.#length > 0 || this.ended) return Promise.resolve();
+    if (this.#reading || this.#wake)
+      throw new Error("ByteReader: one read at a time (await the previous read first)");
+    // Someone needs more than is buffered: let bytes flow even past the high-water mark.
+    if (this.#paused) this.#resume();
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
   }
 
   /** Exactly n bytes; throws UnexpectedEofError (saying how many were missing) if the stream ends first. */
@@ -142,39 +184,63 @@ export class ByteReader {
   }
 
   #coalesce(): Buffer {
+    const head = this.#chunks[0];
+    if (head && this.#offset > 0) {
+      this.#chunks[0] = head.subarray(this.#offset);
+      this.#offset = 0;
+    }
     if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks, this.#length)];
     return this.#chunks[0] ?? Buffer.alloc(0);
   }
 
   #take(n: number): Buffer {
     const out = Buffer.allocUnsafe(n);
+    this.#copyOut(out, n);
+    return out;
+  }
+
+  /** Moves the first n buffered bytes into out (n <= buffered). */
+  #copyOut(out: Uint8Array, n: number): void {
     let filled = 0;
     while (filled < n) {
       const head = this.#chunks[0] as Buffer;
+      const from = this.#offset;
+      const left = head.length - from;
       const need = n - filled;
-      if (head.length <= need) {
-        head.copy(out, filled);
-        filled += head.length;
+      if (left <= need) {
+        out.set(from === 0 ? head : new Uint8Array(head.buffer, head.byteOffset + from, left), filled);
+        filled += left;
         this.#chunks.shift();
+        this.#offset = 0;
       } else {
-        head.copy(out, filled, 0, need);
-        this.#chunks[0] = head.subarray(need);
+        out.set(new Uint8Array(head.buffer, head.byteOffset + from, need), filled);
+        this.#offset = from + need;
         filled += need;
       }
     }
     this.#length -= n;
-    if (this.#length < this.#highWaterMark && this.#source.isPaused() && !this.#ended) this.#source.resume();
-    return out;
+    if (this.#paused && this.#length < this.#highWaterMark && !this.#ended) this.#resume();
+  }
+
+  #pause(): void {
+    this.#paused = true;
+    this.#source.pause();
+  }
+
+  #resume(): void {
+    this.#paused = false;
+    this.#source.resume();
   }
 
   /** Resolves when at least `n` bytes are buffered, or the stream ended or failed. */
   async #waitFor(n: number): Promise<void> {
-    if (this.#reading) throw new Error("ByteReader: one read at a time (await the previous read first)");
+    if (this.#reading || this.#wake)
+      throw new Error("ByteReader: one read at a time (await the previous read first)");
     this.#reading = true;
     try {
       while (this.#length < n && !this.#ended && !this.#error) {
         // Someone needs more than is buffered: let bytes flow even past the high-water mark.
-        if (this.#source.isPaused()) this.#source.resume();
+        if (this.#paused) this.#resume();
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
         });

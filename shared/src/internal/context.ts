@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Readable, Writable } from "node:stream";
 
 import type { SysError } from "./errno.ts";
+import { newPace, type Pace } from "./pace.ts";
 
 /** One call of the posix or winsock layer, as a test sees it. */
 export interface TraceEvent {
@@ -43,8 +44,10 @@ export interface ProgramContext {
   errno: SysError | undefined;
   wsaStartups: number;
   wsaLastError: number;
-  /** Descriptor table, shared by posix and winsock. Values are owned by ../posix/sockets.ts. */
+  /** Descriptor table, shared by posix and winsock. Values are owned by ./sockets.ts. */
   readonly fds: Map<number, unknown>;
+  /** How the program's calls have gone lately: when it last let the event loop run, what it repeats. */
+  readonly pace: Pace;
 }
 
 const storage = new AsyncLocalStorage<ProgramContext>();
@@ -54,21 +57,61 @@ export function processIO(): ProgramIO {
 }
 
 export function newContext(name: string, io: ProgramIO, tracing = io.observe !== undefined): ProgramContext {
-  return { name, io, tracing, trace: [], errno: undefined, wsaStartups: 0, wsaLastError: 0, fds: new Map() };
+  return {
+    name,
+    io,
+    tracing,
+    trace: [],
+    errno: undefined,
+    wsaStartups: 0,
+    wsaLastError: 0,
+    fds: new Map(),
+    pace: newPace(),
+  };
 }
 
 let fallback: ProgramContext | undefined;
+/**
+ * The program a script runs (the process's own stdio, no tracing), held without AsyncLocalStorage: once ALS is
+ * used, Node 20 runs promise hooks on every promise, which costs a ported server about a third of its CPU while
+ * streaming. Any program or traced() run inside or beside it still gets ALS, and ALS is looked up first.
+ */
+let sole: ProgramContext | undefined;
 
 /** The running program's context; code outside any program (a test, an experiment) shares one default. */
 export function currentContext(): ProgramContext {
-  const ctx = storage.getStore();
+  const ctx = storage.getStore() ?? sole;
   if (ctx) return ctx;
   fallback ??= newContext("node", processIO());
   return fallback;
 }
 
+function isScriptRun(ctx: ProgramContext): boolean {
+  return (
+    !ctx.tracing &&
+    ctx.io.stdout === process.stdout &&
+    ctx.io.stderr === process.stderr &&
+    sole === undefined &&
+    storage.getStore() === undefined
+  );
+}
+
 export function runInContext<T>(ctx: ProgramContext, fn: () => T): T {
-  return storage.run(ctx, fn);
+  if (!isScriptRun(ctx)) return storage.run(ctx, fn);
+  sole = ctx;
+  const release = () => {
+    if (sole === ctx) sole = undefined;
+  };
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    release();
+    throw err;
+  }
+  if (result instanceof Promise) return result.finally(release) as T;
+  release();
+  return result;
 }
 
 export function record(event: TraceEvent): void {

@@ -13,9 +13,10 @@
 import net from "node:net";
 
 import { ByteReader } from "../framing/byte-reader.ts";
-import { currentContext } from "./context.ts";
+import { currentContext, type ProgramContext } from "./context.ts";
 import { type ErrnoName, fromNodeError, type SysError, sysError } from "./errno.ts";
 import { quietServer } from "./listen-hook.ts";
+import { SendBuffer } from "./send-buffer.ts";
 
 export interface Address {
   readonly host: string;
@@ -37,8 +38,11 @@ interface Connected {
   kind: "connected";
   socket: net.Socket;
   reader: ByteReader;
+  sender: SendBuffer;
   local: Address;
   peer: Address;
+  /** Linux reports a reset once (to the first read or write after it); set once it has been. */
+  resetReported: boolean;
 }
 interface Busy {
   kind: "connecting";
@@ -61,8 +65,8 @@ function table(): Map<number, Descriptor> {
   return currentContext().fds as Map<number, Descriptor>;
 }
 
-function lookup(fd: number): Descriptor {
-  const d = table().get(fd);
+function lookup(fd: number, ctx?: ProgramContext): Descriptor {
+  const d = (ctx ? (ctx.fds as Map<number, Descriptor>) : table()).get(fd);
   if (!d) fail("EBADF");
   return d;
 }
@@ -144,10 +148,20 @@ function addressesOf(socket: net.Socket): { local: Address; peer: Address } {
   };
 }
 
+function connectedState(socket: net.Socket): Connected {
+  return {
+    kind: "connected",
+    socket,
+    reader: new ByteReader(socket),
+    sender: new SendBuffer(socket),
+    ...addressesOf(socket),
+    resetReported: false,
+  };
+}
+
 function adopt(socket: net.Socket): number {
   const fd = openSocket();
-  const { local, peer } = addressesOf(socket);
-  table().set(fd, { kind: "connected", socket, reader: new ByteReader(socket), local, peer });
+  table().set(fd, connectedState(socket));
   return fd;
 }
 
@@ -188,61 +202,113 @@ export async function connectSocket(fd: number, address: Address): Promise<void>
       s.once("connect", () => resolve(s));
     });
     socket.removeAllListeners("error");
-    const { local, peer } = addressesOf(socket);
-    table().set(fd, { kind: "connected", socket, reader: new ByteReader(socket), local, peer });
+    table().set(fd, connectedState(socket));
   } catch (err) {
     table().set(fd, d);
     throw err;
   }
 }
 
-function connected(fd: number): Connected {
-  const d = lookup(fd);
+function connected(fd: number, ctx?: ProgramContext): Connected {
+  const d = lookup(fd, ctx);
   if (d.kind !== "connected") fail("ENOTCONN");
   return d;
 }
 
-/** read()/recv(): at most n bytes of what has arrived; empty at end of stream. */
-export async function readSocket(fd: number, n: number): Promise<Buffer> {
-  const d = connected(fd);
-  try {
-    return await d.reader.readSome(n);
-  } catch (err) {
-    throw new CallFailed(fromNodeError(err));
+/**
+ * How a layer reports a reset: "once" as Linux (the first read or write after it fails with ECONNRESET; then
+ * read returns 0 and write fails with EPIPE), "always" as Windows (every recv and send fails with WSAECONNRESET).
+ */
+export type ResetReport = "once" | "always";
+
+/** The error a read or write meets on a connection that failed, or undefined after Linux reported it. */
+function failureOf(d: Connected, report: ResetReport, reading = false): CallFailed | undefined {
+  const failure = d.reader.failure;
+  if (!failure) return undefined;
+  // Linux: once the peer's FIN has been read, read() returns 0 even if a reset follows.
+  if (reading && report === "once" && d.reader.endedCleanly) return undefined;
+  if (report === "once") {
+    if (d.resetReported) return undefined;
+    d.resetReported = true;
   }
+  return new CallFailed(fromNodeError(failure));
+}
+
+/** What readSocket answers when no byte has arrived yet: await readable(fd), then call it again. */
+export const WOULD_BLOCK = -2;
+
+/**
+ * read()/recv() without waiting: copies at most n of the bytes that have arrived into target and returns the
+ * count; 0 at end of stream; WOULD_BLOCK when it would have to wait. Split from the waiting so a read that can
+ * answer at once costs no promise (each one is dear while AsyncLocalStorage's promise hooks are on). The hot calls take the program's
+ * context from their caller: AsyncLocalStorage's getStore() is not free either..
+ */
+export function readSocket(
+  ctx: ProgramContext,
+  fd: number,
+  target: Uint8Array,
+  n: number,
+  report: ResetReport,
+): number {
+  const d = connected(fd, ctx);
+  if (n === 0) return 0;
+  const got = d.reader.readAvailable(target, n);
+  if (got > 0) return got;
+  if (!d.reader.ended) return WOULD_BLOCK;
+  const failure = failureOf(d, report, true);
+  if (failure) throw failure;
+  return 0;
+}
+
+/** Resolves once readSocket(fd) can answer without waiting. */
+export function readable(ctx: ProgramContext, fd: number): Promise<void> {
+  return connected(fd, ctx).reader.whenReadable();
+}
+
+function drained(socket: net.Socket): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    socket.on("drain", done);
+    socket.on("close", done);
+  });
 }
 
 /**
- * write()/send(): copies the bytes into the socket's send buffer and returns, as the kernel does; when that
- * buffer is full (the peer is not reading), waits until it drains: backpressure, never unbounded buffering.
- * A write the OS later fails is reported by the next call on the socket (EPIPE, ECONNRESET), as in C.
+ * write()/send(): copies the bytes into the descriptor's send buffer and returns, as the kernel does; when
+ * node:net's buffer is full (the peer is not reading), waits until it drains: backpressure, never unbounded
+ * buffering. Returns a number when it did not wait, a promise when it did. A write the OS later fails is
+ * reported by the next call on the socket (Linux: ECONNRESET once, then EPIPE), as in C.
  */
-export async function writeSocket(fd: number, bytes: Uint8Array): Promise<number> {
-  const d = connected(fd);
+export function writeSocket(
+  ctx: ProgramContext,
+  fd: number,
+  bytes: Uint8Array,
+  report: ResetReport,
+): number | Promise<number> {
+  const d = connected(fd, ctx);
   const { socket } = d;
-  const failure = d.reader.failure;
-  if (failure) throw new CallFailed(fromNodeError(failure));
+  const failure = failureOf(d, report);
+  if (failure) throw failure;
   if (socket.destroyed || !socket.writable) fail("EPIPE");
-  // C callers reuse their buffer at once; Node may hold on to it until flushed, so hand Node a copy.
-  const copy = Buffer.from(bytes);
-  if (!socket.write(copy)) {
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        socket.off("drain", done);
-        socket.off("close", done);
-        resolve();
-      };
-      socket.on("drain", done);
-      socket.on("close", done);
-    });
-    if (socket.destroyed && d.reader.failure) throw new CallFailed(fromNodeError(d.reader.failure));
-  }
-  return copy.length;
+  d.sender.push(bytes);
+  if (!socket.writableNeedDrain) return bytes.length;
+  return drained(socket).then(() => {
+    // Reset while this write waited: C's blocked write fails with it.
+    const late = socket.destroyed ? failureOf(d, report) : undefined;
+    if (late) throw late;
+    return bytes.length;
+  });
 }
 
 /** shutdown(SHUT_WR): sends FIN; the socket can still read. */
 export function shutdownSocket(fd: number): void {
-  connected(fd).socket.end();
+  const d = connected(fd);
+  d.sender.flush();
+  d.socket.end();
 }
 
 /** close()/closesocket(): releases the descriptor at once; queued bytes are still flushed, then FIN. */
@@ -250,6 +316,7 @@ export function closeSocket(fd: number): void {
   const d = lookup(fd);
   table().delete(fd);
   if (d.kind === "connected") {
+    d.sender.flush();
     d.socket.on("error", () => undefined);
     d.socket.destroySoon();
   } else if (d.kind === "listening") {
@@ -279,6 +346,19 @@ export function localAddress(fd: number): Address {
 
 export function peerAddress(fd: number): Address {
   return connected(fd).peer;
+}
+
+/** Resolves once no more bytes will arrive on a connected descriptor (the peer's FIN, a reset, a close). */
+export function untilEnded(fd: number): Promise<void> {
+  const d = connected(fd);
+  if (d.reader.ended) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ["end", "error", "close"]) d.socket.off(event, done);
+      resolve();
+    };
+    for (const event of ["end", "error", "close"]) d.socket.on(event, done);
+  });
 }
 
 /** Is this descriptor open in this program? */

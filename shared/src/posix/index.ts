@@ -9,13 +9,15 @@
  * The blocking calls (bind, listen, accept, connect, read, write) return promises: `await` them where C blocks.
  * @module
  */
-import { currentContext, record, type TraceEvent } from "../internal/context.ts";
+import { currentContext, type ProgramContext, record, type TraceEvent } from "../internal/context.ts";
 import { ERRNO, errnoByNumber, type ErrnoName, type SysError, sysError } from "../internal/errno.ts";
+import { note, settle, waited } from "../internal/pace.ts";
 import * as core from "../internal/sockets.ts";
 import { addressFromHost, htons, inet_ntoa, ntohs } from "./byte-order.ts";
 
 export type { TraceEvent } from "../internal/context.ts";
 export type { ErrnoName, SysError } from "../internal/errno.ts";
+export { BUSY_LOOP_LIMIT, BusyLoopError } from "../internal/pace.ts";
 export { htonl, htons, INADDR_ANY, INADDR_NONE, inet_addr, inet_ntoa, ntohl, ntohs } from "./byte-order.ts";
 
 export const PF_INET = 2;
@@ -64,16 +66,27 @@ export const E = Object.fromEntries(Object.entries(ERRNO).map(([k, [n]]) => [k, 
 
 type Detail = TraceEvent["detail"];
 
+/**
+ * A failed call: sets errno, traces it, and counts it toward a busy loop on that descriptor (a loop repeating
+ * a call that fails at once is stopped with BusyLoopError, see ../internal/pace.ts).
+ */
 function failed(call: string, fd: number | undefined, err: unknown): number {
   if (!(err instanceof core.CallFailed)) throw err;
-  currentContext().errno = err.error;
-  record({ call, fd, result: -1, error: err.error.name });
+  const ctx = currentContext();
+  ctx.errno = err.error;
+  if (ctx.tracing) record({ call, fd, result: -1, error: err.error.name });
+  note(ctx.pace, "posix", call, fd ?? -1, -1, true, err.error.name);
   return -1;
 }
 
 function ok(call: string, fd: number | undefined, result: number, detail?: Detail): number {
-  record({ call, fd, result, ...(detail ? { detail } : {}) });
+  if (currentContext().tracing) record({ call, fd, result, ...(detail ? { detail } : {}) });
   return result;
+}
+
+/** ok() for the hot calls (read, write), which already hold the context. */
+function moved(ctx: ProgramContext, call: string, fd: number, result: number): void {
+  if (ctx.tracing) record({ call, fd, result });
 }
 
 function setFailure(call: string, fd: number | undefined, name: ErrnoName): number {
@@ -125,6 +138,7 @@ export async function accept(fd: number, addr?: sockaddr_in, _addrlen?: unknown)
       addr.sin_port = htons(peer.port);
       addr.sin_addr.s_addr = addressFromHost(peer.host);
     }
+    note(currentContext().pace, "posix", "accept", newFd, newFd, false);
     return ok("accept", fd, newFd, { host: peer.host, port: peer.port });
   } catch (err) {
     return failed("accept", fd, err);
@@ -151,29 +165,52 @@ function checkBuffer(call: string, fd: number, buf: Uint8Array, n: number): numb
 
 /**
  * read(): waits until bytes have arrived, copies at most n of them into buf and returns how many.
- * 0 means the peer closed; -1 an error (ECONNRESET when it reset). It may return fewer bytes than were sent.
+ * 0 means the peer closed; -1 an error. A reset is reported once, as on Linux: -1 with ECONNRESET, then 0.
+ * It may return fewer bytes than were sent.
  */
 export async function read(fd: number, buf: Uint8Array, n: number): Promise<number> {
-  const bad = checkBuffer("read", fd, buf, n);
-  if (bad !== undefined) return bad;
-  try {
-    const got = await core.readSocket(fd, n);
-    buf.set(got, 0);
-    return ok("read", fd, got.length);
-  } catch (err) {
-    return failed("read", fd, err);
+  const ctx = currentContext();
+  let result = checkBuffer("read", fd, buf, n);
+  if (result === undefined) {
+    try {
+      result = core.readSocket(ctx, fd, buf, n, "once");
+      while (result === core.WOULD_BLOCK) {
+        await core.readable(ctx, fd);
+        waited(ctx.pace);
+        result = core.readSocket(ctx, fd, buf, n, "once");
+      }
+      moved(ctx, "read", fd, result);
+      note(ctx.pace, "posix", "read", fd, result, result === 0);
+    } catch (err) {
+      result = failed("read", fd, err);
+    }
   }
+  return settle(ctx.pace, result);
 }
 
-/** write(): sends the first n bytes of buf; resolves with n once they are handed on (waits while the peer is full). */
+/**
+ * write(): copies the first n bytes of buf into the socket's send buffer and returns n (waits while the peer
+ * does not read). After a reset: -1 with ECONNRESET once (if no read reported it first), then EPIPE.
+ */
 export async function write(fd: number, buf: Uint8Array, n: number): Promise<number> {
-  const bad = checkBuffer("write", fd, buf, n);
-  if (bad !== undefined) return bad;
-  try {
-    return ok("write", fd, await core.writeSocket(fd, buf.subarray(0, n)));
-  } catch (err) {
-    return failed("write", fd, err);
+  const ctx = currentContext();
+  let result = checkBuffer("write", fd, buf, n);
+  if (result === undefined) {
+    try {
+      const answer = core.writeSocket(ctx, fd, n === buf.length ? buf : buf.subarray(0, n), "once");
+      if (typeof answer === "number") {
+        result = answer;
+      } else {
+        result = await answer;
+        waited(ctx.pace);
+      }
+      moved(ctx, "write", fd, result);
+      if (result > 0) note(ctx.pace, "posix", "write", fd, result, false);
+    } catch (err) {
+      result = failed("write", fd, err);
+    }
   }
+  return settle(ctx.pace, result);
 }
 
 /** shutdown(fd, SHUT_WR): "I am done sending" (FIN); reading goes on. */
@@ -191,6 +228,7 @@ export function shutdown(fd: number, how: number): number {
 export function close(fd: number): number {
   try {
     core.closeSocket(fd);
+    note(currentContext().pace, "posix", "close", fd, 0, false);
     return ok("close", fd, 0);
   } catch (err) {
     return failed("close", fd, err);

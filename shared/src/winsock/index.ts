@@ -5,12 +5,14 @@
  * SOCKET_ERROR, the reason read with WSAGetLastError(), send/recv with flags, closesocket.
  * @module
  */
-import { currentContext, record } from "../internal/context.ts";
+import { currentContext, type ProgramContext, record } from "../internal/context.ts";
+import { note, settle, waited } from "../internal/pace.ts";
 import * as core from "../internal/sockets.ts";
 import { addressFromHost, htons, inet_ntoa, ntohs } from "../posix/byte-order.ts";
 import { AF_INET, IPPROTO_TCP, PF_INET, SOCK_STREAM, type sockaddr_in } from "../posix/index.ts";
 import { FROM_ERRNO, WSA, wsaByNumber, type WsaName } from "./errors.ts";
 
+export { BUSY_LOOP_LIMIT, BusyLoopError } from "../internal/pace.ts";
 export {
   htonl,
   htons,
@@ -120,15 +122,18 @@ type Failure = number;
 
 function failed(call: string, s: SOCKET | undefined, err: unknown, result: Failure): number {
   if (!(err instanceof core.CallFailed)) throw err;
-  const name = FROM_ERRNO[err.error.name] ?? "WSAEINVAL";
-  setLastError(name);
-  record({ call, fd: s, result, error: name });
-  return result;
+  return refuse(call, s, FROM_ERRNO[err.error.name] ?? "WSAEINVAL", result);
 }
 
+/**
+ * A failed call: sets the last error, traces it, and counts it toward a busy loop on that SOCKET (a loop
+ * repeating a call that fails at once is stopped with BusyLoopError, see ../internal/pace.ts).
+ */
 function refuse(call: string, s: SOCKET | undefined, name: WsaName, result: Failure): number {
-  setLastError(name);
-  record({ call, fd: s, result, error: name });
+  const ctx = currentContext();
+  ctx.wsaLastError = WSA[name][0];
+  if (ctx.tracing) record({ call, fd: s, result, error: name });
+  note(ctx.pace, "winsock", call, s ?? -1, -1, true, name);
   return result;
 }
 
@@ -151,7 +156,7 @@ function ok(
   result: number,
   detail?: Record<string, string | number>,
 ): number {
-  record({ call, fd: s, result, ...(detail ? { detail } : {}) });
+  if (currentContext().tracing) record({ call, fd: s, result, ...(detail ? { detail } : {}) });
   return result;
 }
 
@@ -213,6 +218,7 @@ export async function accept(s: SOCKET, addr?: sockaddr_in, _addrlen?: unknown):
       addr.sin_port = htons(peer.port);
       addr.sin_addr.s_addr = addressFromHost(peer.host);
     }
+    note(currentContext().pace, "winsock", "accept", toSocket(fd), 0, false);
     return ok("accept", s, toSocket(fd), { host: peer.host, port: peer.port });
   } catch (err) {
     return failed("accept", s, err, INVALID_SOCKET);
@@ -239,30 +245,72 @@ function badLength(call: string, s: SOCKET, buf: Uint8Array, len: number): numbe
   return undefined;
 }
 
-/** send(): the byte count sent, or SOCKET_ERROR. Only flags 0 is supported. */
-export async function send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-  const stop = precheck("send", s) ?? badLength("send", s, buf, len);
-  if (stop !== undefined) return stop;
-  if (flags !== 0) return refuse("send", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
-  try {
-    return ok("send", s, await core.writeSocket(toFd(s), buf.subarray(0, len)));
-  } catch (err) {
-    return failed("send", s, err, SOCKET_ERROR);
-  }
+/** Whether a call may go on: Winsock started and the handle open (checked against ctx, already in hand). */
+function usable(ctx: ProgramContext, call: string, s: SOCKET): number | undefined {
+  if (ctx.wsaStartups === 0) return refuse(call, s, "WSANOTINITIALISED", SOCKET_ERROR);
+  if (!ctx.fds.has(toFd(s))) return refuse(call, s, "WSAENOTSOCK", SOCKET_ERROR);
+  return undefined;
 }
 
-/** recv(): bytes received (at most len), 0 when the peer closed gracefully, SOCKET_ERROR (WSAECONNRESET) on reset. */
-export async function recv(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-  const stop = precheck("recv", s) ?? badLength("recv", s, buf, len);
-  if (stop !== undefined) return stop;
-  if (flags !== 0) return refuse("recv", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
-  try {
-    const got = await core.readSocket(toFd(s), len);
-    buf.set(got, 0);
-    return ok("recv", s, got.length);
-  } catch (err) {
-    return failed("recv", s, err, SOCKET_ERROR);
+/** ok() for the hot calls (recv, send), which already hold the context. */
+function moved(ctx: ProgramContext, call: string, s: SOCKET, result: number): void {
+  if (ctx.tracing) record({ call, fd: s, result });
+}
+
+/**
+ * send(): copies the bytes into the socket's send buffer and returns the count (waits while the peer does not
+ * read), or SOCKET_ERROR. After a reset every send fails with WSAECONNRESET. Only flags 0 is supported.
+ */
+export async function send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
+  const ctx = currentContext();
+  let result = usable(ctx, "send", s) ?? badLength("send", s, buf, len);
+  if (result === undefined && flags !== 0) result = refuse("send", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
+  if (result === undefined) {
+    try {
+      const answer = core.writeSocket(
+        ctx,
+        toFd(s),
+        len === buf.length ? buf : buf.subarray(0, len),
+        "always",
+      );
+      if (typeof answer === "number") {
+        result = answer;
+      } else {
+        result = await answer;
+        waited(ctx.pace);
+      }
+      moved(ctx, "send", s, result);
+      if (result > 0) note(ctx.pace, "winsock", "send", s, result, false);
+    } catch (err) {
+      result = failed("send", s, err, SOCKET_ERROR);
+    }
   }
+  return settle(ctx.pace, result);
+}
+
+/**
+ * recv(): bytes received (at most len), 0 when the peer closed gracefully, SOCKET_ERROR on an error. As on
+ * Windows, a reset is not reported once: every recv after it fails with WSAECONNRESET.
+ */
+export async function recv(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
+  const ctx = currentContext();
+  let result = usable(ctx, "recv", s) ?? badLength("recv", s, buf, len);
+  if (result === undefined && flags !== 0) result = refuse("recv", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
+  if (result === undefined) {
+    try {
+      result = core.readSocket(ctx, toFd(s), buf, len, "always");
+      while (result === core.WOULD_BLOCK) {
+        await core.readable(ctx, toFd(s));
+        waited(ctx.pace);
+        result = core.readSocket(ctx, toFd(s), buf, len, "always");
+      }
+      moved(ctx, "recv", s, result);
+      note(ctx.pace, "winsock", "recv", s, result, result === 0);
+    } catch (err) {
+      result = failed("recv", s, err, SOCKET_ERROR);
+    }
+  }
+  return settle(ctx.pace, result);
 }
 
 /** closesocket(): 0 or SOCKET_ERROR (WSAENOTSOCK for a handle that is not open). */
@@ -270,6 +318,7 @@ export function closesocket(s: SOCKET): number {
   const stop = precheck("closesocket", s);
   if (stop !== undefined) return stop;
   core.closeSocket(toFd(s));
+  note(currentContext().pace, "winsock", "closesocket", s, 0, false);
   return ok("closesocket", s, 0);
 }
 

@@ -2,7 +2,7 @@
 // load client, interleaved round by round. Servers run as their own processes (as a learner runs them), so each
 // one's peak RSS is its own.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -10,7 +10,16 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
+/** The repository root: the nearest folder, from the current one up, that holds pnpm-workspace.yaml. */
+function findRoot(from: string): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
+    if (path.dirname(dir) === dir)
+      throw new Error(`no pnpm-workspace.yaml above ${from}: run pnpm bench inside the repository`);
+  }
+}
+
+const ROOT = findRoot(process.cwd());
 const { values } = parseArgs({ options: { quick: { type: "boolean" }, json: { type: "boolean" } } });
 const quick = values.quick ?? false;
 
@@ -19,6 +28,38 @@ interface Variant {
   file: string;
   args?: string[];
 }
+
+interface ManifestProgram {
+  file: string;
+  role?: string;
+  layer?: string;
+  behaviour?: string;
+}
+
+/**
+ * Every echo server of the checked-out katas, from their manifests (programs with role "server" and
+ * behaviour "echo-server"), labelled "<kata id> <layer>". A kata not checked out is simply not there.
+ */
+function echoServers(): Variant[] {
+  const chapters = path.join(ROOT, "chapters");
+  const found: Variant[] = [];
+  const katas = existsSync(chapters) ? readdirSync(chapters).sort() : [];
+  for (const kata of katas) {
+    const manifest = path.join(chapters, kata, "kata.json");
+    if (!existsSync(manifest)) continue;
+    const { id, programs = [] } = JSON.parse(readFileSync(manifest, "utf8")) as {
+      id: string;
+      programs?: ManifestProgram[];
+    };
+    for (const p of programs) {
+      if (p.role !== "server" || p.behaviour !== "echo-server") continue;
+      const file = path.join(chapters, kata, "solution", p.file);
+      if (existsSync(file)) found.push({ name: `${id} ${p.layer ?? "node"}`, file });
+    }
+  }
+  return found;
+}
+
 const VARIANTS: Variant[] = [
   { name: "node:net baseline", file: path.join(import.meta.dirname, "baseline-echo.ts") },
   {
@@ -26,15 +67,7 @@ const VARIANTS: Variant[] = [
     file: path.join(import.meta.dirname, "baseline-echo.ts"),
     args: ["--chunk", "1024"],
   },
-  { name: "04-3 posix layer", file: path.join(ROOT, "chapters/04-3-iterative-echo/solution/echo-server.ts") },
-  {
-    name: "04-3 node:net (stage 4)",
-    file: path.join(ROOT, "chapters/04-3-iterative-echo/solution/echo-server-node.ts"),
-  },
-  {
-    name: "04-4 winsock layer",
-    file: path.join(ROOT, "chapters/04-4-windows-style/solution/echo-server-win.ts"),
-  },
+  ...echoServers(),
 ];
 
 const MiB = 1024 * 1024;

@@ -1,0 +1,128 @@
+/**
+ * Two guards a C program gets from its kernel and a Node program does not:
+ *
+ * - A call that returns at once (bytes already received, 0 at end of stream, -1 on an error) resolves as a
+ *   microtask, so a loop of them never lets the event loop run: no timer fires, no test deadline, no Ctrl-C.
+ *   After about two milliseconds of such returns without a real wait, a call yields one event-loop turn
+ *   (setImmediate) before it returns. A program that really waits (for bytes, for a client) never pays it.
+ * - A loop that keeps calling after read() said 0 or -1 would spin forever (in C it burns a core; here it would
+ *   freeze the event loop). When the same descriptor answers 0 or -1 to BUSY_LOOP_LIMIT calls in a row, with
+ *   nothing read or written between (other calls that fail at once may come between), the call throws BusyLoopError, which program() prints as one line: what
+ *   the call returned, what that means, and how to end the loop. A program that reads 0 once and stops never
+ *   sees it.
+ */
+
+/** Calls in a row answering 0 or -1 on one descriptor that make a busy loop. */
+export const BUSY_LOOP_LIMIT = 1000;
+/** How long calls may return at once before one of them yields to the event loop. */
+const TURN_MS = 2;
+/** Read the clock only every this many immediate returns (a 64 KiB chunk echoed in 1 KiB calls makes 128). */
+const CLOCK_EVERY = 64;
+
+/** Thrown by a layer call that a busy loop keeps repeating. program() prints the message and exits 1. */
+export class BusyLoopError extends Error {
+  readonly code = "KATA_BUSY_LOOP";
+  constructor(message: string) {
+    super(message);
+    this.name = "BusyLoopError";
+  }
+}
+
+export function isBusyLoopError(err: unknown): err is BusyLoopError {
+  return (err as { code?: unknown } | null)?.code === "KATA_BUSY_LOOP";
+}
+
+interface Streak {
+  call: string;
+  result: number;
+  error: string | undefined;
+  count: number;
+}
+
+/** Per program: immediate returns since the event loop last ran, and each descriptor's runs of 0/-1 by call. */
+export interface Pace {
+  immediate: number;
+  since: number;
+  limit: number;
+  /** By descriptor, then by call: a loop may alternate calls (recv fails, then send with length -1 fails). */
+  readonly streaks: Map<number, Map<string, Streak>>;
+}
+
+export function newPace(): Pace {
+  return { immediate: 0, since: 0, limit: BUSY_LOOP_LIMIT, streaks: new Map() };
+}
+
+export type LayerStyle = "posix" | "winsock";
+
+/** What the answer means and how to end the loop, in the layer's own words. */
+function lesson(style: LayerStyle, call: string, fd: number, streak: Streak): string {
+  const failed = style === "winsock" ? "SOCKET_ERROR" : "-1";
+  const what = streak.result === -1 ? `${failed} (${streak.error ?? "an error"})` : String(streak.result);
+  const head = `${call}() returned ${what} on socket ${fd} ${streak.count} times in a row: `;
+  const reading = call === "read" || call === "recv";
+  if (reading) {
+    const end = `End the loop when ${call}() returns 0 or ${failed} (loop while it is > 0).`;
+    if (streak.result === 0)
+      return `${head}the peer closed the connection and no more bytes will come. ${end}`;
+    if (streak.error === "ECONNRESET" || streak.error === "WSAECONNRESET")
+      return `${head}the peer reset the connection and every later ${call}() fails the same way. ${end}`;
+    return `${head}the call cannot succeed on this socket, however often it is repeated. ${end}`;
+  }
+  if (streak.result === 0)
+    return `${head}nothing can be moved this way, however often it is repeated. Stop calling ${call}() when it returns 0.`;
+  return `${head}the call cannot succeed on this socket, however often it is repeated. Stop calling ${call}() once it returns ${failed}.`;
+}
+
+/**
+ * Notes one call's answer. `stalled`: it answered 0 or -1 (counted toward a busy loop); otherwise it moved
+ * bytes or made progress, which ends that descriptor's streak. Throws BusyLoopError at the limit.
+ */
+export function note(
+  pace: Pace,
+  style: LayerStyle,
+  call: string,
+  fd: number,
+  result: number,
+  stalled: boolean,
+  error?: string,
+): void {
+  if (!stalled) {
+    if (pace.streaks.size > 0) pace.streaks.delete(fd);
+    return;
+  }
+  let calls = pace.streaks.get(fd);
+  if (!calls) {
+    calls = new Map();
+    pace.streaks.set(fd, calls);
+  }
+  let streak = calls.get(call);
+  if (streak?.result !== result || streak.error !== error) {
+    streak = { call, result, error, count: 0 };
+    calls.set(call, streak);
+  }
+  streak.count += 1;
+  if (streak.count >= pace.limit) {
+    pace.streaks.delete(fd);
+    throw new BusyLoopError(lesson(style, call, fd, streak));
+  }
+}
+
+/** A call really waited (the event loop ran meanwhile). */
+export function waited(pace: Pace): void {
+  pace.immediate = 0;
+}
+
+/**
+ * A call returned at once: gives back `value`, or (after ~2 ms of such returns) a promise of it that resolves
+ * on the next event-loop turn.
+ */
+export function settle<T>(pace: Pace, value: T): T | Promise<T> {
+  const n = ++pace.immediate;
+  if (n === 1) {
+    pace.since = performance.now();
+    return value;
+  }
+  if (n % CLOCK_EVERY !== 0 || performance.now() - pace.since < TURN_MS) return value;
+  pace.immediate = 0;
+  return new Promise((resolve) => setImmediate(resolve, value));
+}
