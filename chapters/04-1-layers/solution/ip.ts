@@ -18,6 +18,11 @@ export interface IpPacket {
   readonly checksumOk: boolean;
   /** A piece of a fragmented datagram (fragments are not reassembled here). */
   readonly fragment: boolean;
+  /**
+   * IPv6 extension headers passed on the way to the transport header, named as tcpdump prints them: "HBH",
+   * "DSTOPT", "frag (0|20)" (offset|length), "srcrt", "AH". Empty for IPv4.
+   */
+  readonly extensions: readonly string[];
   /** The transport-layer bytes, cut to the length the IP header gives (link-layer padding left out). */
   readonly payload: Buffer;
 }
@@ -90,6 +95,7 @@ function ipv4(bytes: Buffer): IpPacket {
     headerLength,
     checksumOk: internetChecksum(bytes.subarray(0, headerLength)) === 0,
     fragment: moreFragments || offset !== 0,
+    extensions: [],
     // Bytes past the total length are the link layer's padding (Ethernet pads frames to 60 bytes).
     payload: bytes.subarray(headerLength, totalLength),
   };
@@ -114,6 +120,7 @@ function ipv6(bytes: Buffer): IpPacket {
   let next = bytes[6]!;
   let at = 40;
   let fragment = false;
+  const extensions: string[] = [];
   for (;;) {
     if (next === HOP_BY_HOP || next === ROUTING || next === DESTINATION_OPTIONS || next === FRAGMENT || next === AUTH) {
       if (packet.length < at + 8) throw new PacketError(`IPv6 extension header ${next} cut short`);
@@ -121,9 +128,16 @@ function ipv6(bytes: Buffer): IpPacket {
       if (next === FRAGMENT) {
         length = 8;
         // A fragment other than the first, or the first with more to come.
-        fragment = (packet.readUInt16BE(at + 2) & 0xfff9) !== 0;
-      } else if (next === AUTH) length = (packet[at + 1]! + 2) * 4;
-      else length = (packet[at + 1]! + 1) * 8;
+        const field = packet.readUInt16BE(at + 2);
+        fragment = (field & 0xfff9) !== 0;
+        extensions.push(`frag (${field & 0xfff8}|${packet.length - at - 8})`);
+      } else if (next === AUTH) {
+        length = (packet[at + 1]! + 2) * 4;
+        extensions.push("AH");
+      } else {
+        length = (packet[at + 1]! + 1) * 8;
+        extensions.push(next === HOP_BY_HOP ? "HBH" : next === ROUTING ? "srcrt" : "DSTOPT");
+      }
       next = packet[at]!;
       at += length;
       if (at > packet.length) throw new PacketError(`IPv6 extension headers run past the packet`);
@@ -137,6 +151,7 @@ function ipv6(bytes: Buffer): IpPacket {
     headerLength: at,
     checksumOk: true,
     fragment,
+    extensions,
     payload: packet.subarray(at),
   };
 }

@@ -76,9 +76,12 @@ export function tcpdumpFlags(flags: number): string {
 /** One line of `tcpdump -n -t -S -r file`, without its `, options [...]` field. */
 export function formatTcpdump(ip: IpPacket, tcp: TcpSegment): string {
   const length = tcp.payload.length;
-  let line =
-    `${ip.version === 4 ? "IP" : "IP6"} ${ip.source}.${tcp.sourcePort} > ${ip.destination}.${tcp.destinationPort}: ` +
-    `Flags [${tcpdumpFlags(tcp.flags)}]`;
+  // After IPv6 extension headers tcpdump names them and prints the ports apart from the addresses.
+  const ends =
+    ip.extensions.length === 0
+      ? `${ip.source}.${tcp.sourcePort} > ${ip.destination}.${tcp.destinationPort}`
+      : `${ip.source} > ${ip.destination}: ${ip.extensions.join(" ")} ${tcp.sourcePort} > ${tcp.destinationPort}`;
+  let line = `${ip.version === 4 ? "IP" : "IP6"} ${ends}: Flags [${tcpdumpFlags(tcp.flags)}]`;
   // tcpdump shows seq only when it means something: data, SYN, FIN or RST. -S: absolute numbers.
   if (length > 0) line += `, seq ${tcp.seq}:${(tcp.seq + length) >>> 0}`;
   else if (tcp.flags & (TCP_FLAGS.SYN | TCP_FLAGS.FIN | TCP_FLAGS.RST)) line += `, seq ${tcp.seq}`;
