@@ -175,3 +175,43 @@ export function udp(payload: Buffer): Buffer {
   h.writeUInt16BE(8 + payload.length, 4);
   return Buffer.concat([h, payload]);
 }
+
+/** The same little-endian pcap file as a big-endian machine would have written it. */
+export function toBigEndian(file: Buffer): Buffer {
+  const out = Buffer.from(file);
+  out.writeUInt32BE(file.readUInt32LE(0), 0);
+  out.writeUInt16BE(file.readUInt16LE(4), 4);
+  out.writeUInt16BE(file.readUInt16LE(6), 6);
+  for (const at of [8, 12, 16, 20]) out.writeUInt32BE(file.readUInt32LE(at), at);
+  for (let at = 24; at + 16 <= file.length; ) {
+    for (let f = 0; f < 16; f += 4) out.writeUInt32BE(file.readUInt32LE(at + f), at + f);
+    at += 16 + file.readUInt32LE(at + 8);
+  }
+  return out;
+}
+
+/** Every record of a little-endian pcap file: [record header, frame]. */
+export function recordsOf(file: Buffer): [Buffer, Buffer][] {
+  const records: [Buffer, Buffer][] = [];
+  for (let at = 24; at + 16 <= file.length; ) {
+    const length = file.readUInt32LE(at + 8);
+    records.push([file.subarray(at, at + 16), file.subarray(at + 16, at + 16 + length)]);
+    at += 16 + length;
+  }
+  return records;
+}
+
+/** A pcap file with another link type: each frame's link header replaced (strip bytes, then prepend). */
+export function relink(file: Buffer, linkType: number, convert: (frame: Buffer) => Buffer): Buffer {
+  const header = Buffer.from(file.subarray(0, 24));
+  header.writeUInt32LE(linkType, 20);
+  const parts = [header];
+  for (const [rh, frame] of recordsOf(file)) {
+    const data = convert(frame);
+    const h = Buffer.from(rh);
+    h.writeUInt32LE(data.length, 8);
+    h.writeUInt32LE(data.length, 12);
+    parts.push(h, data);
+  }
+  return Buffer.concat(parts);
+}
