@@ -36,7 +36,7 @@ const ETHERNET6 = "echo-ipv6-ethernet";
 const ipOf = (frame: Buffer) => frame.subarray(14);
 
 describe("stage 4: every TCP packet, as tcpdump -n -t -S -r prints it", () => {
-  it.each(FIXTURES)("%s.pcap: the same lines as tcpdump's (fixtures/%s.tcpdump.txt, options field left out)", async (name) => {
+  it.each(FIXTURES)("%s.pcap: the same lines as tcpdump's own reading of it (options field left out)", async (name) => {
     expect(await dissectLines(fixturePath(name))).toEqual(tcpdumpLines(name));
   });
 
