@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
-import { captureWhile, type CaptureOptions, findTcpdump } from "@tcp-katas/kata-cli/src/capture.ts";
+import { type CaptureOptions, captureWhile, findTcpdump } from "@tcp-katas/kata-cli/src/capture.ts";
 
 const KATA = path.resolve(import.meta.dirname, "..");
 const FIXTURES = path.join(KATA, "fixtures");
@@ -21,13 +21,18 @@ interface Started {
 }
 
 /** Runs a kata's reference program with tsx; a server on port 0 reports its port over IPC. */
-function runProgram(kata: string, file: string, args: string[], stdin?: string): Started & { ready: Promise<number> } {
+function runProgram(
+  kata: string,
+  file: string,
+  args: string[],
+  stdin?: string,
+): Started & { ready: Promise<number> } {
   const child = spawn(process.execPath, ["--import", "tsx", path.join("solution", file), ...args], {
     cwd: path.join(CHAPTERS, kata),
     env: { ...process.env, TCP_KATAS_IPC: "1" },
     stdio: ["pipe", "inherit", "inherit", "ipc"],
   });
-  if (stdin !== undefined) child.stdin.end(stdin);
+  if (stdin !== undefined) child.stdin?.end(stdin);
   const exited = once(child, "exit").then(() => undefined);
   const ready = new Promise<number>((resolve, reject) => {
     child.on("message", (m: { type?: string; port?: number }) => {
@@ -77,7 +82,11 @@ async function ipv6Echo(capture: Omit<CaptureOptions, "filter">): Promise<void> 
   server.close();
 }
 
-const FIXTURE_RUNS: [string, (capture: Omit<CaptureOptions, "filter">) => Promise<void>, Partial<CaptureOptions>][] = [
+const FIXTURE_RUNS: [
+  string,
+  (capture: Omit<CaptureOptions, "filter">) => Promise<void>,
+  Partial<CaptureOptions>,
+][] = [
   ["hello-ipv4-ethernet", helloPair, { interface: "lo" }],
   ["echo-ipv4-ethernet", echoPair, { interface: "lo" }],
   ["hello-ipv4-cooked-v1", helloPair, { interface: "any", linkType: "LINUX_SLL" }],

@@ -7,9 +7,9 @@ import { type Main, program, runIfMain } from "@tcp-katas/shared/cli";
 
 import { CaptureError, PacketError } from "./errors.ts";
 import { followStreams, formatFollow, type TcpPacket } from "./follow.ts";
-import { IPPROTO_TCP, ipLayer } from "./ip.ts";
+import { ipLayer, IPPROTO_TCP } from "./ip.ts";
 import { linkLayer, linkTypeName } from "./link.ts";
-import { type PcapFile, parsePcap } from "./pcap.ts";
+import { parsePcap, type PcapFile } from "./pcap.ts";
 import { formatTcpdump, tcpSegment } from "./tcp.ts";
 
 export interface Dissection {
@@ -27,12 +27,15 @@ export function dissect(file: PcapFile): Dissection {
     try {
       const frame = linkLayer(file.linkType, record.data);
       if (!frame) {
-        notes.push(`link type ${linkTypeName(file.linkType)} is not one dissect.ts reads: ${file.records.length} packet(s) skipped`);
+        notes.push(
+          `link type ${linkTypeName(file.linkType)} is not one dissect.ts reads: ${file.records.length} packet(s) skipped`,
+        );
         break;
       }
       if (!frame.protocol) continue;
       const ip = ipLayer(frame.protocol, frame.payload);
-      if (!ip.checksumOk) notes.push(`packet ${record.number}: wrong IPv4 header checksum (tcpdump -v says "bad cksum")`);
+      if (!ip.checksumOk)
+        notes.push(`packet ${record.number}: wrong IPv4 header checksum (tcpdump -v says "bad cksum")`);
       if (ip.protocol !== IPPROTO_TCP) continue;
       if (ip.fragment) {
         notes.push(`packet ${record.number}: an IP fragment, not reassembled: skipped`);
@@ -52,29 +55,32 @@ export function tcpdumpLines(dissection: Dissection): string[] {
   return dissection.packets.map((p) => formatTcpdump(p.ip, p.tcp));
 }
 
-const run = program({ name: "dissect.ts", params: ["[--follow]", "<file.pcap>"] }, async ([mode, path], io) => {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    // "ENOENT: no such file or directory, open 'x.pcap'" → "x.pcap: cannot read it: no such file or directory (ENOENT)"
-    const { code = "EIO", message = String(err) } = err as NodeJS.ErrnoException;
-    const reason = /^[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message;
-    io.stderr.write(`${path}: cannot read it: ${reason} (${code})\n`);
-    return 1;
-  }
-  try {
-    const dissection = dissect(parsePcap(bytes));
-    for (const note of dissection.notes) io.stderr.write(`${path}: ${note}\n`);
-    if (mode === "--follow") io.stdout.write(formatFollow(followStreams(dissection.packets)));
-    else for (const line of tcpdumpLines(dissection)) io.stdout.write(`${line}\n`);
-  } catch (err) {
-    if (!(err instanceof CaptureError)) throw err;
-    io.stderr.write(`${path}: ${err.message}\n`);
-    return 1;
-  }
-  return 0;
-});
+const run = program(
+  { name: "dissect.ts", params: ["[--follow]", "<file.pcap>"] },
+  async ([mode, path], io) => {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      // "ENOENT: no such file or directory, open 'x.pcap'" → "x.pcap: cannot read it: no such file or directory (ENOENT)"
+      const { code = "EIO", message = String(err) } = err as NodeJS.ErrnoException;
+      const reason = /^[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message;
+      io.stderr.write(`${path}: cannot read it: ${reason} (${code})\n`);
+      return 1;
+    }
+    try {
+      const dissection = dissect(parsePcap(bytes));
+      for (const note of dissection.notes) io.stderr.write(`${path}: ${note}\n`);
+      if (mode === "--follow") io.stdout.write(formatFollow(followStreams(dissection.packets)));
+      else for (const line of tcpdumpLines(dissection)) io.stdout.write(`${line}\n`);
+    } catch (err) {
+      if (!(err instanceof CaptureError)) throw err;
+      io.stderr.write(`${path}: ${err.message}\n`);
+      return 1;
+    }
+    return 0;
+  },
+);
 
 /** `dissect.ts <file.pcap>` or `dissect.ts --follow <file.pcap>`; anything else gets the Usage line. */
 export const main: Main = (args, io) => run(args[0] === "--follow" ? args : ["", ...args], io);

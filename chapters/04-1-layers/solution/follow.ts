@@ -92,8 +92,10 @@ function receive(c: Building, from: Side, seq: number, data: Buffer): void {
   stream.next = (stream.next + data.length + offset) >>> 0;
   // Segments that arrived early may fit now.
   for (;;) {
-    const next = stream.next;
-    const fits = stream.pending.find((p) => seqDiff(p.seq, next) <= 0);
+    const next: number = stream.next;
+    const fits: { seq: number; data: Buffer } | undefined = stream.pending.find(
+      (p) => seqDiff(p.seq, next) <= 0,
+    );
     if (!fits) break;
     stream.pending.splice(stream.pending.indexOf(fits), 1);
     const skip = seqDiff(next, fits.seq);
@@ -142,7 +144,9 @@ function newConnection(number: number, p: TcpPacket): Building {
 }
 
 function closed(c: Building): boolean {
-  return c.teardown.some((t) => t.startsWith("RST")) || (c.streams.client.finished && c.streams.server.finished);
+  return (
+    c.teardown.some((t) => t.startsWith("RST")) || (c.streams.client.finished && c.streams.server.finished)
+  );
 }
 
 /** Groups the packets into connections and puts each direction's bytes back in order. */
@@ -213,7 +217,7 @@ function utf8Length(lead: number): number {
  */
 export function escapeBytes(bytes: Buffer): string {
   let out = "";
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const byte = bytes[i] ?? 0;
     const simple = SIMPLE[byte];
     if (simple) {
@@ -257,10 +261,14 @@ export function formatFollow(connections: readonly Connection[]): string {
     for (const turn of c.turns) {
       const arrow = turn.from === "client" ? "client > server" : "server > client";
       if (turn.missing > 0) lines.push(`  ${arrow}: [${bytesWord(turn.missing)} missing from the capture]`);
-      if (turn.bytes.length > 0) lines.push(`  ${arrow}: ${escapeBytes(turn.bytes)} (${bytesWord(turn.bytes.length)})`);
+      if (turn.bytes.length > 0)
+        lines.push(`  ${arrow}: ${escapeBytes(turn.bytes)} (${bytesWord(turn.bytes.length)})`);
     }
-    lines.push(`  teardown: ${c.teardown.length ? c.teardown.join(", ") : "not in the capture (still open)"}`);
-    if (c.retransmissions > 0) lines.push(`  retransmitted: ${c.retransmissions} segment(s) already seen, left out`);
+    lines.push(
+      `  teardown: ${c.teardown.length ? c.teardown.join(", ") : "not in the capture (still open)"}`,
+    );
+    if (c.retransmissions > 0)
+      lines.push(`  retransmitted: ${c.retransmissions} segment(s) already seen, left out`);
     lines.push(`  client sent ${bytesWord(c.sent.client)}, server sent ${bytesWord(c.sent.server)}`);
     return lines.join("\n");
   });

@@ -122,7 +122,13 @@ function ipv6(bytes: Buffer): IpPacket {
   let fragment = false;
   const extensions: string[] = [];
   for (;;) {
-    if (next === HOP_BY_HOP || next === ROUTING || next === DESTINATION_OPTIONS || next === FRAGMENT || next === AUTH) {
+    if (
+      next === HOP_BY_HOP ||
+      next === ROUTING ||
+      next === DESTINATION_OPTIONS ||
+      next === FRAGMENT ||
+      next === AUTH
+    ) {
       if (packet.length < at + 8) throw new PacketError(`IPv6 extension header ${next} cut short`);
       let length: number;
       if (next === FRAGMENT) {

@@ -64,7 +64,9 @@ function byEtherType(etherType: number, payload: Buffer): LinkFrame {
 
 // BSD loopback's address family numbers: AF_INET is 2 everywhere, AF_INET6 differs by system.
 const AF_INET = 2;
-const AF_INET6 = new Set([10 /* Linux */, 23 /* Windows */, 24 /* NetBSD, OpenBSD */, 28 /* FreeBSD */, 30 /* macOS */]);
+const AF_INET6 = new Set([
+  10 /* Linux */, 23 /* Windows */, 24 /* NetBSD, OpenBSD */, 28 /* FreeBSD */, 30 /* macOS */,
+]);
 
 function byFamily(family: number, payload: Buffer): LinkFrame {
   if (family === AF_INET) return { protocol: "IPv4", carries: "IPv4", payload };

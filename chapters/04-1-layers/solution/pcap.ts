@@ -54,7 +54,8 @@ export function parsePcap(bytes: Buffer): PcapFile {
   }
   let little: boolean;
   if (magic === PCAP_MAGIC_MICRO || magic === PCAP_MAGIC_NANO) little = true;
-  else if (bytes.readUInt32BE(0) === PCAP_MAGIC_MICRO || bytes.readUInt32BE(0) === PCAP_MAGIC_NANO) little = false;
+  else if (bytes.readUInt32BE(0) === PCAP_MAGIC_MICRO || bytes.readUInt32BE(0) === PCAP_MAGIC_NANO)
+    little = false;
   else {
     throw new CaptureError(
       `not a pcap file: magic number ${hex(bytes.readUInt32BE(0))}, expected a1b2c3d4 or a1b23c4d in either byte order`,
@@ -64,7 +65,9 @@ export function parsePcap(bytes: Buffer): PcapFile {
   const u32 = (at: number) => (little ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));
   const precision = u32(0) === PCAP_MAGIC_NANO ? "nano" : "micro";
   if (bytes.length < HEADER) {
-    throw new CaptureError(`truncated pcap file: the global header has ${bytes.length} of its ${HEADER} bytes`);
+    throw new CaptureError(
+      `truncated pcap file: the global header has ${bytes.length} of its ${HEADER} bytes`,
+    );
   }
   const snapLength = u32(16);
   // The top bits of the link type field may carry FCS information; the type is the low 26 bits.

@@ -33,7 +33,9 @@ export interface IpPacket {
  * Over a header whose checksum field is right it gives 0.
  */
 export function internetChecksum(bytes: Buffer): number {
-  todo(`stage 3: internetChecksum: add up the ${bytes.length / 2} 16-bit words, fold the carries, complement`);
+  todo(
+    `stage 3: internetChecksum: add up the ${bytes.length / 2} 16-bit words, fold the carries, complement`,
+  );
 }
 
 export function formatIPv4(address: Buffer): string {

@@ -24,7 +24,7 @@ export function pcapFile(
   u16(header, 4, 6);
   u32(header, options.snapLength ?? 262144, 16);
   u32(header, linkType, 20);
-  const parts = [header];
+  const parts: Buffer[] = [header];
   for (const r of records) {
     const spec = Buffer.isBuffer(r) ? { data: r } : r;
     const rh = Buffer.alloc(16);
@@ -154,7 +154,8 @@ export const F = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CW
 
 export function tcp(spec: TcpSpec = {}): Buffer {
   const options = spec.options ?? Buffer.alloc(0);
-  const payload = typeof spec.payload === "string" ? Buffer.from(spec.payload) : (spec.payload ?? Buffer.alloc(0));
+  const payload =
+    typeof spec.payload === "string" ? Buffer.from(spec.payload) : (spec.payload ?? Buffer.alloc(0));
   const h = Buffer.alloc(20 + options.length);
   h.writeUInt16BE(spec.sourcePort ?? 40000, 0);
   h.writeUInt16BE(spec.destinationPort ?? 9190, 2);
@@ -183,7 +184,7 @@ export function toBigEndian(file: Buffer): Buffer {
   out.writeUInt16BE(file.readUInt16LE(4), 4);
   out.writeUInt16BE(file.readUInt16LE(6), 6);
   for (const at of [8, 12, 16, 20]) out.writeUInt32BE(file.readUInt32LE(at), at);
-  for (let at = 24; at + 16 <= file.length; ) {
+  for (let at = 24; at + 16 <= file.length;) {
     for (let f = 0; f < 16; f += 4) out.writeUInt32BE(file.readUInt32LE(at + f), at + f);
     at += 16 + file.readUInt32LE(at + 8);
   }
@@ -193,7 +194,7 @@ export function toBigEndian(file: Buffer): Buffer {
 /** Every record of a little-endian pcap file: [record header, frame]. */
 export function recordsOf(file: Buffer): [Buffer, Buffer][] {
   const records: [Buffer, Buffer][] = [];
-  for (let at = 24; at + 16 <= file.length; ) {
+  for (let at = 24; at + 16 <= file.length;) {
     const length = file.readUInt32LE(at + 8);
     records.push([file.subarray(at, at + 16), file.subarray(at + 16, at + 16 + length)]);
     at += 16 + length;
@@ -205,7 +206,7 @@ export function recordsOf(file: Buffer): [Buffer, Buffer][] {
 export function relink(file: Buffer, linkType: number, convert: (frame: Buffer) => Buffer): Buffer {
   const header = Buffer.from(file.subarray(0, 24));
   header.writeUInt32LE(linkType, 20);
-  const parts = [header];
+  const parts: Buffer[] = [header];
   for (const [rh, frame] of recordsOf(file)) {
     const data = convert(frame);
     const h = Buffer.from(rh);

@@ -56,7 +56,8 @@ export function thrown(fn: () => unknown): Error {
   try {
     fn();
   } catch (err) {
-    if (err instanceof Error && err.name === "TodoError") throw new NotDoneYet(`Not done yet: ${err.message}`);
+    if (err instanceof Error && err.name === "TodoError")
+      throw new NotDoneYet(`Not done yet: ${err.message}`);
     if (err instanceof Error) return err;
     throw err;
   }

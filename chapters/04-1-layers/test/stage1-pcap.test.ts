@@ -6,7 +6,15 @@ import { impl } from "@tcp-katas/vitest-config/impl";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { pcapFile, toBigEndian } from "./build.ts";
-import { expectOneLine, FIXTURES, fixtureBytes, fixturePath, runDissect, tcpdumpLines, thrown } from "./helpers.ts";
+import {
+  expectOneLine,
+  fixtureBytes,
+  fixturePath,
+  FIXTURES,
+  runDissect,
+  tcpdumpLines,
+  thrown,
+} from "./helpers.ts";
 
 type Pcap = typeof import("../solution/pcap.ts");
 type Errors = typeof import("../solution/errors.ts");
@@ -58,8 +66,22 @@ describe("stage 1: the capture file", () => {
       expect(pcap.byteOrder).toBe(bigEndian ? "big-endian" : "little-endian");
       expect(pcap).toMatchObject({ precision: "micro", version: "2.4", snapLength: 65535, linkType: 228 });
       expect(pcap.records.map((r) => ({ ...r, data: r.data.toString() }))).toEqual([
-        { number: 1, seconds: 1_764_300_000, fraction: 123_456, capturedLength: 11, originalLength: 60, data: "first frame" },
-        { number: 2, seconds: 1_764_300_001, fraction: 999_999, capturedLength: 6, originalLength: 6, data: "second" },
+        {
+          number: 1,
+          seconds: 1_764_300_000,
+          fraction: 123_456,
+          capturedLength: 11,
+          originalLength: 60,
+          data: "first frame",
+        },
+        {
+          number: 2,
+          seconds: 1_764_300_001,
+          fraction: 999_999,
+          capturedLength: 6,
+          originalLength: 6,
+          data: "second",
+        },
       ]);
     }
   });
@@ -75,7 +97,9 @@ describe("stage 1: the capture file", () => {
     const little = parsePcap(fixtureBytes("hello-ipv4-ethernet"));
     const big = parsePcap(toBigEndian(fixtureBytes("hello-ipv4-ethernet")));
     expect(big.byteOrder).toBe("big-endian");
-    expect(big.records.map((r) => r.data.toString("hex"))).toEqual(little.records.map((r) => r.data.toString("hex")));
+    expect(big.records.map((r) => r.data.toString("hex"))).toEqual(
+      little.records.map((r) => r.data.toString("hex")),
+    );
     expect(big.records.map((r) => r.seconds)).toEqual(little.records.map((r) => r.seconds));
   });
 
@@ -88,8 +112,16 @@ describe("stage 1: the capture file", () => {
     ["an empty file", () => Buffer.alloc(0), /empty/],
     ["a pcapng file", () => PCAPNG, /pcapng.*tcpdump -w.*editcap -F pcap/],
     ["a text file", () => Buffer.from("Hello World! This is no capture.\n"), /not a pcap file.*magic/],
-    ["a file cut inside the global header", () => good().subarray(0, 20), /truncated.*global header.*20 of .*24/],
-    ["a file cut inside a record header", () => Buffer.concat([good(), Buffer.alloc(9)]), /truncated.*packet 9.*record header.*9 of .*16/],
+    [
+      "a file cut inside the global header",
+      () => good().subarray(0, 20),
+      /truncated.*global header.*20 of .*24/,
+    ],
+    [
+      "a file cut inside a record header",
+      () => Buffer.concat([good(), Buffer.alloc(9)]),
+      /truncated.*packet 9.*record header.*9 of .*16/,
+    ],
     ["a file cut inside a record's data", () => good().subarray(0, good().length - 3), /truncated.*packet 8/],
     [
       "a record longer than the snapshot length",
@@ -105,15 +137,18 @@ describe("stage 1: the capture file", () => {
     expect(err.message).not.toContain("\n");
   });
 
-  it.each(bad)("dissect.ts: %s is one line on stderr, exit 1, nothing on stdout", async (what, bytes, message) => {
-    const p = file(`${what.replaceAll(" ", "-")}.pcap`, bytes());
-    const ran = await runDissect(main, [p]);
-    expect(ran.code).toBe(1);
-    expect(ran.stdout).toBe("");
-    expectOneLine(ran.stderr);
-    expect(ran.stderr).toMatch(message);
-    expect(ran.stderr.startsWith(`${p}: `)).toBe(true);
-  });
+  it.each(bad)(
+    "dissect.ts: %s is one line on stderr, exit 1, nothing on stdout",
+    async (what, bytes, message) => {
+      const p = file(`${what.replaceAll(" ", "-")}.pcap`, bytes());
+      const ran = await runDissect(main, [p]);
+      expect(ran.code).toBe(1);
+      expect(ran.stdout).toBe("");
+      expectOneLine(ran.stderr);
+      expect(ran.stderr).toMatch(message);
+      expect(ran.stderr.startsWith(`${p}: `)).toBe(true);
+    },
+  );
 
   it("dissect.ts: a file that does not exist is one line naming it, exit 1", async () => {
     const missing = path.join(tmp, "missing.pcap");
@@ -122,12 +157,15 @@ describe("stage 1: the capture file", () => {
     expect(ran.stderr).toBe(`${missing}: cannot read it: no such file or directory (ENOENT)\n`);
   });
 
-  it.each([[[]], [["a.pcap", "b.pcap"]], [["--follow"]], [["--verbose", "a.pcap"]], [[fixturePath("hello-ipv4-ethernet"), "--follow"]]])(
-    "dissect.ts with the arguments %j prints the Usage line and exits 1",
-    async (args) => {
-      const ran = await runDissect(main, args);
-      expect(ran.code).toBe(1);
-      expect(ran.stderr).toBe("Usage : dissect.ts [--follow] <file.pcap>\n");
-    },
-  );
+  it.each([
+    [[]],
+    [["a.pcap", "b.pcap"]],
+    [["--follow"]],
+    [["--verbose", "a.pcap"]],
+    [[fixturePath("hello-ipv4-ethernet"), "--follow"]],
+  ])("dissect.ts with the arguments %j prints the Usage line and exits 1", async (args) => {
+    const ran = await runDissect(main, args);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toBe("Usage : dissect.ts [--follow] <file.pcap>\n");
+  });
 });

@@ -2,7 +2,7 @@ import { impl } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
 import { ipv4, ipv6, recordsOf, tcp, udp } from "./build.ts";
-import { FIXTURES, fixtureBytes, thrown } from "./helpers.ts";
+import { fixtureBytes, FIXTURES, thrown } from "./helpers.ts";
 
 type Ip = typeof import("../solution/ip.ts");
 type Errors = typeof import("../solution/errors.ts");
@@ -34,9 +34,19 @@ describe("stage 3: the IP layer", () => {
   });
 
   it("IPv4: addresses, protocol, and the payload after a header with options (IHL 6 = 24 bytes)", () => {
-    const bytes = ipv4(segment, { source: "10.0.0.1", destination: "192.168.1.20", options: Buffer.from([1, 1, 1, 0]) });
+    const bytes = ipv4(segment, {
+      source: "10.0.0.1",
+      destination: "192.168.1.20",
+      options: Buffer.from([1, 1, 1, 0]),
+    });
     const ip = ipLayer("IPv4", bytes);
-    expect(ip).toMatchObject({ version: 4, source: "10.0.0.1", destination: "192.168.1.20", protocol: 6, headerLength: 24 });
+    expect(ip).toMatchObject({
+      version: 4,
+      source: "10.0.0.1",
+      destination: "192.168.1.20",
+      protocol: 6,
+      headerLength: 24,
+    });
     expect(ip.payload.toString("hex")).toBe(segment.toString("hex"));
     expect(ipLayer("IPv4", ipv4(udp(Buffer.from("dns?")), { protocol: 17 })).protocol).toBe(17);
   });
@@ -66,7 +76,13 @@ describe("stage 3: the IP layer", () => {
   it("IPv6: the fixed 40-byte header, the next header, the payload length", () => {
     const source = Buffer.from("20010db8000000000000000000000001", "hex");
     const ip = ipLayer("IPv6", Buffer.concat([ipv6(segment, { source }), Buffer.alloc(4)]));
-    expect(ip).toMatchObject({ version: 6, source: "2001:db8::1", destination: "::1", protocol: 6, headerLength: 40 });
+    expect(ip).toMatchObject({
+      version: 6,
+      source: "2001:db8::1",
+      destination: "::1",
+      protocol: 6,
+      headerLength: 40,
+    });
     expect(ip.payload.toString("hex")).toBe(segment.toString("hex"));
   });
 
@@ -74,12 +90,29 @@ describe("stage 3: the IP layer", () => {
     const hbh = Buffer.alloc(8);
     const dst = Buffer.alloc(16);
     dst[1] = 1; // 2 × 8 bytes
-    const ip = ipLayer("IPv6", ipv6(segment, { extensions: [[0, hbh], [60, dst]] }));
-    expect(ip).toMatchObject({ protocol: 6, headerLength: 64, extensions: ["HBH", "DSTOPT"], fragment: false });
+    const ip = ipLayer(
+      "IPv6",
+      ipv6(segment, {
+        extensions: [
+          [0, hbh],
+          [60, dst],
+        ],
+      }),
+    );
+    expect(ip).toMatchObject({
+      protocol: 6,
+      headerLength: 64,
+      extensions: ["HBH", "DSTOPT"],
+      fragment: false,
+    });
     expect(ip.payload.toString("hex")).toBe(segment.toString("hex"));
 
     const atomic = ipLayer("IPv6", ipv6(segment, { extensions: [[44, Buffer.alloc(8)]] }));
-    expect(atomic).toMatchObject({ protocol: 6, extensions: [`frag (0|${segment.length})`], fragment: false });
+    expect(atomic).toMatchObject({
+      protocol: 6,
+      extensions: [`frag (0|${segment.length})`],
+      fragment: false,
+    });
     const more = Buffer.alloc(8);
     more.writeUInt16BE(0x0001, 2); // M: more fragments follow
     expect(ipLayer("IPv6", ipv6(segment, { extensions: [[44, more]] })).fragment).toBe(true);

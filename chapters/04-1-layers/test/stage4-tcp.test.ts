@@ -105,7 +105,13 @@ describe("stage 4: TCP, printed as tcpdump prints it", () => {
       formatTcpdump(V4, seg({ flags: F.PSH | F.ACK, seq: 609978441, ack: 3457706980, data: "q\n" })),
       formatTcpdump(
         ip(6, "::1", "::1"),
-        seg({ sourcePort: 37692, destinationPort: 51747, flags: F.FIN | F.ACK, seq: 1876170637, ack: 3322847949 }),
+        seg({
+          sourcePort: 37692,
+          destinationPort: 51747,
+          flags: F.FIN | F.ACK,
+          seq: 1876170637,
+          ack: 3322847949,
+        }),
       ),
     ];
     expect(lines).toEqual([
@@ -123,9 +129,9 @@ describe("stage 4: TCP, printed as tcpdump prints it", () => {
     expect(formatTcpdump(V4, seg({ flags: F.RST, seq: 5, ack: 6 }))).toBe(
       "IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [R], seq 5, win 64, length 0",
     );
-    expect(formatTcpdump(V4, seg({ flags: F.URG | F.PSH | F.ACK, seq: 1, ack: 2, urgentPointer: 3, data: "abc" }))).toBe(
-      "IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [P.U], seq 1:4, ack 2, win 64, urg 3, length 3",
-    );
+    expect(
+      formatTcpdump(V4, seg({ flags: F.URG | F.PSH | F.ACK, seq: 1, ack: 2, urgentPointer: 3, data: "abc" })),
+    ).toBe("IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [P.U], seq 1:4, ack 2, win 64, urg 3, length 3");
     expect(formatTcpdump(V4, seg({ flags: F.PSH | F.ACK, seq: 4294967295, ack: 1, data: "zz" }))).toBe(
       "IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [P.], seq 4294967295:1, ack 1, win 64, length 2",
     );
@@ -135,9 +141,12 @@ describe("stage 4: TCP, printed as tcpdump prints it", () => {
   });
 
   it("after IPv6 extension headers, tcpdump names them and prints the ports apart from the addresses", () => {
-    expect(formatTcpdump(ip(6, "::1", "::1", ["HBH", "DSTOPT"]), seg({ flags: F.ACK, seq: 9, ack: 1, data: "hi" }))).toBe(
-      "IP6 ::1 > ::1: HBH DSTOPT 45642 > 47953: Flags [.], seq 9:11, ack 1, win 64, length 2",
-    );
+    expect(
+      formatTcpdump(
+        ip(6, "::1", "::1", ["HBH", "DSTOPT"]),
+        seg({ flags: F.ACK, seq: 9, ack: 1, data: "hi" }),
+      ),
+    ).toBe("IP6 ::1 > ::1: HBH DSTOPT 45642 > 47953: Flags [.], seq 9:11, ack 1, win 64, length 2");
   });
 
   it.each([

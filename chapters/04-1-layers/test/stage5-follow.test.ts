@@ -17,7 +17,14 @@ const C_ISN = 1000;
 const S_ISN = 4_294_967_290; // close to 2^32: the server's sequence numbers wrap around
 
 let n = 0;
-function pkt(from: "c" | "s", flags: number, seq: number, ack: number, data = "", ends = { c: CLIENT, s: SERVER }): TcpPacket {
+function pkt(
+  from: "c" | "s",
+  flags: number,
+  seq: number,
+  ack: number,
+  data = "",
+  ends = { c: CLIENT, s: SERVER },
+): TcpPacket {
   const [src, dst] = from === "c" ? [ends.c, ends.s] : [ends.s, ends.c];
   return {
     number: ++n,
@@ -59,7 +66,7 @@ function endsOf(name: string): [string, string] {
 }
 
 describe("stage 5: the application layer, connection by connection", () => {
-  it("escapeBytes: text as itself, \\n \\r \\t \\\" \\\\ escaped, UTF-8 kept, other bytes as \\xNN", () => {
+  it('escapeBytes: text as itself, \\n \\r \\t \\" \\\\ escaped, UTF-8 kept, other bytes as \\xNN', () => {
     expect(escapeBytes(Buffer.from("Hello World!"))).toBe('"Hello World!"');
     expect(escapeBytes(Buffer.from('say "hi"\r\n\ta\\b'))).toBe('"say \\"hi\\"\\r\\n\\ta\\\\b"');
     expect(escapeBytes(Buffer.from("안녕하세요\n"))).toBe('"안녕하세요\\n"');
@@ -124,7 +131,9 @@ describe("stage 5: the application layer, connection by connection", () => {
     expect(c?.turns.map((t) => t.bytes.toString())).toEqual(["Hello World!\n"]);
     expect(c?.sent).toEqual({ client: 13, server: 0 });
     expect(c?.retransmissions).toBe(1);
-    expect(formatFollow(followStreams(packets))).toContain("  retransmitted: 1 segment(s) already seen, left out\n");
+    expect(formatFollow(followStreams(packets))).toContain(
+      "  retransmitted: 1 segment(s) already seen, left out\n",
+    );
   });
 
   it("shows a gap the capture missed, then the bytes after it", () => {
@@ -198,12 +207,15 @@ describe("stage 5: the application layer, connection by connection", () => {
     },
   );
 
-  it.each(["echo-ipv6-ethernet", "echo-ipv6-cooked-v2-nano"])("dissect.ts --follow %s.pcap: the IPv6 echo", async (name) => {
-    const [client, server] = endsOf(name);
-    const ran = await runDissect(main, ["--follow", fixturePath(name)]);
-    expect(ran.stdout).toContain(`connection 1: client ${client}, server ${server}\n`);
-    expect(ran.stdout).toContain('  client > server: "Hello over IPv6!\\n" (17 bytes)\n');
-    expect(ran.stdout).toContain('  server > client: "Hello over IPv6!\\n" (17 bytes)\n');
-    expect(ran.stdout).toContain("  client sent 17 bytes, server sent 17 bytes\n");
-  });
+  it.each(["echo-ipv6-ethernet", "echo-ipv6-cooked-v2-nano"])(
+    "dissect.ts --follow %s.pcap: the IPv6 echo",
+    async (name) => {
+      const [client, server] = endsOf(name);
+      const ran = await runDissect(main, ["--follow", fixturePath(name)]);
+      expect(ran.stdout).toContain(`connection 1: client ${client}, server ${server}\n`);
+      expect(ran.stdout).toContain('  client > server: "Hello over IPv6!\\n" (17 bytes)\n');
+      expect(ran.stdout).toContain('  server > client: "Hello over IPv6!\\n" (17 bytes)\n');
+      expect(ran.stdout).toContain("  client sent 17 bytes, server sent 17 bytes\n");
+    },
+  );
 });

@@ -5,13 +5,31 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { captureWhile, CaptureUnavailable, findTcpdump } from "@tcp-katas/kata-cli/src/capture.ts";
+import { CaptureUnavailable, captureWhile, findTcpdump } from "@tcp-katas/kata-cli/src/capture.ts";
 import { listenLocal } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { bsdLoopback, ethernet, F, ipv4, linuxCooked, pcapFile, relink, tcp, toBigEndian, udp } from "./build.ts";
-import { FIXTURES, fixtureBytes, fixturePath, normalizeTcpdump, runDissect, tcpdumpLines } from "./helpers.ts";
+import {
+  bsdLoopback,
+  ethernet,
+  F,
+  ipv4,
+  linuxCooked,
+  pcapFile,
+  relink,
+  tcp,
+  toBigEndian,
+  udp,
+} from "./build.ts";
+import {
+  fixtureBytes,
+  fixturePath,
+  FIXTURES,
+  normalizeTcpdump,
+  runDissect,
+  tcpdumpLines,
+} from "./helpers.ts";
 
 type Dissect = typeof import("../solution/dissect.ts");
 const { main } = await impl<Dissect>("dissect.ts");
@@ -36,21 +54,41 @@ const ETHERNET6 = "echo-ipv6-ethernet";
 const ipOf = (frame: Buffer) => frame.subarray(14);
 
 describe("stage 4: every TCP packet, as tcpdump -n -t -S -r prints it", () => {
-  it.each(FIXTURES)("%s.pcap: the same lines as tcpdump's own reading of it (options field left out)", async (name) => {
-    expect(await dissectLines(fixturePath(name))).toEqual(tcpdumpLines(name));
-  });
+  it.each(FIXTURES)(
+    "%s.pcap: the same lines as tcpdump's own reading of it (options field left out)",
+    async (name) => {
+      expect(await dissectLines(fixturePath(name))).toEqual(tcpdumpLines(name));
+    },
+  );
 
   it.each([
-    ["BSD loopback (macOS lo0), little-endian host", ETHERNET, 0, (f: Buffer) => bsdLoopback(2, ipOf(f)), false],
+    [
+      "BSD loopback (macOS lo0), little-endian host",
+      ETHERNET,
+      0,
+      (f: Buffer) => bsdLoopback(2, ipOf(f)),
+      false,
+    ],
     ["BSD loopback, IPv6 family 30 (macOS)", ETHERNET6, 0, (f: Buffer) => bsdLoopback(30, ipOf(f)), false],
-    ["BSD loopback, a big-endian host's file", ETHERNET, 0, (f: Buffer) => bsdLoopback(2, ipOf(f), true), true],
+    [
+      "BSD loopback, a big-endian host's file",
+      ETHERNET,
+      0,
+      (f: Buffer) => bsdLoopback(2, ipOf(f), true),
+      true,
+    ],
     ["Linux cooked v1", ETHERNET6, 113, (f: Buffer) => linuxCooked(0x86dd, ipOf(f)), false],
     ["raw IP", ETHERNET, 101, ipOf, false],
-  ] as const)("the same packets behind another link layer (%s) print the same lines", async (_what, name, linkType, convert, bigEndian) => {
-    let bytes = relink(fixtureBytes(name), linkType, convert);
-    if (bigEndian) bytes = toBigEndian(bytes);
-    expect(await dissectLines(file(`relinked-${linkType}-${name}.pcap`, bytes))).toEqual(tcpdumpLines(name));
-  });
+  ] as const)(
+    "the same packets behind another link layer (%s) print the same lines",
+    async (_what, name, linkType, convert, bigEndian) => {
+      let bytes = relink(fixtureBytes(name), linkType, convert);
+      if (bigEndian) bytes = toBigEndian(bytes);
+      expect(await dissectLines(file(`relinked-${linkType}-${name}.pcap`, bytes))).toEqual(
+        tcpdumpLines(name),
+      );
+    },
+  );
 
   it("skips what is not TCP (ARP, UDP, other EtherTypes) and prints TCP even behind Ethernet padding", async () => {
     const p = file(
@@ -62,7 +100,9 @@ describe("stage 4: every TCP packet, as tcpdump -n -t -S -r prints it", () => {
         ethernet(0x0800, Buffer.concat([ipv4(tcp({ flags: F.ACK, ack: 7 })), Buffer.alloc(6)])),
       ]),
     );
-    expect(await dissectLines(p)).toEqual(["IP 127.0.0.1.40000 > 127.0.0.1.9190: Flags [.], ack 7, win 512, length 0"]);
+    expect(await dissectLines(p)).toEqual([
+      "IP 127.0.0.1.40000 > 127.0.0.1.9190: Flags [.], ack 7, win 512, length 0",
+    ]);
   });
 
   it("a bad IPv4 checksum is noted on stderr and the packet still printed, as tcpdump does; a cut packet is noted and skipped", async () => {
@@ -83,7 +123,9 @@ describe("stage 4: every TCP packet, as tcpdump -n -t -S -r prints it", () => {
   });
 
   it("a link type it does not read is named once on stderr, with nothing printed (exit 0)", async () => {
-    const ran = await runDissect(main, [file("wifi.pcap", pcapFile(105, [Buffer.alloc(40), Buffer.alloc(40)]))]);
+    const ran = await runDissect(main, [
+      file("wifi.pcap", pcapFile(105, [Buffer.alloc(40), Buffer.alloc(40)])),
+    ]);
     expect(ran.code).toBe(0);
     expect(ran.stdout).toBe("");
     expect(ran.stderr.split("\n").filter(Boolean)).toHaveLength(1);
@@ -109,15 +151,17 @@ describe("stage 4: every TCP packet, as tcpdump -n -t -S -r prints it", () => {
         if (!(err instanceof CaptureUnavailable)) throw err;
         // No capture here: the error must say how to get one, and the committed captures must still match.
         expect(err.message).toMatch(/apt-get install tcpdump|setcap cap_net_raw,cap_net_admin=eip/);
-        for (const name of FIXTURES) expect(await dissectLines(fixturePath(name))).toEqual(tcpdumpLines(name));
+        for (const name of FIXTURES)
+          expect(await dissectLines(fixturePath(name))).toEqual(tcpdumpLines(name));
         return;
       }
       const tcpdump = findTcpdump() ?? "tcpdump";
       const read = spawnSync(tcpdump, ["-n", "-t", "-S", "-r", capture.path], { encoding: "utf8" });
       const expected = normalizeTcpdump(read.stdout);
-      expect(expected.length, `tcpdump read ${capture.packets} packets from ${readFileSync(out).length} bytes`).toBe(
-        capture.packets,
-      );
+      expect(
+        expected.length,
+        `tcpdump read ${capture.packets} packets from ${readFileSync(out).length} bytes`,
+      ).toBe(capture.packets);
       expect(expected[0]).toMatch(/Flags \[S\]/);
       expect(await dissectLines(out)).toEqual(expected);
     },

@@ -75,7 +75,10 @@ export function findTcpdump(): string | undefined {
     "/usr/local/sbin",
     "/usr/bin",
   ];
-  return dirs.filter(Boolean).map((dir) => path.join(dir, "tcpdump")).find(isExecutable);
+  return dirs
+    .filter(Boolean)
+    .map((dir) => path.join(dir, "tcpdump"))
+    .find(isExecutable);
 }
 
 function defaultInterface(): string {
