@@ -71,8 +71,17 @@ const run = program(
     try {
       const dissection = dissect(parsePcap(bytes));
       for (const note of dissection.notes) io.stderr.write(`${path}: ${note}\n`);
+      // `dissect.ts x.pcap | head` closes the pipe early: that ends the output, it is not an error.
+      io.stdout.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EPIPE") throw err;
+      });
       if (mode === "--follow") io.stdout.write(formatFollow(followStreams(dissection.packets)));
-      else for (const line of tcpdumpLines(dissection)) io.stdout.write(`${line}\n`);
+      else
+        io.stdout.write(
+          tcpdumpLines(dissection)
+            .map((line) => `${line}\n`)
+            .join(""),
+        );
     } catch (err) {
       if (!(err instanceof CaptureError)) throw err;
       io.stderr.write(`${path}: ${err.message}\n`);
