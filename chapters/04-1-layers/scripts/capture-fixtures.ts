@@ -1,17 +1,20 @@
 // Regenerates fixtures/: captures of this chapter's own programs on the loopback interface, made with tcpdump,
 // and tcpdump's own reading of each (`tcpdump -n -t -S -r x.pcap` > x.tcpdump.txt), which the tests match.
 // Run: pnpm --filter @tcp-katas/04-1-layers fixtures   (needs tcpdump and the right to capture: root, or
-// cap_net_raw; and the 04-2-basic and 04-3-iterative-echo katas beside this one).
+// cap_net_raw; and the 04-2-basic and 04-3-iterative-echo katas beside this one). An argument writes them to
+// another folder instead (to try the script without touching the committed fixtures).
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
 import { type CaptureOptions, captureWhile, findTcpdump } from "@tcp-katas/kata-cli/src/capture.ts";
 
+import { edgeCases } from "../test/build.ts";
+
 const KATA = path.resolve(import.meta.dirname, "..");
-const FIXTURES = path.join(KATA, "fixtures");
+const FIXTURES = path.resolve(process.argv[2] ?? path.join(KATA, "fixtures"));
 const CHAPTERS = path.dirname(KATA);
 
 interface Started {
@@ -97,11 +100,24 @@ const FIXTURE_RUNS: [
 
 const tcpdump = findTcpdump();
 if (!tcpdump) throw new Error("tcpdump is not installed: sudo apt-get install tcpdump");
+
+/** tcpdump's reading of a capture, kept raw beside it. */
+function readWithTcpdump(pcap: string): void {
+  const read = spawnSync(tcpdump ?? "tcpdump", ["-n", "-t", "-S", "-r", pcap], { encoding: "utf8" });
+  if (read.status !== 0) throw new Error(`tcpdump -r ${pcap} failed: ${read.stderr}`);
+  writeFileSync(pcap.replace(/\.pcap$/, ".tcpdump.txt"), read.stdout);
+  console.log(`${path.basename(pcap)}: ${read.stdout.split("\n").filter(Boolean).length} packets`);
+}
+
 for (const [name, play, options] of FIXTURE_RUNS) {
   const out = path.join(FIXTURES, `${name}.pcap`);
   await play({ out, ...options });
-  const read = spawnSync(tcpdump, ["-n", "-t", "-S", "-r", out], { encoding: "utf8" });
-  if (read.status !== 0) throw new Error(`tcpdump -r ${out} failed: ${read.stderr}`);
-  writeFileSync(path.join(FIXTURES, `${name}.tcpdump.txt`), read.stdout);
-  console.log(`${name}.pcap: ${read.stdout.split("\n").filter(Boolean).length} packets`);
+  readWithTcpdump(out);
 }
+
+// Packets no loopback session sends (every flag, URG, IP options, IPv6 extension headers, a sequence number
+// wrapping around), built byte by byte, so that tcpdump's reading of them is the reference too.
+mkdirSync(path.join(FIXTURES, "crafted"), { recursive: true });
+const crafted = path.join(FIXTURES, "crafted", "edge-cases.pcap");
+writeFileSync(crafted, edgeCases());
+readWithTcpdump(crafted);

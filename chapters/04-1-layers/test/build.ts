@@ -216,3 +216,34 @@ export function relink(file: Buffer, linkType: number, convert: (frame: Buffer) 
   }
   return Buffer.concat(parts);
 }
+
+/** Packets no loopback session sends, for fixtures/crafted/edge-cases.pcap (tcpdump's reading beside it). */
+export function edgeCases(): Buffer {
+  const hbh = Buffer.alloc(8);
+  const dstopt = Buffer.alloc(16);
+  dstopt[1] = 1; // 2 × 8 bytes
+  const v4 = (segment: Buffer, spec: Ipv4Spec = {}) => ethernet(0x0800, ipv4(segment, spec));
+  const v6 = (segment: Buffer, spec: Ipv6Spec = {}) => ethernet(0x86dd, ipv6(segment, spec));
+  return pcapFile(1, [
+    v4(tcp({ flags: 0, seq: 5 })),
+    v4(tcp({ flags: F.URG | F.ACK | F.PSH, urgent: 3, payload: "abc" })),
+    v4(tcp({ flags: 0xff, payload: "x" })),
+    v4(tcp({ flags: F.SYN | F.ECE | F.CWR, seq: 4294967295, payload: "zz" }), {
+      options: Buffer.from([1, 1, 1, 0]),
+    }),
+    v4(tcp({ flags: F.RST, seq: 77, ack: 99 })),
+    v4(tcp({ flags: F.FIN | F.PSH | F.ACK, seq: 10, ack: 20, payload: "bye\n" })),
+    v4(tcp({ flags: F.ACK, ack: 1 }), { source: "10.0.0.1", destination: "192.168.1.20" }),
+    v6(tcp({ flags: F.ACK, payload: "hi" }), {
+      extensions: [
+        [0, hbh],
+        [60, dstopt],
+      ],
+    }),
+    v6(tcp({ flags: F.ACK | F.FIN }), { extensions: [[44, Buffer.alloc(8)]] }),
+    v6(tcp({ flags: F.SYN, sourcePort: 1, destinationPort: 65535 }), {
+      source: Buffer.from("fe800000000000000000000000000001", "hex"),
+      destination: Buffer.from("20010db8000000000001000000000001", "hex"),
+    }),
+  ]);
+}

@@ -26,6 +26,7 @@ import {
   fixtureBytes,
   fixturePath,
   FIXTURES,
+  FIXTURES_DIR,
   normalizeTcpdump,
   runDissect,
   tcpdumpLines,
@@ -60,6 +61,13 @@ describe("stage 4: every TCP packet, as tcpdump -n -t -S -r prints it", () => {
       expect(await dissectLines(fixturePath(name))).toEqual(tcpdumpLines(name));
     },
   );
+
+  it("fixtures/crafted/edge-cases.pcap (every flag, URG, IP options, IPv6 extension headers, seq wrapping): as tcpdump reads it", async () => {
+    const crafted = path.join(FIXTURES_DIR, "crafted", "edge-cases");
+    const expected = normalizeTcpdump(readFileSync(`${crafted}.tcpdump.txt`, "utf8"));
+    expect(expected).toHaveLength(10);
+    expect(await dissectLines(`${crafted}.pcap`)).toEqual(expected);
+  });
 
   it.each([
     [

@@ -27,6 +27,8 @@ export interface CaptureOptions {
   precision?: "micro" | "nano";
   /** The tcpdump binary; by default the first found on PATH or in the sbin folders. */
   tcpdump?: string;
+  /** tcpdump's -B: the kernel's capture buffer in KiB (default 16 384). */
+  bufferKiB?: number;
   /** How long to wait for tcpdump to start listening, and for the last packets, in ms (default 10 000). */
   deadlineMs?: number;
 }
@@ -110,10 +112,17 @@ function splitRecords(bytes: Buffer): Records {
   return { header: bytes.subarray(0, 24), records };
 }
 
+/** tcpdump did not do something in time. */
+class Late extends Error {
+  constructor(what: string, ms: number) {
+    super(`tcpdump ${what} within ${ms} ms`);
+  }
+}
+
 function deadline<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`tcpdump: ${what} within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Late(what, ms)), ms);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
@@ -139,7 +148,9 @@ export async function captureWhile(options: CaptureOptions, play: () => Promise<
   const markerFilter = `udp and src port ${markerPort} and dst port ${markerPort}`;
   const filter = options.filter && marker ? `(${options.filter}) or (${markerFilter})` : options.filter;
 
-  const args = ["-i", iface, "-U", "--immediate-mode", "-w", "-"];
+  // -B: a 16 MiB kernel buffer. With -i any the frames are sized for the 256 KiB snapshot length, so the
+  // default 2 MiB holds only 8 of them, and a busy machine drops packets.
+  const args = ["-i", iface, "-U", "--immediate-mode", "-B", String(options.bufferKiB ?? 16384), "-w", "-"];
   if (options.linkType) args.push("-y", options.linkType);
   if (options.precision === "nano") args.push("--time-stamp-precision=nano");
   if (filter) args.push(filter);
@@ -188,16 +199,35 @@ export async function captureWhile(options: CaptureOptions, play: () => Promise<
 
     await play();
 
+    // The marker arrives behind every packet of play(); if it does not, stop anyway and say why below.
+    let markerLate: Late | undefined;
     if (marker) {
       const arrived = new Promise<void>((resolve) => {
         onMarker = resolve;
         if (seenMarker) resolve();
       });
       marker.send(token, markerPort, "127.0.0.1");
-      await deadline(ms, "did not pass on the end-of-capture marker", arrived);
+      const died = exited.then(() => {
+        throw new Error(`tcpdump stopped early: ${stderr.trim() || "no message"}`);
+      });
+      const late = "did not pass on the end-of-capture marker";
+      await deadline(ms, late, Promise.race([arrived, died])).catch((err: unknown) => {
+        if (!(err instanceof Late)) throw err;
+        markerLate = err;
+      });
     }
     child.kill("SIGINT");
     await deadline(ms, "did not stop after SIGINT", exited);
+    // tcpdump's last words: "N packets dropped by kernel". A busy machine can fill the kernel's capture
+    // buffer before tcpdump reads it; such a capture has holes, so it is not written.
+    const dropped = Number(/(\d+) packets? dropped by kernel/.exec(stderr)?.[1] ?? 0);
+    if (dropped > 0) {
+      throw new Error(
+        `tcpdump: the kernel dropped ${dropped} packet(s) before tcpdump could read them (the machine was busy); ` +
+          "the capture would have holes, so none was written. Run it again.",
+      );
+    }
+    if (markerLate) throw markerLate;
 
     const { header, records } = splitRecords(Buffer.concat(chunks));
     const end = records.findIndex((r) => r.includes(token));

@@ -76,6 +76,27 @@ describe("captureWhile", () => {
     );
   });
 
+  it("refuses to write a capture with holes: tcpdump's 'packets dropped by kernel' is an error", async () => {
+    // Listens, then on SIGINT reports drops, as tcpdump does when the kernel's buffer overflowed.
+    const dropping = path.join(tmp, "dropping-tcpdump");
+    writeFileSync(
+      dropping,
+      [
+        "#!/bin/sh",
+        "echo 'tcpdump: listening on eth9, link-type EN10MB (Ethernet), snapshot length 262144 bytes' >&2",
+        'trap \'echo "5 packets captured" >&2; echo "3 packets dropped by kernel" >&2; exit 0\' INT',
+        "while :; do sleep 0.1; done",
+        "",
+      ].join("\n"),
+    );
+    chmodSync(dropping, 0o755);
+    const out = path.join(tmp, "holes.pcap");
+    await expect(
+      captureWhile({ out, tcpdump: dropping, interface: "eth9" }, async () => undefined),
+    ).rejects.toThrow(/kernel dropped 3 packet\(s\).*none was written/);
+    expect(() => readFileSync(out)).toThrow(/ENOENT/);
+  });
+
   it("passes on any other failure of tcpdump with its own message", async () => {
     const broken = fakeTcpdump("broken-tcpdump", "tcpdump: syntax error in filter expression");
     await expect(
