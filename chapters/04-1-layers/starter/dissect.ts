@@ -1,0 +1,97 @@
+// dissect.ts <file.pcap>: one line per TCP packet, as `tcpdump -n -t -S -r <file.pcap>` prints it (less the
+// options field). dissect.ts --follow <file.pcap>: each connection's application bytes, in order.
+// This file is the same in starter/ and solution/: it strings together the layers you write.
+import { readFile } from "node:fs/promises";
+
+import { type Main, program, runIfMain } from "@tcp-katas/shared/cli";
+
+import { CaptureError, PacketError } from "./errors.ts";
+import { followStreams, formatFollow, type TcpPacket } from "./follow.ts";
+import { ipLayer, IPPROTO_TCP } from "./ip.ts";
+import { linkLayer, linkTypeName } from "./link.ts";
+import { parsePcap, type PcapFile } from "./pcap.ts";
+import { formatTcpdump, tcpSegment } from "./tcp.ts";
+
+export interface Dissection {
+  /** Every TCP packet, in capture order. */
+  readonly packets: readonly TcpPacket[];
+  /** What could not be dissected, one line each (for stderr). */
+  readonly notes: readonly string[];
+}
+
+/** Runs every record of a capture through the layers: link → IP → TCP. Non-TCP packets are left out. */
+export function dissect(file: PcapFile): Dissection {
+  const packets: TcpPacket[] = [];
+  const notes: string[] = [];
+  for (const record of file.records) {
+    try {
+      const frame = linkLayer(file.linkType, record.data);
+      if (!frame) {
+        notes.push(
+          `link type ${linkTypeName(file.linkType)} is not one dissect.ts reads: ${file.records.length} packet(s) skipped`,
+        );
+        break;
+      }
+      if (!frame.protocol) continue;
+      const ip = ipLayer(frame.protocol, frame.payload);
+      if (!ip.checksumOk)
+        notes.push(`packet ${record.number}: wrong IPv4 header checksum (tcpdump -v says "bad cksum")`);
+      if (ip.protocol !== IPPROTO_TCP) continue;
+      if (ip.fragment) {
+        notes.push(`packet ${record.number}: an IP fragment, not reassembled: skipped`);
+        continue;
+      }
+      packets.push({ number: record.number, ip, tcp: tcpSegment(ip.payload) });
+    } catch (err) {
+      if (!(err instanceof PacketError)) throw err;
+      notes.push(`packet ${record.number}: ${err.message}: skipped`);
+    }
+  }
+  return { packets, notes };
+}
+
+/** The lines `dissect.ts <file.pcap>` prints: one per TCP packet. */
+export function tcpdumpLines(dissection: Dissection): string[] {
+  return dissection.packets.map((p) => formatTcpdump(p.ip, p.tcp));
+}
+
+const run = program(
+  { name: "dissect.ts", params: ["[--follow]", "<file.pcap>"] },
+  async ([mode, path], io) => {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(path);
+    } catch (err) {
+      // "ENOENT: no such file or directory, open 'x.pcap'" → "x.pcap: cannot read it: no such file or directory (ENOENT)"
+      const { code = "EIO", message = String(err) } = err as NodeJS.ErrnoException;
+      const reason = /^[A-Z]+: ([^,]+)/.exec(message)?.[1] ?? message;
+      io.stderr.write(`${path}: cannot read it: ${reason} (${code})\n`);
+      return 1;
+    }
+    try {
+      const dissection = dissect(parsePcap(bytes));
+      for (const note of dissection.notes) io.stderr.write(`${path}: ${note}\n`);
+      // `dissect.ts x.pcap | head` closes the pipe early: that ends the output, it is not an error.
+      io.stdout.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EPIPE") throw err;
+      });
+      if (mode === "--follow") io.stdout.write(formatFollow(followStreams(dissection.packets)));
+      else
+        io.stdout.write(
+          tcpdumpLines(dissection)
+            .map((line) => `${line}\n`)
+            .join(""),
+        );
+    } catch (err) {
+      if (!(err instanceof CaptureError)) throw err;
+      io.stderr.write(`${path}: ${err.message}\n`);
+      return 1;
+    }
+    return 0;
+  },
+);
+
+/** `dissect.ts <file.pcap>` or `dissect.ts --follow <file.pcap>`; anything else gets the Usage line. */
+export const main: Main = (args, io) => run(args[0] === "--follow" ? args : ["", ...args], io);
+
+runIfMain(import.meta.url, main);

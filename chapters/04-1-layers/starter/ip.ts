@@ -1,0 +1,60 @@
+// Stage 3: the IP layer. An IPv4 or IPv6 header says who sent the packet to whom, how long it is, and which
+// transport protocol (TCP is 6) the rest belongs to. See README.md, "Stage 3".
+import { todo } from "@tcp-katas/shared/cli";
+
+import type { NetworkProtocol } from "./link.ts";
+
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+
+export interface IpPacket {
+  readonly version: 4 | 6;
+  readonly source: string;
+  readonly destination: string;
+  /** The transport protocol after the header (and after IPv6's extension headers): 6 TCP, 17 UDP, ... */
+  readonly protocol: number;
+  /** The header's length in bytes, IPv4 options or IPv6 extension headers included. */
+  readonly headerLength: number;
+  /** IPv4: the header checksum is right. IPv6 has no header checksum: always true. */
+  readonly checksumOk: boolean;
+  /** A piece of a fragmented datagram (fragments are not reassembled here). */
+  readonly fragment: boolean;
+  /**
+   * IPv6 extension headers passed on the way to the transport header, named as tcpdump prints them: "HBH",
+   * "DSTOPT", "frag (0|20)" (offset|length), "srcrt", "AH". Empty for IPv4.
+   */
+  readonly extensions: readonly string[];
+  /** The transport-layer bytes, cut to the length the IP header gives (link-layer padding left out). */
+  readonly payload: Buffer;
+}
+
+/**
+ * The Internet checksum (RFC 1071): the ones' complement of the ones' complement sum of the 16-bit words.
+ * Over a header whose checksum field is right it gives 0.
+ */
+export function internetChecksum(bytes: Buffer): number {
+  todo(
+    `stage 3: internetChecksum: add up the ${bytes.length / 2} 16-bit words, fold the carries, complement`,
+  );
+}
+
+export function formatIPv4(address: Buffer): string {
+  return [...address.subarray(0, 4)].join(".");
+}
+
+/**
+ * An IPv6 address as tcpdump prints it (RFC 5952): lower-case hex words without leading zeros, the longest run
+ * of two or more zero words (the first, on a tie) written `::`, and an IPv4-mapped address as ::ffff:1.2.3.4.
+ */
+export function formatIPv6(address: Buffer): string {
+  todo(`stage 3: formatIPv6: 8 words of 16 bits, the longest zero run as :: (${address.toString("hex")})`);
+}
+
+/** Takes the IP header off a network-layer packet. Throws PacketError when the header is cut short or wrong. */
+export function ipLayer(protocol: NetworkProtocol, bytes: Buffer): IpPacket {
+  // IPv4: IHL (low nibble of byte 0) × 4 = the header length; total length (bytes 2-3) ends the packet (what
+  //   follows is link padding); protocol (byte 9); addresses (12-15, 16-19); checksum over the header.
+  // IPv6: 40 fixed bytes; payload length (4-5); next header (6); addresses (8-23, 24-39); then skip extension
+  //   headers (0 HBH, 60 DSTOPT, 43 routing: (len + 1) × 8 bytes; 44 fragment: 8 bytes) until TCP.
+  todo(`stage 3: ipLayer: read the ${protocol} header of a ${bytes.length}-byte packet`);
+}

@@ -1,0 +1,3 @@
+import { kataConfig } from "@tcp-katas/vitest-config";
+
+export default kataConfig(import.meta.dirname);

@@ -1,0 +1,243 @@
+/**
+ * Runs something under tcpdump and keeps what it captured as a classic pcap file, for `pnpm kata capture` and
+ * for 04-1-layers' fixtures. tcpdump writes the capture to our stdin (`-w -`, `-U`), so we see every packet as it
+ * is saved; after play() we send one UDP datagram to ourselves on the loopback and stop tcpdump only once that
+ * marker has come through, so no packet of play() is lost in tcpdump's buffers. The marker is not written out.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import dgram from "node:dgram";
+import { accessSync, constants, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/** The help line of `pnpm kata capture` (the command that runs a kata's demo under captureWhile). */
+export const CAPTURE_HELP =
+  "kata capture <kata> [program] [--out FILE]   Run the demo under tcpdump and write a pcap for 04-1's dissect.ts.";
+
+export interface CaptureOptions {
+  /** The pcap file to write. */
+  out: string;
+  /** A tcpdump filter expression, e.g. "tcp port 9190". Without one, everything on the interface is kept. */
+  filter?: string;
+  /** The interface: "lo" on Linux, "lo0" on macOS by default; "any" for every interface (Linux cooked capture). */
+  interface?: string;
+  /** tcpdump's -y: the link-layer header type, e.g. "LINUX_SLL" (cooked v1) or "LINUX_SLL2" with -i any. */
+  linkType?: string;
+  /** Timestamp precision of the file: microseconds (the classic magic) or nanoseconds. */
+  precision?: "micro" | "nano";
+  /** The tcpdump binary; by default the first found on PATH or in the sbin folders. */
+  tcpdump?: string;
+  /** tcpdump's -B: the kernel's capture buffer in KiB (default 16 384). */
+  bufferKiB?: number;
+  /** How long to wait for tcpdump to start listening, and for the last packets, in ms (default 10 000). */
+  deadlineMs?: number;
+}
+
+export interface Capture {
+  /** The absolute path of the pcap file written. */
+  path: string;
+  /** How many packets it holds. */
+  packets: number;
+  /** The link type tcpdump reported, e.g. "EN10MB (Ethernet)". */
+  linkType: string;
+}
+
+/** tcpdump is missing or may not capture: the message says what to do. */
+export class CaptureUnavailable extends Error {
+  override readonly name = "CaptureUnavailable";
+}
+
+const INSTALL_HINT =
+  "tcpdump is not installed. Install it with `sudo apt-get install tcpdump` (Debian/Ubuntu; `sudo dnf install " +
+  "tcpdump` on Fedora). macOS ships it: no brew needed.";
+
+function permissionHint(binary: string, detail: string): string {
+  return (
+    `tcpdump may not capture packets here (${detail}). It needs the capabilities cap_net_raw and cap_net_admin: ` +
+    `run as root, or grant them once with \`sudo setcap cap_net_raw,cap_net_admin=eip ${binary}\` ` +
+    "(on macOS: run with sudo, or install Wireshark's ChmodBPF)."
+  );
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The tcpdump binary: PATH first, then the sbin folders a non-root PATH often lacks. */
+export function findTcpdump(): string | undefined {
+  const dirs = [
+    ...(process.env.PATH ?? "").split(path.delimiter),
+    "/usr/sbin",
+    "/sbin",
+    "/usr/local/sbin",
+    "/usr/bin",
+  ];
+  return dirs
+    .filter(Boolean)
+    .map((dir) => path.join(dir, "tcpdump"))
+    .find(isExecutable);
+}
+
+function defaultInterface(): string {
+  return process.platform === "linux" ? "lo" : "lo0";
+}
+
+/** Where a datagram to 127.0.0.1 shows up, so the end marker can be used. */
+function seesLoopback(iface: string): boolean {
+  return iface === "any" || /^lo\d*$/.test(iface);
+}
+
+interface Records {
+  header: Buffer;
+  records: Buffer[];
+}
+
+/** Splits a pcap byte stream into its global header and whole records (a partial last record is left out). */
+function splitRecords(bytes: Buffer): Records {
+  if (bytes.length < 24) return { header: bytes, records: [] };
+  const little = bytes.readUInt32LE(0) === 0xa1b2c3d4 || bytes.readUInt32LE(0) === 0xa1b23c4d;
+  const records: Buffer[] = [];
+  let at = 24;
+  while (at + 16 <= bytes.length) {
+    const caplen = little ? bytes.readUInt32LE(at + 8) : bytes.readUInt32BE(at + 8);
+    if (at + 16 + caplen > bytes.length) break;
+    records.push(bytes.subarray(at, at + 16 + caplen));
+    at += 16 + caplen;
+  }
+  return { header: bytes.subarray(0, 24), records };
+}
+
+/** tcpdump did not do something in time. */
+class Late extends Error {
+  constructor(what: string, ms: number) {
+    super(`tcpdump ${what} within ${ms} ms`);
+  }
+}
+
+function deadline<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Late(what, ms)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Starts tcpdump, waits until it listens, runs play(), then stops tcpdump cleanly (SIGINT) and writes what it
+ * captured to options.out. Throws CaptureUnavailable when tcpdump is missing or lacks the permission to capture.
+ */
+export async function captureWhile(options: CaptureOptions, play: () => Promise<void>): Promise<Capture> {
+  const binary = options.tcpdump ?? findTcpdump();
+  if (!binary) throw new CaptureUnavailable(INSTALL_HINT);
+  const iface = options.interface ?? defaultInterface();
+  const ms = options.deadlineMs ?? 10_000;
+
+  // The end marker: a datagram from a socket to itself, carrying a token no real packet will.
+  const marker = seesLoopback(iface) ? dgram.createSocket("udp4") : undefined;
+  const token = Buffer.from(`tcp-katas-capture-end-${randomBytes(8).toString("hex")}`);
+  let markerPort = 0;
+  if (marker) {
+    await new Promise<void>((resolve) => marker.bind(0, "127.0.0.1", resolve));
+    markerPort = marker.address().port;
+  }
+  const markerFilter = `udp and src port ${markerPort} and dst port ${markerPort}`;
+  const filter = options.filter && marker ? `(${options.filter}) or (${markerFilter})` : options.filter;
+
+  // -B: a 16 MiB kernel buffer. With -i any the frames are sized for the 256 KiB snapshot length, so the
+  // default 2 MiB holds only 8 of them, and a busy machine drops packets.
+  const args = ["-i", iface, "-U", "--immediate-mode", "-B", String(options.bufferKiB ?? 16384), "-w", "-"];
+  if (options.linkType) args.push("-y", options.linkType);
+  if (options.precision === "nano") args.push("--time-stamp-precision=nano");
+  if (filter) args.push(filter);
+
+  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const chunks: Buffer[] = [];
+  let stderr = "";
+  let seenMarker = false;
+  let onMarker: () => void = () => undefined;
+  child.stdout.on("data", (chunk: Buffer) => {
+    chunks.push(chunk);
+    // The token may straddle two chunks: look at the tail of the previous one too.
+    const tail = Buffer.concat([chunks.at(-2)?.subarray(-token.length) ?? Buffer.alloc(0), chunk]);
+    if (!seenMarker && tail.includes(token)) {
+      seenMarker = true;
+      onMarker();
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+
+  try {
+    const listening = await deadline(
+      ms,
+      "did not start listening",
+      new Promise<string>((resolve, reject) => {
+        child.on("error", (err: NodeJS.ErrnoException) => {
+          if (err.code === "ENOENT") reject(new CaptureUnavailable(`${INSTALL_HINT} (not found: ${binary})`));
+          else if (err.code === "EACCES") reject(new CaptureUnavailable(permissionHint(binary, err.message)));
+          else reject(err);
+        });
+        child.stderr.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString();
+          const match = /listening on \S+, link-type ([^,]+),/.exec(stderr);
+          if (match?.[1]) resolve(match[1]);
+        });
+        void exited.then(() => {
+          const detail = stderr.trim().split("\n").at(-1) ?? "";
+          if (/permission|not permitted/i.test(stderr)) {
+            reject(new CaptureUnavailable(permissionHint(binary, detail)));
+          } else {
+            reject(new Error(`tcpdump did not start: ${stderr.trim() || "no message"}`));
+          }
+        });
+      }),
+    );
+
+    await play();
+
+    // The marker arrives behind every packet of play(); if it does not, stop anyway and say why below.
+    let markerLate: Late | undefined;
+    if (marker) {
+      const arrived = new Promise<void>((resolve) => {
+        onMarker = resolve;
+        if (seenMarker) resolve();
+      });
+      marker.send(token, markerPort, "127.0.0.1");
+      const died = exited.then(() => {
+        throw new Error(`tcpdump stopped early: ${stderr.trim() || "no message"}`);
+      });
+      const late = "did not pass on the end-of-capture marker";
+      await deadline(ms, late, Promise.race([arrived, died])).catch((err: unknown) => {
+        if (!(err instanceof Late)) throw err;
+        markerLate = err;
+      });
+    }
+    child.kill("SIGINT");
+    await deadline(ms, "did not stop after SIGINT", exited);
+    // tcpdump's last words: "N packets dropped by kernel". A busy machine can fill the kernel's capture
+    // buffer before tcpdump reads it; such a capture has holes, so it is not written.
+    const dropped = Number(/(\d+) packets? dropped by kernel/.exec(stderr)?.[1] ?? 0);
+    if (dropped > 0) {
+      throw new Error(
+        `tcpdump: the kernel dropped ${dropped} packet(s) before tcpdump could read them (the machine was busy); ` +
+          "the capture would have holes, so none was written. Run it again.",
+      );
+    }
+    if (markerLate) throw markerLate;
+
+    const { header, records } = splitRecords(Buffer.concat(chunks));
+    const end = records.findIndex((r) => r.includes(token));
+    const kept = end === -1 ? records : records.slice(0, end);
+    const out = path.resolve(options.out);
+    mkdirSync(path.dirname(out), { recursive: true });
+    writeFileSync(out, Buffer.concat([header, ...kept]));
+    return { path: out, packets: kept.length, linkType: listening };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    marker?.close();
+  }
+}
