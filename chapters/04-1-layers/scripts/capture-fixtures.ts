@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
-import { type CaptureOptions, captureWhile, findTcpdump } from "@tcp-katas/kata-cli/src/capture.ts";
+import { type CaptureOptions, captureWhile, findTcpdump } from "@tcp-katas/kata-cli/capture";
 
 import { edgeCases } from "../test/build.ts";
 

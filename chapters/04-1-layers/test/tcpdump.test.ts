@@ -5,7 +5,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { CaptureUnavailable, captureWhile, findTcpdump } from "@tcp-katas/kata-cli/src/capture.ts";
+import { CaptureUnavailable, captureWhile, findTcpdump } from "@tcp-katas/kata-cli/capture";
 import { listenLocal } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
 import { afterAll, describe, expect, it } from "vitest";

@@ -10,10 +10,6 @@ import dgram from "node:dgram";
 import { accessSync, constants, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-/** The help line of `pnpm kata capture` (the command that runs a kata's demo under captureWhile). */
-export const CAPTURE_HELP =
-  "kata capture <kata> [program] [--out FILE]   Run the demo under tcpdump and write a pcap for 04-1's dissect.ts.";
-
 export interface CaptureOptions {
   /** The pcap file to write. */
   out: string;

@@ -109,11 +109,17 @@ class Actor {
 }
 
 /** Plays a kata's demo script with its reference programs (solution/) on free loopback ports. */
-export async function playDemo(ctx: Ctx, kata: Kata, steps: readonly DemoStep[] = kata.demo): Promise<void> {
+/** Plays the steps and returns the ports its servers listened on. */
+export async function playDemo(
+  ctx: Ctx,
+  kata: Kata,
+  steps: readonly DemoStep[] = kata.demo,
+): Promise<number[]> {
   const { bold, accent } = ctx.style;
   ctx.out(`\n${bold(`▶ ${kata.id}`)}  ${ctx.text(kata.title)}`);
   const actors = new Map<string, Actor>();
   let port: number | undefined;
+  const ports: number[] = [];
   const actor = (name: string) => {
     const a = actors.get(name);
     if (!a) throw new CliError(ctx.t("demo.noActor", { id: kata.id, name }));
@@ -136,6 +142,7 @@ export async function playDemo(ctx: Ctx, kata: Kata, steps: readonly DemoStep[] 
         if (kata.programs.find((p) => p.file === step.program)?.role === "server") {
           await a.until(() => a.port !== undefined || a.child.exitCode !== null, ctx.t("demo.listen"));
           port = a.port;
+          if (port !== undefined) ports.push(port);
         }
       } else if ("wait" in step) await actor(step.wait).waitFor(step.for);
       else if ("type" in step) await actor(step.type).type(step.text);
@@ -144,6 +151,7 @@ export async function playDemo(ctx: Ctx, kata: Kata, steps: readonly DemoStep[] 
         if (code !== 0) throw new CliError(ctx.t("demo.failedExit", { name: step.exit, code }));
       } else await actor(step.stop).stop();
     }
+    return ports;
   } finally {
     for (const a of actors.values()) if (a.child.exitCode === null) a.child.kill("SIGKILL");
   }

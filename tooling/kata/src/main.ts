@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 
 import type { Command, OptionSpec, Parsed } from "./command.ts";
+import { capture } from "./commands/capture.ts";
 import { check } from "./commands/check.ts";
 import { demo } from "./commands/demo.ts";
 import { devCheckCommand } from "./commands/dev-check.ts";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   hint,
   run,
   demo,
+  capture,
   reset,
   review,
   scaffold,

@@ -7,6 +7,7 @@ import { stripVTControlCharacters } from "node:util";
 
 import { describe, expect, it } from "vitest";
 
+import { findTcpdump } from "../src/capture.ts";
 import { main } from "../src/main.ts";
 import { kata, tempDir, workspace } from "./helpers.ts";
 
@@ -192,5 +193,27 @@ describe("review", SLOW, () => {
     expect(all.stdout).not.toContain("not-an-attempt");
     const neither = await kata(["review", "01-1"], { cwd: ws });
     expect(neither.code).toBe(2);
+  });
+});
+
+describe("capture", SLOW, () => {
+  it("runs the demo under tcpdump and writes a pcap, or says what is missing to capture", async () => {
+    const ws = workspace();
+    const out = path.join(tempDir(), "tiny.pcap");
+    const r = await kata(["capture", "01-1", "--out", out], { cwd: ws });
+    if (findTcpdump() && process.getuid?.() === 0) {
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Captured \d+ packets \(.+\) into /);
+      expect(readFileSync(out).readUInt32LE(0)).toBe(0xa1b2c3d4);
+    } else {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/tcpdump (is not installed|may not capture)/);
+    }
+    const bad = await kata(["capture", "01-1", "--out", path.join(tempDir(), "no/such/dir/x.pcap")], {
+      cwd: ws,
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("does not exist");
   });
 });
