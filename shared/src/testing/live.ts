@@ -21,7 +21,10 @@ export function mirror(label: string, chunk: Buffer | string): void {
   }
   const data = typeof chunk === "string" ? chunk : chunk.toString("utf8");
   try {
-    appendFileSync(path.join(dir, `${process.pid}.jsonl`), `${JSON.stringify({ test, file, label, data })}\n`);
+    appendFileSync(
+      path.join(dir, `${process.pid}.jsonl`),
+      `${JSON.stringify({ test, file, label, data })}\n`,
+    );
   } catch {
     // the folder is gone: the CLI is not watching any more
   }
