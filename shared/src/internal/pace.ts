@@ -6,10 +6,11 @@
  *   After about two milliseconds of such returns without a real wait, a call yields one event-loop turn
  *   (setImmediate) before it returns. A program that really waits (for bytes, for a client) never pays it.
  * - A loop that keeps calling after read() said 0 or -1 would spin forever (in C it burns a core; here it would
- *   freeze the event loop). When the same descriptor answers 0 or -1 to BUSY_LOOP_LIMIT calls in a row, with
- *   nothing read or written between (other calls that fail at once may come between), the call throws BusyLoopError, which program() prints as one line: what
- *   the call returned, what that means, and how to end the loop. A program that reads 0 once and stops never
- *   sees it.
+ *   freeze the event loop). When one call on one descriptor answers 0 or -1 BUSY_LOOP_LIMIT times in a row,
+ *   with nothing read or written on it between (other calls that fail at once may come between, as the
+ *   listing's send with length -1 does), the call throws BusyLoopError, which program() prints as one line:
+ *   what the call returned, what that means, and how to end the loop. A program that reads 0 once and stops
+ *   never sees it; accept() and close() start a descriptor's count afresh.
  */
 
 /** Calls in a row answering 0 or -1 on one descriptor that make a busy loop. */

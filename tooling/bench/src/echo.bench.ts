@@ -151,15 +151,17 @@ async function pingPong(port: number, size: number, n: number): Promise<number> 
 
 /**
  * Streams `total` bytes through the server while reading the echo. Also returns the server's peak RSS, read
- * while it still serves this connection (the iterative servers exit after it).
+ * while it still serves this connection (the iterative servers exit after it), and the CPU time it spent per
+ * MiB: unlike throughput, that does not depend on what else the machine is running.
  */
 async function stream(
   port: number,
   total: number,
   pid?: number,
-): Promise<{ mibPerSecond: number; peakRss?: number }> {
+): Promise<{ mibPerSecond: number; peakRss?: number; cpuPerMiB?: number }> {
   const socket = await connect(port);
   const chunk = Buffer.alloc(64 * 1024, 0x63);
+  const cpuBefore = cpuMs(pid);
   const t = process.hrtime.bigint();
   const done = new Promise<void>((resolve, reject) => {
     let got = 0;
@@ -175,8 +177,27 @@ async function stream(
   await done;
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
   const peakRss = peakRssMiB(pid);
+  const cpuAfter = cpuMs(pid);
   socket.end();
-  return { mibPerSecond: total / MiB / seconds, ...(peakRss === undefined ? {} : { peakRss }) };
+  return {
+    mibPerSecond: total / MiB / seconds,
+    ...(peakRss === undefined ? {} : { peakRss }),
+    ...(cpuBefore === undefined || cpuAfter === undefined
+      ? {}
+      : { cpuPerMiB: (cpuAfter - cpuBefore) / (total / MiB) }),
+  };
+}
+
+/** CPU time (user + system) a process has used, in ms, from Linux's /proc; undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    // USER_HZ is 100 on every Linux the project runs on.
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Peak resident set of a process so far, from Linux's /proc (VmHWM); undefined elsewhere or once it exited. */
@@ -190,28 +211,31 @@ function peakRssMiB(pid: number | undefined): number | undefined {
   }
 }
 
-type Metric = "rtt64" | "rtt1k" | "pp64k" | "pp1m" | "stream" | "rss";
+type Metric = "rtt64" | "rtt1k" | "pp64k" | "pp1m" | "stream" | "cpu" | "rss";
 const METRICS: { key: Metric; label: string; unit: string }[] = [
   { key: "rtt64", label: "round trip, 64 B", unit: "µs" },
   { key: "rtt1k", label: "round trip, 1 KiB", unit: "µs" },
   { key: "pp64k", label: "ping-pong, 64 KiB", unit: "MiB/s" },
   { key: "pp1m", label: "ping-pong, 1 MiB", unit: "MiB/s" },
   { key: "stream", label: `streaming, ${SIZES.stream / MiB} MiB`, unit: "MiB/s" },
+  { key: "cpu", label: "server CPU while streaming", unit: "ms/MiB" },
   { key: "rss", label: "server peak RSS", unit: "MiB" },
 ];
 
 const results = new Map<string, Record<Metric, number[]>>();
 for (const v of VARIANTS)
-  results.set(v.name, { rtt64: [], rtt1k: [], pp64k: [], pp1m: [], stream: [], rss: [] });
+  results.set(v.name, { rtt64: [], rtt1k: [], pp64k: [], pp1m: [], stream: [], cpu: [], rss: [] });
 
 const started = Date.now();
+// What else the machine was running: a shared machine's throughput varies with it, CPU per MiB much less.
+const loadAtStart = os.loadavg()[0] ?? NaN;
 for (let round = 1; round <= SIZES.rounds; round++) {
   // A fresh server per variant per round (the iterative servers end after five clients); the order rotates so
   // no variant always runs first or last.
   const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length] as Variant);
   const servers = new Map<string, Server>();
   for (const v of order) servers.set(v.name, await startServer(v));
-  // Each scenario yields its metrics (streaming also yields the server's peak RSS).
+  // Each scenario yields its metrics (streaming also yields the server's peak RSS and CPU per MiB).
   const scenarios: [string, (port: number, pid?: number) => Promise<Partial<Record<Metric, number>>>][] = [
     ["rtt64", async (p) => ({ rtt64: await roundTrip(p, 64, SIZES.rtt) })],
     ["rtt1k", async (p) => ({ rtt1k: await roundTrip(p, 1024, SIZES.rtt) })],
@@ -220,8 +244,12 @@ for (let round = 1; round <= SIZES.rounds; round++) {
     [
       "stream",
       async (p, pid) => {
-        const { mibPerSecond, peakRss } = await stream(p, SIZES.stream, pid);
-        return peakRss === undefined ? { stream: mibPerSecond } : { stream: mibPerSecond, rss: peakRss };
+        const { mibPerSecond, peakRss, cpuPerMiB } = await stream(p, SIZES.stream, pid);
+        return {
+          stream: mibPerSecond,
+          ...(peakRss === undefined ? {} : { rss: peakRss }),
+          ...(cpuPerMiB === undefined ? {} : { cpu: cpuPerMiB }),
+        };
       },
     ],
   ];
@@ -245,6 +273,7 @@ const machine = {
   platform: `${os.platform()} ${os.release()}`,
   quick,
   seconds: Math.round((Date.now() - started) / 1000),
+  loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? NaN },
 };
 const table = METRICS.map((m) => {
   const base = median(results.get("node:net baseline")?.[m.key] ?? [NaN]);
@@ -277,6 +306,6 @@ if (values.json) {
     console.log(`| ${row.metric} | ${cells.join(" | ")} |`);
   }
   console.log(
-    `\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; medians of ${SIZES.rounds} interleaved rounds; ${machine.seconds} s.`,
+    `\n${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; medians of ${SIZES.rounds} interleaved rounds; ${machine.seconds} s; load average ${machine.loadAverage.start.toFixed(1)} at the start, ${machine.loadAverage.end.toFixed(1)} at the end.`,
   );
 }
