@@ -20,6 +20,11 @@ interface WrongAttempt {
   why: string;
   /** Part of the title of the test that must fail. */
   catches?: string;
+  /**
+   * Set while a test that would catch it cannot yet (a gap outside the tests, named here). The attempt must
+   * then still pass its stage: the day it fails, the gap is closed and this field must go.
+   */
+  knownGap?: string;
 }
 
 function wrongAttempts(): WrongAttempt[] {
@@ -34,6 +39,7 @@ function wrongAttempts(): WrongAttempt[] {
           stage: number;
           why: string;
           catches?: string;
+          knownGap?: string;
         };
         return { kata, name: e.name, dir, ...meta };
       });
@@ -96,6 +102,13 @@ describe("wrong attempts: each fails its kata's suite at the stage it belongs to
       const failed = tests.filter((t) => t.status === "failed");
       const loadErrors = report.testResults.filter((f) => f.message).map((f) => `${f.name}: ${f.message}`);
       expect(loadErrors, "every test file of the stage loads against the wrong attempt").toEqual([]);
+      if (attempt.knownGap !== undefined) {
+        expect(
+          failed.map((t) => t.fullName),
+          `${attempt.name} is now caught: the known gap (${attempt.knownGap}) is closed; remove "knownGap" from its wrong.json`,
+        ).toEqual([]);
+        return;
+      }
       expect(
         failed.map((t) => t.fullName),
         `stage ${attempt.stage} must catch ${attempt.name} (${attempt.why}); it passed all ${tests.length} tests`,
