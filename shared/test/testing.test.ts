@@ -140,17 +140,14 @@ describe("the re-chunking proxy", () => {
   // What the proxy controls is its own writes; how the receiving kernel then groups them into reads is TCP's
   // business. So these tests watch the proxy's writes toward the sink, not the sink's reads.
   const writesTo = (port: number) => {
-    const seen: [net.Socket, string][] = [];
-    const original = net.Socket.prototype.write;
-    vi.spyOn(net.Socket.prototype, "write").mockImplementation(function (
-      this: net.Socket,
-      ...args: Parameters<net.Socket["write"]>
-    ) {
-      seen.push([this, Buffer.from(args[0] as string | Uint8Array).toString()]);
-      return original.apply(this, args);
-    });
+    // A spy that calls through: every socket write still happens, and is recorded with its socket.
+    const spy = vi.spyOn(net.Socket.prototype, "write");
     // Asked once the transfer is over: a socket still connecting when it wrote knows its peer by then.
-    return () => seen.filter(([socket]) => socket.remotePort === port).map(([, data]) => data);
+    return () =>
+      spy.mock.calls
+        .map((args, i) => [spy.mock.contexts[i] as net.Socket | undefined, args[0]] as const)
+        .filter(([socket]) => socket?.remotePort === port)
+        .map(([, data]) => Buffer.from(data).toString());
   };
 
   const sinkUntilEnd = async () => {
@@ -158,7 +155,10 @@ describe("the re-chunking proxy", () => {
     let resolve!: () => void;
     const ended = new Promise<void>((r) => (resolve = r));
     const sink = await listenLocal((s) => s.on("data", (d: Buffer) => received.push(d)).on("end", resolve));
-    return { sink, done: async () => (await withDeadline(ended, "the sink to see the end"), Buffer.concat(received)) };
+    return {
+      sink,
+      done: async () => (await withDeadline(ended, "the sink to see the end"), Buffer.concat(received)),
+    };
   };
 
   it("cuts one write into pieces of the size asked, each its own write, in order", async () => {

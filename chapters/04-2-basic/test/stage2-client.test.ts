@@ -45,10 +45,9 @@ describe("stage 2: hello-client.ts, the four steps", () => {
   it("prints the whole greeting when it arrives in pieces (TCP keeps no message boundaries)", async () => {
     // The cut is made, not hoped for: "World!" is sent only after the client's first read() has returned
     // "Hello ", so one read cannot be enough.
-    let client: ReturnType<typeof startProgram> | undefined;
     const server = await listenLocal((socket) => {
       socket.write("Hello ");
-      const firstRead = () => client?.trace.some((e) => e.call === "read" && e.result > 0) === true;
+      const firstRead = () => client.trace.some((e) => e.call === "read" && e.result > 0) === true;
       const later = () => {
         if (socket.destroyed) return;
         if (firstRead()) socket.end("World!");
@@ -56,7 +55,7 @@ describe("stage 2: hello-client.ts, the four steps", () => {
       };
       later();
     });
-    client = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
+    const client = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
     expect(await client.waitForExit()).toBe(0);
     expectBytes(client.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
     expect(client.trace.filter((e) => e.call === "read" && e.result > 0).length).toBeGreaterThan(1);
@@ -70,6 +69,15 @@ describe("stage 2: hello-client.ts, the four steps", () => {
       "connect() error: Connection refused (ECONNREFUSED)\n",
       "Your client's stderr",
     );
+  });
+
+  it("reports a server that resets as `read() error: ... (ECONNRESET)` and exits 1", async () => {
+    // Reset on the next turn of the event loop: the client (in this process) has seen its connect() succeed
+    // by then, so the read is what fails, every time.
+    const rude = await listenLocal((socket) => setImmediate(() => socket.resetAndDestroy()));
+    const client = startProgram(main, ["127.0.0.1", String(rude.port)], { label: "your client" });
+    expect(await client.waitForExit()).toBe(1);
+    expect(client.stderr.text).toMatch(/^read\(\) error: .* \(ECONNRESET\)\n$/);
   });
 
   it.each(["999.1.1.1", "localhost", "1.2.3"])(

@@ -77,8 +77,28 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
     expect(run.trace, "use node:net here, not the posix layer").toEqual([]);
   });
 
+  it("hello-client-node.ts reports a server that resets as a read() error and exits 1", async () => {
+    // Reset on the next turn of the event loop, once the client's connect has completed: the read fails.
+    const rude = await listenLocal((s) => setImmediate(() => s.resetAndDestroy()));
+    const run = startProgram(client.main, ["127.0.0.1", String(rude.port)], { label: "your client" });
+    expect(await run.waitForExit()).toBe(1);
+    expect(run.stderr.text).toMatch(/^read\(\) error: .* \(ECONNRESET\)\n$/);
+  });
+
+  it.each([
+    ["hello-server-node.ts", "<port>", []],
+    ["hello-client-node.ts", "<IP> <port>", ["127.0.0.1"]],
+  ] as const)("%s prints its Usage line for wrong arguments and exits 1", async (name, params, args) => {
+    const program = name === "hello-server-node.ts" ? server.main : client.main;
+    const run = startProgram(program, args, { label: "your program" });
+    expect(await run.waitForExit()).toBe(1);
+    expectBytes(run.stderr.text, `Usage : ${name} ${params}\n`, "The program's stderr");
+  });
+
   it("hello-client-node.ts reports a refused connection and exits 1", async () => {
-    const run = startProgram(client.main, ["127.0.0.1", String(await refusedPort())], { label: "your client" });
+    const run = startProgram(client.main, ["127.0.0.1", String(await refusedPort())], {
+      label: "your client",
+    });
     expect(await run.waitForExit()).toBe(1);
     expectBytes(
       run.stderr.text,

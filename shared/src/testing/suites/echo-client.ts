@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import type { Main } from "../../cli/program.ts";
-import { expectBytes } from "../bytes.ts";
 import type { TraceEvent } from "../../internal/context.ts";
+import { expectBytes } from "../bytes.ts";
 import { listenLocal } from "../net.ts";
 import { rechunkProxy } from "../proxy.ts";
 import { startProgram } from "../run.ts";
@@ -173,7 +173,9 @@ export function echoClientSuite(suite: EchoClientSuite): void {
         Buffer.concat([prompt, line, Buffer.from(`\n${PROMPT}`)]),
         `Your client's stdout for a ${line.length}-byte line`,
       );
-    });
+      // 48 MiB take a few seconds, many more under coverage or mutation tools: the stall watch, not this
+      // limit, is what fails a client that deadlocks.
+    }, 180_000);
 
     it("fails with a clear message and exit 1 when the server closes mid-session", async () => {
       const server = await listenLocal((s) => s.once("data", (d) => s.end(d)));
