@@ -1,9 +1,9 @@
 import {
+  connectLocal,
   expectAllClosed,
   expectBytes,
   expectCallOrder,
   listenLocal,
-  rechunkProxy,
   startProgram,
 } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
@@ -11,6 +11,12 @@ import { describe, expect, it } from "vitest";
 
 type Client = typeof import("../solution/hello-client.ts");
 const { main } = await impl<Client>("hello-client.ts");
+
+/** A port where connect() is refused for sure: bound (by a connected socket) but never listening. */
+async function refusedPort(): Promise<number> {
+  const peer = await listenLocal();
+  return (await connectLocal(peer.port)).socket.localPort ?? 0;
+}
 
 /** A server that sends the greeting and closes, like hello-server.ts. */
 const greeter = () => listenLocal((socket) => socket.end("Hello World!"));
@@ -37,24 +43,41 @@ describe("stage 2: hello-client.ts, the four steps", () => {
   });
 
   it("prints the whole greeting when it arrives in pieces (TCP keeps no message boundaries)", async () => {
-    const server = await greeter();
-    const proxy = await rechunkProxy(server.port, { toClient: { pieceSize: 5, delayMs: 10 } });
-    const client = startProgram(main, ["127.0.0.1", String(proxy.port)], { label: "your client" });
+    // The cut is made, not hoped for: "World!" is sent only after the client's first read() has returned
+    // "Hello ", so one read cannot be enough.
+    const server = await listenLocal((socket) => {
+      socket.write("Hello ");
+      const firstRead = () => client.trace.some((e) => e.call === "read" && e.result > 0) === true;
+      const later = () => {
+        if (socket.destroyed) return;
+        if (firstRead()) socket.end("World!");
+        else setImmediate(later);
+      };
+      later();
+    });
+    const client = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
     expect(await client.waitForExit()).toBe(0);
     expectBytes(client.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
     expect(client.trace.filter((e) => e.call === "read" && e.result > 0).length).toBeGreaterThan(1);
   });
 
   it("reports a refused connection as `connect() error: ... (ECONNREFUSED)` and exits 1", async () => {
-    const gone = await listenLocal();
-    await gone.close();
-    const client = startProgram(main, ["127.0.0.1", String(gone.port)], { label: "your client" });
+    const client = startProgram(main, ["127.0.0.1", String(await refusedPort())], { label: "your client" });
     expect(await client.waitForExit()).toBe(1);
     expectBytes(
       client.stderr.text,
       "connect() error: Connection refused (ECONNREFUSED)\n",
       "Your client's stderr",
     );
+  });
+
+  it("reports a server that resets as `read() error: ... (ECONNRESET)` and exits 1", async () => {
+    // Reset on the next turn of the event loop: the client (in this process) has seen its connect() succeed
+    // by then, so the read is what fails, every time.
+    const rude = await listenLocal((socket) => setImmediate(() => socket.resetAndDestroy()));
+    const client = startProgram(main, ["127.0.0.1", String(rude.port)], { label: "your client" });
+    expect(await client.waitForExit()).toBe(1);
+    expect(client.stderr.text).toMatch(/^read\(\) error: .* \(ECONNRESET\)\n$/);
   });
 
   it.each(["999.1.1.1", "localhost", "1.2.3"])(

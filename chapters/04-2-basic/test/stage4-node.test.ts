@@ -1,4 +1,10 @@
-import { connectLocal, expectBytes, listenLocal, startProgram } from "@tcp-katas/shared/testing";
+import {
+  connectLocal,
+  expectBytes,
+  listenLocal,
+  startProgram,
+  withDeadline,
+} from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
@@ -7,6 +13,12 @@ type Client = typeof import("../solution/hello-client-node.ts");
 const server = await impl<Server>("hello-server-node.ts");
 const client = await impl<Client>("hello-client-node.ts");
 
+/** A port where connect() is refused for sure: bound (by a connected socket) but never listening. */
+async function refusedPort(): Promise<number> {
+  const peer = await listenLocal();
+  return (await connectLocal(peer.port)).socket.localPort ?? 0;
+}
+
 describe("stage 4: the same pair in idiomatic node:net", () => {
   it("hello-server-node.ts greets one client with Hello World! and exits 0", async () => {
     const run = startProgram(server.main, ["0"], { label: "your server" });
@@ -14,6 +26,33 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
     expectBytes(await c.waitForEnd(), "Hello World!", "What the client received");
     expect(await run.waitForExit()).toBe(0);
     expect(run.trace, "use node:net here, not the posix layer").toEqual([]);
+  });
+
+  it("hello-server-node.ts closes its listening server: nothing of it is left listening once it returns", async () => {
+    // Node reports the handles this process holds; a listening net.Server is a "TCPServerWrap". The test
+    // itself listens on nothing here, so the count must come back to what it was before the server started.
+    const listeners = () => process.getActiveResourcesInfo().filter((r) => r === "TCPServerWrap").length;
+    const before = listeners();
+    const run = startProgram(server.main, ["0"], { label: "your server" });
+    const c = await connectLocal(await run.port());
+    expectBytes(await c.waitForEnd(), "Hello World!", "What the client received");
+    expect(await run.waitForExit()).toBe(0);
+    let waiting = true;
+    try {
+      await withDeadline(
+        new Promise<void>((resolve) => {
+          const check = () => {
+            if (listeners() === before) resolve();
+            else if (waiting) setImmediate(check);
+          };
+          check();
+        }),
+        "your server's listening socket to close (call server.close() once the client is taken)",
+        5_000,
+      );
+    } finally {
+      waiting = false;
+    }
   });
 
   it("hello-server-node.ts reports a port in use and exits 1", async () => {
@@ -38,10 +77,28 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
     expect(run.trace, "use node:net here, not the posix layer").toEqual([]);
   });
 
+  it("hello-client-node.ts reports a server that resets as a read() error and exits 1", async () => {
+    // Reset on the next turn of the event loop, once the client's connect has completed: the read fails.
+    const rude = await listenLocal((s) => setImmediate(() => s.resetAndDestroy()));
+    const run = startProgram(client.main, ["127.0.0.1", String(rude.port)], { label: "your client" });
+    expect(await run.waitForExit()).toBe(1);
+    expect(run.stderr.text).toMatch(/^read\(\) error: .* \(ECONNRESET\)\n$/);
+  });
+
+  it.each([
+    ["hello-server-node.ts", "<port>", []],
+    ["hello-client-node.ts", "<IP> <port>", ["127.0.0.1"]],
+  ] as const)("%s prints its Usage line for wrong arguments and exits 1", async (name, params, args) => {
+    const program = name === "hello-server-node.ts" ? server.main : client.main;
+    const run = startProgram(program, args, { label: "your program" });
+    expect(await run.waitForExit()).toBe(1);
+    expectBytes(run.stderr.text, `Usage : ${name} ${params}\n`, "The program's stderr");
+  });
+
   it("hello-client-node.ts reports a refused connection and exits 1", async () => {
-    const gone = await listenLocal();
-    await gone.close();
-    const run = startProgram(client.main, ["127.0.0.1", String(gone.port)], { label: "your client" });
+    const run = startProgram(client.main, ["127.0.0.1", String(await refusedPort())], {
+      label: "your client",
+    });
     expect(await run.waitForExit()).toBe(1);
     expectBytes(
       run.stderr.text,

@@ -18,14 +18,28 @@ describe("stage 3: the pair as processes", () => {
       stdin: "waiting\nq\n",
     });
     await second.waitForStdout("Connected.........\n", undefined, 10_000);
-    first.write("안녕\n");
-    await first.waitForStdout("Message from server : 안녕\n");
-    expect(server.stdout.text, "client 2 is not served while client 1 is").toBe("Connected client 1\n");
+    // Watched for the whole of client 1's session, not looked at once: the moment the server prints
+    // "Connected client 2" or client 2 prints an echo, it is noted whether client 1 had quit yet.
+    let firstQuit = false;
+    const early: string[] = [];
+    const noteIfEarly = (what: string) => (o: { text: string }) => {
+      const seen = o.text.includes(what);
+      if (seen && !firstQuit) early.push(what);
+      return seen;
+    };
+    void server.stdout.until(noteIfEarly("Connected client 2"));
+    void second.stdout.until(noteIfEarly("Message from server"));
+    for (const line of ["안녕", "two", "three"]) {
+      first.write(`${line}\n`);
+      await first.waitForStdout(`Message from server : ${line}\n`);
+    }
+    firstQuit = true;
     first.write("q\n");
     expect(await first.waitForExit(undefined, 10_000)).toBe(0);
     expect(await second.waitForExit(undefined, 10_000)).toBe(0);
     expectBytes(second.stdout.text, clientTranscript("Connected.........", ["waiting"]), "client 2's stdout");
     expectBytes(server.stdout.text, "Connected client 1\nConnected client 2\n", "the server's stdout");
+    expect(early, "what happened for client 2 while client 1 was still being served").toEqual([]);
     server.stop("SIGINT");
   });
 });

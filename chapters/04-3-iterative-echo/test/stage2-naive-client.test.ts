@@ -3,7 +3,6 @@ import {
   countCalls,
   expectBytes,
   listenLocal,
-  rechunkProxy,
   startProgram,
 } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
@@ -40,10 +39,21 @@ describe("stage 2: echo-client-naive.ts, the listing's client (one read per mess
   });
 
   it("THE FLAW, shown: when TCP cuts the echo in pieces, one read() prints half a message", async () => {
-    const server = await echoServer();
-    // The echo comes back 4 bytes at a time: the first read() can only see "hell".
-    const proxy = await rechunkProxy(server.port, { toClient: { pieceSize: 4, delayMs: 20 } });
-    const client = startProgram(main, ["127.0.0.1", String(proxy.port)], {
+    // The cut is made, not hoped for: the server echoes 4 bytes, and the rest only once the client's read()
+    // has returned. So the one read() the listing makes can only see "hell".
+    let client: ReturnType<typeof startProgram> | undefined;
+    const server = await listenLocal((s) => {
+      s.once("data", (line: Buffer) => {
+        s.write(line.subarray(0, 4));
+        const rest = () => {
+          if (s.destroyed) return;
+          if (client?.trace.some((e) => e.call === "read" && e.result > 0)) s.write(line.subarray(4));
+          else setImmediate(rest);
+        };
+        rest();
+      });
+    });
+    client = startProgram(main, ["127.0.0.1", String(server.port)], {
       label: "your client",
       stdin: "hello world\nq\n",
     });

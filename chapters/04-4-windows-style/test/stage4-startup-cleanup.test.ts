@@ -61,9 +61,10 @@ describe("stage 4: WSAStartup first, WSACleanup on every way out", () => {
   });
 
   it("the client, when connect is refused: its own error handler runs and calls WSACleanup", async () => {
-    const gone = await listenLocal();
-    await gone.close();
-    const run = startProgram(client.main, ["127.0.0.1", String(gone.port)], {
+    const peer = await listenLocal();
+    // Bound by a connected socket, never listening: connect() there is refused for sure.
+    const refused = (await connectLocal(peer.port)).socket.localPort ?? 0;
+    const run = startProgram(client.main, ["127.0.0.1", String(refused)], {
       label: "your client",
       stdin: "",
     });

@@ -1,6 +1,7 @@
 import path from "node:path";
 
 import {
+  connectLocal,
   expectAllClosed,
   expectBytes,
   listenLocal,
@@ -13,6 +14,12 @@ import { describe, expect, it } from "vitest";
 
 type Client = typeof import("../solution/hello-client-win.ts");
 const { main } = await impl<Client>("hello-client-win.ts");
+
+/** A port where connect() is refused for sure: bound (by a connected socket) but never listening. */
+async function refusedPort(): Promise<number> {
+  const peer = await listenLocal();
+  return (await connectLocal(peer.port)).socket.localPort ?? 0;
+}
 
 describe("stage 4: hello-client-win.ts", () => {
   it("prints exactly `Message from server : Hello World!`, cleans up, exits 0", async () => {
@@ -34,9 +41,7 @@ describe("stage 4: hello-client-win.ts", () => {
   });
 
   it("reports a refused connection with WSAECONNREFUSED (10061), cleans up, exits 1", async () => {
-    const gone = await listenLocal();
-    await gone.close();
-    const run = startProgram(main, ["127.0.0.1", String(gone.port)], { label: "your client" });
+    const run = startProgram(main, ["127.0.0.1", String(await refusedPort())], { label: "your client" });
     expect(await run.waitForExit()).toBe(1);
     expect(run.stderr.text).toMatch(/^connect\(\) error: .* WSAECONNREFUSED \(10061\)\n$/);
     expect(run.trace.at(-1)?.call).toBe("WSACleanup");

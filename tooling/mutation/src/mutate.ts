@@ -1,0 +1,160 @@
+// StrykerJS 9.6 (10.x requires Node 22; this project runs on Node 20.19+).
+// pnpm test:mutation [kata...|shared]: StrykerJS over each kata's solution/ and over shared/src, one run per
+// target, one after another (2 shared cores). Incremental: a re-run tests only the mutants whose code or
+// covering tests changed. Reports and state live in .stryker/ at the repository root (git-ignored).
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+import { type Target, targets } from "./targets.ts";
+
+const require = createRequire(import.meta.url);
+const strykerBin = path.join(
+  path.dirname(require.resolve("@stryker-mutator/core/package.json")),
+  "bin/stryker.js",
+);
+const vitestRunner = require.resolve("@stryker-mutator/vitest-runner");
+
+interface MutationReport {
+  files: Record<string, { mutants: { status: string }[] }>;
+}
+
+interface Score {
+  target: Target;
+  killed: number;
+  survived: number;
+  noCoverage: number;
+  timedOut: number;
+  errors: number;
+  seconds: number;
+  code: number;
+}
+
+/** The Stryker options for one target; paths are relative to the target's folder (Stryker's cwd). */
+function options(t: Target, out: string) {
+  return {
+    $schema: path.relative(t.dir, path.join(path.dirname(strykerBin), "../schema/stryker-schema.json")),
+    packageManager: "pnpm",
+    testRunner: "vitest",
+    plugins: [vitestRunner],
+    // Kata tests load the target by path at run time (impl()), which vitest cannot trace to a source file.
+    vitest: { configFile: "vitest.config.ts", related: false },
+    mutate: t.mutate,
+    // One test worker: the machine has 2 cores and the tests themselves open real sockets and processes.
+    concurrency: 1,
+    coverageAnalysis: "perTest",
+    // Tests wait for sockets and deadlines; give a slow mutant room before calling it a time-out.
+    timeoutMS: 20_000,
+    timeoutFactor: 2,
+    incremental: true,
+    incrementalFile: path.relative(t.dir, path.join(out, "incremental.json")),
+    reporters: ["html", "json", "progress"],
+    htmlReporter: { fileName: path.relative(t.dir, path.join(out, "index.html")) },
+    jsonReporter: { fileName: path.relative(t.dir, path.join(out, "mutation.json")) },
+    tempDirName: path.relative(t.dir, path.join(out, "tmp")),
+    cleanTempDir: true,
+    thresholds: { high: 90, low: 70, break: t.breakAt },
+    // The wrong attempts and the learner's starter are not what is under test.
+    ignorePatterns: ["starter", "test/wrong", ".kata", "coverage"],
+  };
+}
+
+function count(report: MutationReport, status: string): number {
+  return Object.values(report.files).reduce(
+    (n, f) => n + f.mutants.filter((m) => m.status === status).length,
+    0,
+  );
+}
+
+async function run(t: Target, root: string): Promise<Score> {
+  const out = path.join(root, ".stryker", t.id);
+  mkdirSync(out, { recursive: true });
+  const config = path.join(out, "stryker.config.json");
+  writeFileSync(config, `${JSON.stringify(options(t, out), null, 2)}\n`);
+  console.log(
+    `\n== ${t.id}: mutating ${t.mutate.join(", ")} (report: ${path.relative(root, out)}/index.html)`,
+  );
+  const started = Date.now();
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, [strykerBin, "run", config], {
+      cwd: t.dir,
+      stdio: "inherit",
+      env: { ...process.env, KATA_TARGET: "solution", CI: "1" },
+    });
+    child.once("error", reject);
+    child.once("close", (c) => resolve(c ?? 1));
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const json = path.join(out, "mutation.json");
+  const report: MutationReport = existsSync(json)
+    ? (JSON.parse(readFileSync(json, "utf8")) as MutationReport)
+    : { files: {} };
+  return {
+    target: t,
+    killed: count(report, "Killed"),
+    survived: count(report, "Survived"),
+    noCoverage: count(report, "NoCoverage"),
+    timedOut: count(report, "Timeout"),
+    errors: count(report, "RuntimeError") + count(report, "CompileError"),
+    seconds,
+    code,
+  };
+}
+
+/** Stryker's mutation score: detected (killed or timed out) over all valid mutants. */
+function score(s: Score): number {
+  const valid = s.killed + s.timedOut + s.survived + s.noCoverage;
+  return valid === 0 ? 0 : (100 * (s.killed + s.timedOut)) / valid;
+}
+
+function table(scores: Score[]): string {
+  const rows = [
+    ["target", "score", "break at", "killed", "timed out", "survived", "no coverage", "time"],
+    ...scores.map((s) => [
+      s.target.id,
+      `${score(s).toFixed(1)} %`,
+      s.target.breakAt === null ? "-" : `${s.target.breakAt} %`,
+      String(s.killed),
+      String(s.timedOut),
+      String(s.survived),
+      String(s.noCoverage),
+      `${Math.round(s.seconds)} s`,
+    ]),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [
+    line(rows[0] ?? []),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...rows.slice(1).map(line),
+  ].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(
+      "Usage: pnpm test:mutation [kata|shared ...]\n" +
+        "  Runs StrykerJS over each kata's solution/ and over shared/src (all when none is named).\n" +
+        "  A kata may be named by a prefix (04-3). Reports: .stryker/<target>/index.html",
+    );
+    return 0;
+  }
+  const { root, all } = targets();
+  const chosen =
+    argv.length === 0 ? all : all.filter((t) => argv.some((a) => t.id === a || t.id.startsWith(a)));
+  const unknown = argv.filter((a) => !all.some((t) => t.id === a || t.id.startsWith(a)));
+  if (unknown.length > 0) {
+    console.error(`No such kata or target: ${unknown.join(", ")}. Known: ${all.map((t) => t.id).join(", ")}`);
+    return 1;
+  }
+  const scores: Score[] = [];
+  for (const t of chosen) scores.push(await run(t, root));
+  console.log(`\nMutation scores (reports in .stryker/<target>/index.html):\n\n${table(scores)}\n`);
+  const broken = scores.filter((s) => s.code !== 0);
+  for (const s of broken)
+    console.error(`${s.target.id}: Stryker exited with ${s.code} (below its break threshold, or failed).`);
+  return broken.length === 0 ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));

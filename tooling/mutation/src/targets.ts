@@ -1,0 +1,51 @@
+// What `pnpm test:mutation` mutates: every kata checked out under chapters/ (found by its kata.json, so this
+// package depends on no kata) and shared/src. Break thresholds come from thresholds.json.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+export interface Target {
+  /** The kata's id, or "shared". */
+  id: string;
+  /** The folder Stryker runs in (the package with the vitest config). */
+  dir: string;
+  /** Globs of the files to mutate, relative to dir. */
+  mutate: string[];
+  /** The score under which the run fails (Stryker's thresholds.break), or null for none yet. */
+  breakAt: number | null;
+}
+
+/** The repository root: the nearest folder above this file that holds pnpm-workspace.yaml. */
+export function repoRoot(from = import.meta.dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`No pnpm-workspace.yaml above ${from}.`);
+  }
+}
+
+export function targets(root = repoRoot()): { root: string; all: Target[] } {
+  const thresholds = JSON.parse(
+    readFileSync(path.join(import.meta.dirname, "../thresholds.json"), "utf8"),
+  ) as Record<string, number>;
+  const chapters = path.join(root, "chapters");
+  const katas = existsSync(chapters)
+    ? readdirSync(chapters, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && existsSync(path.join(chapters, e.name, "kata.json")))
+        .map((e) => e.name)
+        .sort()
+    : [];
+  const all: Target[] = katas.map((id) => ({
+    id,
+    dir: path.join(chapters, id),
+    mutate: ["solution/**/*.ts"],
+    breakAt: thresholds[id] ?? null,
+  }));
+  all.push({
+    id: "shared",
+    dir: path.join(root, "shared"),
+    // The suites are exercised by the katas' tests, not by shared's own: mutating them here would only
+    // list survivors that the katas kill.
+    mutate: ["src/**/*.ts", "!src/testing/suites/**", "!src/**/index.ts"],
+    breakAt: thresholds.shared ?? null,
+  });
+  return { root, all };
+}
