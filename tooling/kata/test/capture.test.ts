@@ -83,8 +83,9 @@ describe("captureWhile", () => {
       dropping,
       [
         "#!/bin/sh",
-        "echo 'tcpdump: listening on eth9, link-type EN10MB (Ethernet), snapshot length 262144 bytes' >&2",
+        // The trap first: SIGINT may come as soon as the listening line is read.
         'trap \'echo "5 packets captured" >&2; echo "3 packets dropped by kernel" >&2; exit 0\' INT',
+        "echo 'tcpdump: listening on eth9, link-type EN10MB (Ethernet), snapshot length 262144 bytes' >&2",
         "while :; do sleep 0.1; done",
         "",
       ].join("\n"),
