@@ -29,7 +29,8 @@ export const main = program({ name: "hello-server.ts", params: ["<port>"] }, asy
   servAddr.sin_port = htons(Number(port));
   if ((await bind(servSock, servAddr)) === -1) errorHandling("bind() error", lastError());
 
-  // 3. listen(): from here on clients may connect; the backlog (5) bounds the queue they wait in for accept().
+  // 3. listen(): from here on clients may connect; the backlog (5) bounds a kernel's queue they wait in for
+  // accept() (the layer's own queue is unbounded: Node accepts for it).
   if ((await listen(servSock, 5)) === -1) errorHandling("listen() error", lastError());
 
   // 4. accept(): take the first waiting connection; it gets a socket of its own.
