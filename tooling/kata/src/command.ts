@@ -1,6 +1,5 @@
 import type { Ctx } from "./context.ts";
 import { usageError } from "./errors.ts";
-import type { MessageKey } from "./i18n.ts";
 import type { Target } from "./target.ts";
 
 export type OptionSpec = { type: "boolean" | "string"; short?: string };
@@ -10,13 +9,9 @@ export interface Parsed {
   positionals: string[];
 }
 
-/** One `pnpm kata <name>` command. Commands never import each other: what they share lives in its own module. */
+/** One `pnpm kata <name>` command (its usage and summary are the catalogue's usage.<name> and summary.<name>). Commands never import each other: what they share lives in its own module. */
 export interface Command {
   name: string;
-  /** The catalogue key of its one-line usage ("kata check <kata> [stage] ..."). */
-  usage: MessageKey;
-  /** The catalogue key of what it does. */
-  summary: MessageKey;
   options?: Record<string, OptionSpec>;
   /** How many positional arguments it takes. */
   min: number;

@@ -1,49 +1,46 @@
 import { parseArgs } from "node:util";
 
 import type { Command, OptionSpec, Parsed } from "./command.ts";
-import { capture } from "./commands/capture.ts";
-import { check } from "./commands/check.ts";
-import { demo } from "./commands/demo.ts";
-import { devCheckCommand } from "./commands/dev-check.ts";
-import { flake } from "./commands/flake.ts";
-import { hint } from "./commands/hint.ts";
-import { lang } from "./commands/lang.ts";
-import { list } from "./commands/list.ts";
-import { scaffold } from "./commands/new.ts";
-import { reset } from "./commands/reset.ts";
-import { review } from "./commands/review.ts";
-import { run } from "./commands/run.ts";
-import { watch } from "./commands/watch.ts";
 import { type CliIo, Ctx, processIo } from "./context.ts";
 import { CliError, usageError } from "./errors.ts";
+import type { MessageKey } from "./i18n.ts";
 import { killAllSessions } from "./runner/session.ts";
 
-export const COMMANDS: readonly Command[] = [
-  list,
-  check,
-  watch,
-  hint,
-  run,
-  demo,
-  capture,
-  reset,
-  review,
-  scaffold,
-  lang,
-  devCheckCommand,
-  flake,
-];
+/**
+ * Every command, in the order the help lists them, loaded only when run: `pnpm kata --help` or `pnpm kata hint`
+ * need not load prettier (for `new`) or the test runner.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  list: async () => (await import("./commands/list.ts")).list,
+  check: async () => (await import("./commands/check.ts")).check,
+  watch: async () => (await import("./commands/watch.ts")).watch,
+  hint: async () => (await import("./commands/hint.ts")).hint,
+  run: async () => (await import("./commands/run.ts")).run,
+  demo: async () => (await import("./commands/demo.ts")).demo,
+  capture: async () => (await import("./commands/capture.ts")).capture,
+  reset: async () => (await import("./commands/reset.ts")).reset,
+  review: async () => (await import("./commands/review.ts")).review,
+  new: async () => (await import("./commands/new.ts")).scaffold,
+  lang: async () => (await import("./commands/lang.ts")).lang,
+  "dev-check": async () => (await import("./commands/dev-check.ts")).devCheckCommand,
+  flake: async () => (await import("./commands/flake.ts")).flake,
+};
+
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
+/** The catalogue keys of a command's one-line usage and of what it does. */
+const usageKey = (name: string) => `usage.${name}` as MessageKey;
+const summaryKey = (name: string) => `summary.${name}` as MessageKey;
 
 const HELP: OptionSpec = { type: "boolean", short: "h" };
 
-function usage(ctx: Ctx, command?: Command): string {
+function usage(ctx: Ctx, name?: string): string {
   const { bold, dim } = ctx.style;
-  if (command) return `${ctx.t("help.usage")} pnpm ${ctx.t(command.usage)}\n${ctx.t(command.summary)}`;
-  const width = Math.max(...COMMANDS.map((c) => ctx.t(c.usage).length));
+  if (name) return `${ctx.t("help.usage")} pnpm ${ctx.t(usageKey(name))}\n${ctx.t(summaryKey(name))}`;
   return [
     bold("pnpm kata <command>") + dim(`  — ${ctx.t("help.tagline")}`),
     "",
-    ...COMMANDS.map((c) => `  ${ctx.t(c.usage).padEnd(width)}  ${ctx.t(c.summary)}`),
+    ...COMMAND_NAMES.map((c) => `  ${bold(`pnpm ${ctx.t(usageKey(c))}`)}\n      ${ctx.t(summaryKey(c))}`),
     "",
     dim(ctx.t("help.footer")),
   ].join("\n");
@@ -84,15 +81,19 @@ function parse(ctx: Ctx, command: Command, args: string[]): Parsed & { help: boo
     });
   } catch (err) {
     // Node's own message names the flag ("Unknown option '--bogus'"); the command's usage says what it takes.
-    throw usageError(`${(err as Error).message}\n${ctx.t("help.usage")} pnpm ${ctx.t(command.usage)}`);
+    throw usageError(
+      `${(err as Error).message}\n${ctx.t("help.usage")} pnpm ${ctx.t(usageKey(command.name))}`,
+    );
   }
   const positionals = [...parsed.positionals, ...program];
   const help = parsed.values.help === true;
   if (!help && positionals.length < command.min)
-    throw usageError(`${ctx.t("help.missing")}\n${ctx.t("help.usage")} pnpm ${ctx.t(command.usage)}`);
+    throw usageError(
+      `${ctx.t("help.missing")}\n${ctx.t("help.usage")} pnpm ${ctx.t(usageKey(command.name))}`,
+    );
   if (!help && positionals.length > command.max)
     throw usageError(
-      `${ctx.t("help.extra", { args: positionals.slice(command.max).join(" ") })}\n${ctx.t("help.usage")} pnpm ${ctx.t(command.usage)}`,
+      `${ctx.t("help.extra", { args: positionals.slice(command.max).join(" ") })}\n${ctx.t("help.usage")} pnpm ${ctx.t(usageKey(command.name))}`,
     );
   return { values: parsed.values, positionals, help };
 }
@@ -108,15 +109,15 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   });
   try {
     if (first === "--help" || first === "-h" || first === "help") {
-      const command = COMMANDS.find((c) => c.name === rest[0]);
-      ctx.out(usage(ctx, command));
+      ctx.out(usage(ctx, rest[0] !== undefined && rest[0] in COMMANDS ? rest[0] : undefined));
       return 0;
     }
-    const command = COMMANDS.find((c) => c.name === first);
-    if (!command) throw usageError(`${ctx.t("help.unknownCommand", { command: first })}\n\n${usage(ctx)}`);
+    const load = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+    if (!load) throw usageError(`${ctx.t("help.unknownCommand", { command: first })}\n\n${usage(ctx)}`);
+    const command = await load();
     const parsed = parse(ctx, command, rest);
     if (parsed.help) {
-      ctx.out(usage(ctx, command));
+      ctx.out(usage(ctx, command.name));
       return 0;
     }
     return await command.run(ctx, parsed);

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv";
 
 import schema from "../kata.schema.json" with { type: "json" };
 import { CliError } from "./errors.ts";
@@ -53,8 +54,17 @@ export interface Kata {
   dir: string;
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-const validate = ajv.compile<Omit<Kata, "dir" | "demo"> & { demo?: DemoStep[] }>(schema);
+type Manifest = Omit<Kata, "dir" | "demo"> & { demo?: DemoStep[] };
+
+let compiled: ValidateFunction<Manifest> | undefined;
+/** The schema's validator, made on first use: commands that read no manifest (help) never load ajv. */
+function validator(): ValidateFunction<Manifest> {
+  if (!compiled) {
+    const { Ajv2020 } = createRequire(import.meta.url)("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+    compiled = new Ajv2020({ allErrors: true, strict: false }).compile<Manifest>(schema);
+  }
+  return compiled;
+}
 
 /** One line per schema problem: the field (as a JSON pointer) and the reason. */
 function describe(errors: ErrorObject[] | null | undefined): string[] {
@@ -113,6 +123,7 @@ export function loadKata(dir: string): Kata {
   } catch (err) {
     throw new CliError(`${file}: not valid JSON (${(err as Error).message})`, "KATA_MANIFEST");
   }
+  const validate = validator();
   if (!validate(data)) {
     throw new CliError(
       `${file} does not match tooling/kata/kata.schema.json:\n${describe(validate.errors)

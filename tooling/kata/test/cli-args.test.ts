@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { COMMANDS } from "../src/main.ts";
+import { COMMAND_NAMES } from "../src/main.ts";
 import { kata, tempDir, workspace } from "./helpers.ts";
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at /);
@@ -15,7 +15,7 @@ describe("help and bad input", () => {
     const ws = workspace();
     const all = await kata(["--help"], { cwd: ws });
     expect(all.code).toBe(0);
-    for (const c of COMMANDS) expect(all.stdout).toContain(`kata ${c.name}`);
+    for (const c of COMMAND_NAMES) expect(all.stdout).toContain(`pnpm kata ${c}`);
     const one = await kata(["review", "--help"], { cwd: ws });
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/^Usage: pnpm kata review <kata> --impl DIR \| --all ROOT\n/);

@@ -34,8 +34,6 @@ function countRecords(file: Buffer): number {
 /** Runs a kata's demo (or one program's part of it) under tcpdump and writes a pcap for 04-1's dissect.ts. */
 export const capture: Command = {
   name: "capture",
-  usage: "usage.capture",
-  summary: "summary.capture",
   options: { out: { type: "string" }, any: { type: "boolean" } },
   min: 1,
   max: 2,

@@ -7,8 +7,6 @@ import { targetDir, targetLabel, targetValue } from "../target.ts";
 
 export const check: Command = {
   name: "check",
-  usage: "usage.check",
-  summary: "summary.check",
   options: TARGET_OPTIONS,
   min: 1,
   max: 2,

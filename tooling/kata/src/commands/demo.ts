@@ -5,8 +5,6 @@ import { findKata } from "../lookup.ts";
 
 export const demo: Command = {
   name: "demo",
-  usage: "usage.demo",
-  summary: "summary.demo",
   min: 0,
   max: 1,
   async run(ctx, { positionals }) {

@@ -105,8 +105,6 @@ async function devCheck(ctx: Ctx, kata: Kata): Promise<number> {
 
 export const devCheckCommand: Command = {
   name: "dev-check",
-  usage: "usage.devCheck",
-  summary: "summary.devCheck",
   min: 0,
   max: 1,
   async run(ctx, { positionals }) {

@@ -57,8 +57,6 @@ function suites(ctx: Ctx): Suite[] {
 /** Runs every suite that must be green N times with a busy CPU alongside, and lists every test that failed. */
 export const flake: Command = {
   name: "flake",
-  usage: "usage.flake",
-  summary: "summary.flake",
   min: 0,
   max: 1,
   async run(ctx, { positionals }) {

@@ -10,8 +10,6 @@ type Seen = Record<string, Record<string, number>>;
 /** The next hint for a stage (the first unfinished stage by default): one more on each call. */
 export const hint: Command = {
   name: "hint",
-  usage: "usage.hint",
-  summary: "summary.hint",
   min: 1,
   max: 2,
   async run(ctx, { positionals }) {

@@ -7,8 +7,6 @@ import { availableLangs, loadCatalogue, storeLang } from "../i18n.ts";
 /** Shows the language the CLI and the tests speak, or stores a choice in the state folder (git-ignored). */
 export const lang: Command = {
   name: "lang",
-  usage: "usage.lang",
-  summary: "summary.lang",
   min: 0,
   max: 1,
   async run(ctx, { positionals }) {

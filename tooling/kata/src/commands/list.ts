@@ -20,8 +20,6 @@ async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) 
 
 export const list: Command = {
   name: "list",
-  usage: "usage.list",
-  summary: "summary.list",
   min: 0,
   max: 0,
   async run(ctx) {

@@ -1,8 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import * as prettier from "prettier";
-
 import type { Command } from "../command.ts";
 import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
@@ -95,8 +93,6 @@ function files(ctx: Ctx, id: string, title: string, model: Kata): Record<string,
 /** Scaffolds chapters/<id> from a kata's stage 1, touching nothing outside the new folder. */
 export const scaffold: Command = {
   name: "new",
-  usage: "usage.new",
-  summary: "summary.new",
   options: { from: { type: "string" } },
   min: 2,
   max: 2,
@@ -107,6 +103,8 @@ export const scaffold: Command = {
     const model = findKata(ctx, typeof values.from === "string" ? values.from : DEFAULT_MODEL);
     const dir = path.join(ctx.root, "chapters", id);
     if (existsSync(dir)) throw usageError(ctx.t("new.exists", { id }));
+    // prettier only here: the other commands do not pay for loading it.
+    const prettier = await import("prettier");
     for (const [file, text] of Object.entries(files(ctx, id, title, model))) {
       const target = path.join(dir, file);
       mkdirSync(path.dirname(target), { recursive: true });

@@ -37,8 +37,6 @@ async function confirm(ctx: Ctx, question: string): Promise<boolean> {
 /** Restores a kata's starter/, after copying the learner's files to .kata/backups/<kata>-<time>/. */
 export const reset: Command = {
   name: "reset",
-  usage: "usage.reset",
-  summary: "summary.reset",
   options: { yes: { type: "boolean", short: "y" } },
   min: 1,
   max: 1,

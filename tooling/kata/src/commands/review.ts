@@ -154,8 +154,6 @@ function attempts(kata: Kata, root: string): string[] {
 /** A Markdown report to paste into a pull request: one attempt in detail, or every attempt under a folder. */
 export const review: Command = {
   name: "review",
-  usage: "usage.review",
-  summary: "summary.review",
   options: { impl: { type: "string" }, all: { type: "string" } },
   min: 1,
   max: 1,

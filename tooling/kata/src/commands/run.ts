@@ -8,8 +8,6 @@ import { targetDir } from "../target.ts";
 /** Runs a program in this terminal, as `tsx <file> args` would, and passes its exit code on. */
 export const run: Command = {
   name: "run",
-  usage: "usage.run",
-  summary: "summary.run",
   options: TARGET_OPTIONS,
   min: 2,
   max: Number.POSITIVE_INFINITY,

@@ -11,8 +11,6 @@ import { targetDir, targetLabel, targetValue } from "../target.ts";
 
 export const watch: Command = {
   name: "watch",
-  usage: "usage.watch",
-  summary: "summary.watch",
   options: { ...TARGET_OPTIONS, poll: { type: "boolean" } },
   min: 0,
   max: 2,

@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 
 import type { FromChild, TestResult, ToChild } from "./protocol.ts";
 
@@ -34,8 +32,7 @@ export interface SessionOptions {
   hardDeadlineMs?: number;
 }
 
-const CHILD = path.join(import.meta.dirname, "vitest-child.ts");
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+const CHILD = path.join(import.meta.dirname, "vitest-child.js");
 
 /** Every live session, so that an exit of the CLI (Ctrl-C included) never leaves a vitest process behind. */
 const live = new Set<Session>();
@@ -125,7 +122,7 @@ export class Session {
     delete env.TCP_KATAS_IPC;
     // Started from inside a vitest run (the CLI's own tests), the inner vitest must not believe it is a worker.
     for (const key of Object.keys(env)) if (key === "VITEST" || key.startsWith("VITEST_")) delete env[key];
-    const child = spawn(process.execPath, ["--import", tsxLoader, CHILD], {
+    const child = spawn(process.execPath, [CHILD], {
       cwd: this.#kataDir,
       env,
       detached: true,

@@ -1,0 +1,123 @@
+// The vitest process the CLI starts, in a process group of its own so that everything it starts (vitest's workers,
+// the learner's programs) can be stopped at once. It runs vitest through its Node API, keeps it warm for `watch`,
+// and tells the CLI about every test as it starts and ends. Plain JavaScript: it starts without tsx.
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { stripVTControlCharacters } from "node:util";
+
+/** @typedef {import("./protocol.ts").FromChild} FromChild */
+/** @typedef {import("./protocol.ts").ToChild} ToChild */
+/** @typedef {import("./protocol.ts").TestResult} TestResult */
+/**
+ * @typedef {{ message?: string, stack?: string, code?: unknown }} ErrorLike
+ * @typedef {{ type: string, name?: string, parent?: unknown }} SuiteLike
+ * @typedef {{ id: string, name: string, fullName: string, module: { moduleId: string }, parent: SuiteLike,
+ *   result(): { state: string, errors?: readonly ErrorLike[] }, diagnostic(): { duration: number } | undefined }} TestCaseLike
+ * @typedef {{ moduleId: string, errors(): readonly ErrorLike[] }} TestModuleLike
+ * @typedef {{ runTestFiles(files: string[], allTestsRun?: boolean): Promise<unknown>,
+ *   invalidateFile(file: string): void, close(): Promise<void> }} VitestLike
+ */
+
+const kataDir = process.cwd();
+/** @param {FromChild} message */
+const send = (message) => process.send?.(message);
+/** @param {string} file */
+const rel = (file) => path.relative(kataDir, file).split(path.sep).join("/");
+/** @param {ErrorLike} e */
+const text = (e) => stripVTControlCharacters(e.stack ?? e.message ?? "(an error without a message)");
+
+/**
+ * The outermost describe() of a test (its stage group).
+ * @param {TestCaseLike} test
+ */
+function groupOf(test) {
+  let node = test.parent;
+  let group = "";
+  while (node.type === "suite") {
+    group = node.name ?? group;
+    node = /** @type {SuiteLike} */ (node.parent);
+  }
+  return group;
+}
+
+/**
+ * @param {TestCaseLike} test
+ * @returns {TestResult}
+ */
+function resultOf(test) {
+  const r = test.result();
+  const error = r.errors?.[0];
+  const status = r.state === "passed" ? "passed" : r.state === "failed" ? "failed" : "skipped";
+  /** @type {TestResult} */
+  const result = {
+    file: rel(test.module.moduleId),
+    group: groupOf(test),
+    title: test.name,
+    status,
+    duration: test.diagnostic()?.duration ?? 0,
+  };
+  if (error) {
+    result.failure = text(error);
+    if (typeof error.code === "string") result.code = error.code;
+  }
+  return result;
+}
+
+const reporter = {
+  /** @param {TestCaseLike} test */
+  onTestCaseReady(test) {
+    send({ type: "test-start", id: test.id, file: rel(test.module.moduleId), name: test.fullName });
+  },
+  /** @param {TestCaseLike} test */
+  onTestCaseResult(test) {
+    send({ type: "test-end", id: test.id, result: resultOf(test) });
+  },
+  /** @param {TestModuleLike} module */
+  onTestModuleEnd(module) {
+    const errors = module.errors();
+    if (errors.length > 0)
+      send({ type: "file-error", file: rel(module.moduleId), message: errors.map(text).join("\n") });
+  },
+  /**
+   * @param {unknown} _modules
+   * @param {readonly ErrorLike[]} unhandled
+   */
+  onTestRunEnd(_modules, unhandled) {
+    send({ type: "run-end", errors: unhandled.map(text) });
+  },
+};
+
+/** @returns {Promise<VitestLike>} */
+async function start() {
+  // The kata's own vitest, as `pnpm --filter <kata> test` would run it.
+  const require = createRequire(path.join(kataDir, "package.json"));
+  const entry = pathToFileURL(require.resolve("vitest/node")).href;
+  /** @type {{ createVitest: (mode: "test", options: Record<string, unknown>) => Promise<VitestLike> }} */
+  const api = await import(entry);
+  return api.createVitest("test", { root: kataDir, watch: false, reporters: [reporter], color: false });
+}
+
+try {
+  const vitest = await start();
+  let queue = Promise.resolve();
+  process.on("message", (/** @type {ToChild} */ message) => {
+    queue = queue
+      .then(async () => {
+        if (message.type === "invalidate") for (const f of message.files) vitest.invalidateFile(f);
+        else if (message.type === "run") await vitest.runTestFiles(message.files, false);
+        else {
+          await vitest.close();
+          process.exit(0);
+        }
+      })
+      .catch((/** @type {unknown} */ err) => {
+        send({ type: "fatal", message: err instanceof Error ? text(err) : String(err) });
+      });
+  });
+  process.on("disconnect", () => process.exit(0));
+  send({ type: "ready" });
+} catch (err) {
+  send({ type: "fatal", message: err instanceof Error ? text(err) : String(err) });
+  process.exit(1);
+}
