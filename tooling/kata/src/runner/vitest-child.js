@@ -94,6 +94,7 @@ async function start() {
   const require = createRequire(path.join(kataDir, "package.json"));
   const entry = pathToFileURL(require.resolve("vitest/node")).href;
   /** @type {{ createVitest: (mode: "test", options: Record<string, unknown>) => Promise<VitestLike> }} */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a module found at run time; typed just above
   const api = await import(entry);
   return api.createVitest("test", { root: kataDir, watch: false, reporters: [reporter], color: false });
 }
