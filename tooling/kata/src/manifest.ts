@@ -60,7 +60,9 @@ let compiled: ValidateFunction<Manifest> | undefined;
 /** The schema's validator, made on first use: commands that read no manifest (help) never load ajv. */
 function validator(): ValidateFunction<Manifest> {
   if (!compiled) {
-    const { Ajv2020 } = createRequire(import.meta.url)("ajv/dist/2020.js") as typeof import("ajv/dist/2020.js");
+    const { Ajv2020 } = createRequire(import.meta.url)(
+      "ajv/dist/2020.js",
+    ) as typeof import("ajv/dist/2020.js");
     compiled = new Ajv2020({ allErrors: true, strict: false }).compile<Manifest>(schema);
   }
   return compiled;
