@@ -1,6 +1,12 @@
 import type { Ctx } from "./context.ts";
 import type { Kata } from "./manifest.ts";
-import { failureSummary, type RunResult, type StageResult, type TestResult } from "./runner/index.ts";
+import {
+  failureSummary,
+  isNotDone,
+  type RunResult,
+  type StageResult,
+  type TestResult,
+} from "./runner/index.ts";
 
 const indent = (text: string, by = "      ") =>
   text
@@ -30,7 +36,10 @@ export function failureBlock(
   test: TestResult & { stage?: number | undefined },
   lines = 24,
 ): string {
-  const title = ctx.t("check.firstFailure", { stage: test.stage ?? "?", title: test.title });
+  // A stage not started yet: what to do matters, not which test said so.
+  const title = isNotDone(test)
+    ? ctx.t("check.nextTodo", { stage: test.stage ?? "?" })
+    : ctx.t("check.firstFailure", { stage: test.stage ?? "?", title: test.title });
   return `${indent(ctx.style.warn(title), "    ")}\n${indent(failureSummary(test.failure, lines))}`;
 }
 

@@ -1,7 +1,7 @@
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { failureBlock, printResult } from "../report.ts";
-import { runKata, type TestResult } from "../runner/index.ts";
+import { isNotDone, runKata, type TestResult } from "../runner/index.ts";
 import { stageOfFile } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue } from "../target.ts";
 
@@ -21,7 +21,8 @@ export const check: Command = {
       env: testEnv(ctx),
       // The first failure goes on screen as soon as it is known, not after the whole run.
       onTestEnd(t) {
-        if (shown || t.status !== "failed") return;
+        // A real failure goes on screen at once; a TODO waits for the summary (it only says what to do next).
+        if (shown || t.status !== "failed" || isNotDone(t)) return;
         shown = t;
         ctx.out(failureBlock(ctx, kata, { ...t, stage: stageOfFile(kata, t.file) }));
         ctx.out();

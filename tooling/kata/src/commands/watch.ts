@@ -5,7 +5,7 @@ import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinished } from "../next.ts";
 import { failureBlock, printResult } from "../report.ts";
-import { byStage, Session, stageFiles, type TestResult } from "../runner/index.ts";
+import { byStage, isNotDone, Session, stageFiles, type TestResult } from "../runner/index.ts";
 import { stageOfFile } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue } from "../target.ts";
 
@@ -28,7 +28,8 @@ export const watch: Command = {
       target: targetValue(ctx, kata, target),
       env: testEnv(ctx),
       onTestEnd(t) {
-        if (shown || t.status !== "failed") return;
+        // A real failure goes on screen at once; a TODO waits for the summary (it only says what to do next).
+        if (shown || t.status !== "failed" || isNotDone(t)) return;
         shown = t;
         ctx.out(failureBlock(ctx, kata, { ...t, stage: stageOfFile(kata, t.file) }));
         ctx.out();
