@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import type { Main } from "../../cli/program.ts";
 import { expectBytes } from "../bytes.ts";
@@ -78,6 +78,11 @@ function flood(client: TestClient, total: number): void {
 export function echoServerSuite(suite: EchoServerSuite): void {
   describe(suite.title, () => {
     const start = async () => startServer(await suite.load());
+    // Load the program once before the tests: what runs as it loads then counts for the whole suite, not
+    // for whichever test happened to load it first (per-test coverage, as mutation testing measures it).
+    beforeAll(async () => {
+      await suite.load();
+    });
 
     it("echoes every byte back and prints `Connected client 1`", async () => {
       const { run, connect } = await start();
