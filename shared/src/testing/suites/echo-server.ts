@@ -220,6 +220,24 @@ export function echoServerSuite(suite: EchoServerSuite): void {
       await roundTrip(next, "after the flood");
     });
 
+    it("resumes when a client that sent without reading starts reading, and echoes every byte", async () => {
+      const { run, connect } = await start();
+      const slow = await connect();
+      await run.waitForStdout("Connected client 1\n");
+      slow.socket.pause();
+      const total = 8 * 1024 * 1024;
+      flood(slow, total);
+      await waitForStall(slow, total);
+      // The server waits for its echoes to drain; once the client reads, it must go on reading and echoing.
+      slow.socket.resume();
+      const back = await slow.waitForBytes(
+        total,
+        `the echo of all ${total} bytes after the client began to read`,
+        30_000,
+      );
+      expect(back.length).toBe(total);
+    }, 60_000);
+
     it("reports a port in use and exits 1", async () => {
       const taken = await listenLocal();
       const run = startProgram(await suite.load(), [String(taken.port)], { label: "your server" });
