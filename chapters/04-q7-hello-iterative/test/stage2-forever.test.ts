@@ -50,10 +50,12 @@ async function resettableClient(port: number) {
     },
     resetNow: () => {
       // The worker's connect may still be under way: wait for it, then for the reset (bounded, never for ever).
-      if (Atomics.wait(flags, 2, 0, 5_000) === "timed-out") throw new Error("The test's client did not connect.");
+      if (Atomics.wait(flags, 2, 0, 5_000) === "timed-out")
+        throw new Error("The test's client did not connect.");
       Atomics.store(flags, 1, 1);
       Atomics.notify(flags, 1);
-      if (Atomics.wait(flags, 2, 1, 5_000) === "timed-out") throw new Error("The test's client did not reset.");
+      if (Atomics.wait(flags, 2, 1, 5_000) === "timed-out")
+        throw new Error("The test's client did not reset.");
     },
   };
 }

@@ -40,6 +40,15 @@ describe("stage 4: hello-client-win.ts", () => {
     expectBytes(run.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
   });
 
+  it("reports a server that resets with recv() error ... WSAECONNRESET (10054), cleans up, exits 1", async () => {
+    // Reset on the next turn of the event loop, once the client's connect has completed: recv() fails.
+    const rude = await listenLocal((s) => setImmediate(() => s.resetAndDestroy()));
+    const run = startProgram(main, ["127.0.0.1", String(rude.port)], { label: "your client" });
+    expect(await run.waitForExit()).toBe(1);
+    expect(run.stderr.text).toMatch(/^recv\(\) error: .* WSAECONNRESET \(10054\)\n$/);
+    expect(run.trace.at(-1)?.call).toBe("WSACleanup");
+  });
+
   it("reports a refused connection with WSAECONNREFUSED (10061), cleans up, exits 1", async () => {
     const run = startProgram(main, ["127.0.0.1", String(await refusedPort())], { label: "your client" });
     expect(await run.waitForExit()).toBe(1);

@@ -134,13 +134,19 @@ function table(scores: Score[]): string {
 async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(
-      "Usage: pnpm test:mutation [kata|shared ...]\n" +
+      "Usage: pnpm test:mutation [kata|shared ...] [--mutate <glob,...>]\n" +
         "  Runs StrykerJS over each kata's solution/ and over shared/src (all when none is named).\n" +
-        "  A kata may be named by a prefix (04-3). Reports: .stryker/<target>/index.html",
+        "  A kata may be named by a prefix (04-3). --mutate narrows the files (e.g. src/framing/**/*.ts).\n" +
+        "  Reports: .stryker/<target>/index.html",
     );
     return 0;
   }
-  const { root, all } = targets();
+  // --mutate <globs>: narrow one run to some files (comma-separated, relative to the target's folder).
+  const at = argv.indexOf("--mutate");
+  const narrowed = at === -1 ? undefined : (argv[at + 1] ?? "").split(",").filter(Boolean);
+  if (at !== -1) argv = argv.filter((_, i) => i !== at && i !== at + 1);
+  const { root, all: found } = targets();
+  const all = narrowed ? found.map((t) => ({ ...t, mutate: narrowed })) : found;
   const chosen =
     argv.length === 0 ? all : all.filter((t) => argv.some((a) => t.id === a || t.id.startsWith(a)));
   const unknown = argv.filter((a) => !all.some((t) => t.id === a || t.id.startsWith(a)));

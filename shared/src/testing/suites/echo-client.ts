@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import type { Main } from "../../cli/program.ts";
 import type { TraceEvent } from "../../internal/context.ts";
@@ -89,6 +89,11 @@ function stallWatch(progress: { taken: number }, trace: readonly TraceEvent[], t
 /** The behaviour of the chapter's echo client, made stream-safe. */
 export function echoClientSuite(suite: EchoClientSuite): void {
   describe(suite.title, () => {
+    // Load the program once before the tests: what runs as it loads then counts for the whole suite, not
+    // for whichever test happened to load it first (per-test coverage, as mutation testing measures it).
+    beforeAll(async () => {
+      await suite.load();
+    });
     const run = async (port: number, stdin?: string) =>
       startProgram(await suite.load(), ["127.0.0.1", String(port)], {
         label: "your client",

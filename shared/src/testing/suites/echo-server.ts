@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import type { Main } from "../../cli/program.ts";
 import { expectBytes } from "../bytes.ts";
@@ -78,6 +78,11 @@ function flood(client: TestClient, total: number): void {
 export function echoServerSuite(suite: EchoServerSuite): void {
   describe(suite.title, () => {
     const start = async () => startServer(await suite.load());
+    // Load the program once before the tests: what runs as it loads then counts for the whole suite, not
+    // for whichever test happened to load it first (per-test coverage, as mutation testing measures it).
+    beforeAll(async () => {
+      await suite.load();
+    });
 
     it("echoes every byte back and prints `Connected client 1`", async () => {
       const { run, connect } = await start();
@@ -214,6 +219,35 @@ export function echoServerSuite(suite: EchoServerSuite): void {
       await run.waitForStdout("Connected client 2\n");
       await roundTrip(next, "after the flood");
     });
+
+    it("resumes when a client that sent without reading starts reading, and echoes every byte", async () => {
+      const { run, connect } = await start();
+      const slow = await connect();
+      await run.waitForStdout("Connected client 1\n");
+      slow.socket.pause();
+      // As much as the stall test: more than the socket buffers on both sides can hold.
+      const total = 64 * 1024 * 1024;
+      let echoed = 0;
+      slow.socket.on("data", (d: Buffer) => (echoed += d.length));
+      flood(slow, total);
+      await waitForStall(slow, total);
+      // The server waits for its echoes to drain; once the client reads, it must go on reading and echoing.
+      const all = new Promise<void>((resolve) => {
+        const check = () => {
+          if (echoed >= total) resolve();
+        };
+        slow.socket.on("data", check);
+        slow.socket.once("close", resolve);
+      });
+      slow.socket.resume();
+      await withDeadline(
+        all,
+        `the echo of all ${total} bytes after the client began to read`,
+        60_000,
+        () => `echoed so far: ${echoed} bytes`,
+      );
+      expect(echoed, "bytes echoed once the client read").toBe(total);
+    }, 120_000);
 
     it("reports a port in use and exits 1", async () => {
       const taken = await listenLocal();
