@@ -5,18 +5,13 @@ import {
   expectCallOrder,
   listenLocal,
   startProgram,
+  refusedPort,
 } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
 type Client = typeof import("../solution/hello-client.ts");
 const { main } = await impl<Client>("hello-client.ts");
-
-/** A port where connect() is refused for sure: bound (by a connected socket) but never listening. */
-async function refusedPort(): Promise<number> {
-  const peer = await listenLocal();
-  return (await connectLocal(peer.port)).socket.localPort ?? 0;
-}
 
 /** A server that sends the greeting and closes, like hello-server.ts. */
 const greeter = () => listenLocal((socket) => socket.end("Hello World!"));

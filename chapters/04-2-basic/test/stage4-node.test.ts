@@ -4,6 +4,7 @@ import {
   listenLocal,
   startProgram,
   withDeadline,
+  refusedPort,
 } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
@@ -12,12 +13,6 @@ type Server = typeof import("../solution/hello-server-node.ts");
 type Client = typeof import("../solution/hello-client-node.ts");
 const server = await impl<Server>("hello-server-node.ts");
 const client = await impl<Client>("hello-client-node.ts");
-
-/** A port where connect() is refused for sure: bound (by a connected socket) but never listening. */
-async function refusedPort(): Promise<number> {
-  const peer = await listenLocal();
-  return (await connectLocal(peer.port)).socket.localPort ?? 0;
-}
 
 describe("stage 4: the same pair in idiomatic node:net", () => {
   it("hello-server-node.ts greets one client with Hello World! and exits 0", async () => {

@@ -8,18 +8,13 @@ import {
   rechunkProxy,
   spawnProgram,
   startProgram,
+  refusedPort,
 } from "@tcp-katas/shared/testing";
 import { impl, targetDir } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
 type Client = typeof import("../solution/hello-client-win.ts");
 const { main } = await impl<Client>("hello-client-win.ts");
-
-/** A port where connect() is refused for sure: bound (by a connected socket) but never listening. */
-async function refusedPort(): Promise<number> {
-  const peer = await listenLocal();
-  return (await connectLocal(peer.port)).socket.localPort ?? 0;
-}
 
 describe("stage 4: hello-client-win.ts", () => {
   it("prints exactly `Message from server : Hello World!`, cleans up, exits 0", async () => {

@@ -7,7 +7,15 @@ export type { TraceEvent } from "../internal/context.ts";
 export { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
 export { registerCleanup } from "./cleanup.ts";
 export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
-export { connectLocal, freePort, listenLocal, type LocalServer, LOOPBACK, type TestClient } from "./net.ts";
+export {
+  connectLocal,
+  freePort,
+  listenLocal,
+  type LocalServer,
+  LOOPBACK,
+  refusedPort,
+  type TestClient,
+} from "./net.ts";
 export { localLabel, Output, prefixed } from "./output.ts";
 export { NotDoneYet, ProgramRun } from "./program-run.ts";
 export { type Rechunk, type RechunkProxy, rechunkProxy } from "./proxy.ts";

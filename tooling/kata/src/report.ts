@@ -7,6 +7,7 @@ import {
   type StageResult,
   type TestResult,
 } from "./runner/index.ts";
+import { stageOfFile } from "./runner/stages.ts";
 
 const indent = (text: string, by = "      ") =>
   text
@@ -41,6 +42,26 @@ export function failureBlock(
     ? ctx.t("check.nextTodo", { stage: test.stage ?? "?" })
     : ctx.t("check.firstFailure", { stage: test.stage ?? "?", title: test.title });
   return `${indent(ctx.style.warn(title), "    ")}\n${indent(failureSummary(test.failure, lines))}`;
+}
+
+/**
+ * Shows the first real failure of a run as soon as it happens, not after the whole run (a TODO waits for the
+ * summary: it only says what to do next). `shown` is the test shown, for printResult not to repeat it.
+ */
+export class LiveFailure {
+  shown: TestResult | undefined;
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly kata: Kata,
+  ) {}
+
+  readonly onTestEnd = (t: TestResult): void => {
+    if (this.shown || t.status !== "failed" || isNotDone(t)) return;
+    this.shown = t;
+    this.ctx.out(failureBlock(this.ctx, this.kata, { ...t, stage: stageOfFile(this.kata, t.file) }));
+    this.ctx.out();
+  };
 }
 
 /** What stopped a run that did not finish: a stuck test (killed) or vitest itself. */

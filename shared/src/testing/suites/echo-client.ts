@@ -3,11 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Main } from "../../cli/program.ts";
 import type { TraceEvent } from "../../internal/context.ts";
 import { expectBytes } from "../bytes.ts";
-import { listenLocal } from "../net.ts";
+import { listenLocal, refusedPort } from "../net.ts";
 import { rechunkProxy } from "../proxy.ts";
 import { startProgram } from "../run.ts";
 import { expectAllClosed, expectCallOrder } from "../trace.ts";
-import { refusedPort } from "./refused.ts";
 
 const PROMPT = "Input message(Q to quit) : ";
 

@@ -4,9 +4,8 @@ import path from "node:path";
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinished } from "../next.ts";
-import { failureBlock, printResult } from "../report.ts";
-import { byStage, isNotDone, Session, stageFiles, type TestResult } from "../runner/index.ts";
-import { stageOfFile } from "../runner/stages.ts";
+import { LiveFailure, printResult } from "../report.ts";
+import { byStage, Session, stageFiles } from "../runner/index.ts";
 import { targetDir, targetLabel, targetValue } from "../target.ts";
 
 export const watch: Command = {
@@ -22,18 +21,12 @@ export const watch: Command = {
     const poll = values.poll === true;
     const { dim } = ctx.style;
     const files = stageFiles(kata, stages);
-    let shown: TestResult | undefined;
+    const live = new LiveFailure(ctx, kata);
     // One vitest kept warm for the whole watch: a save re-runs the tests without starting vitest again.
     const session = new Session(kata.dir, {
       target: targetValue(ctx, kata, target),
       env: testEnv(ctx),
-      onTestEnd(t) {
-        // A real failure goes on screen at once; a TODO waits for the summary (it only says what to do next).
-        if (shown || t.status !== "failed" || isNotDone(t)) return;
-        shown = t;
-        ctx.out(failureBlock(ctx, kata, { ...t, stage: stageOfFile(kata, t.file) }));
-        ctx.out();
-      },
+      onTestEnd: live.onTestEnd,
     });
     let running = false;
     const pending = new Set<string>();
@@ -49,7 +42,7 @@ export const watch: Command = {
           }),
         ),
       );
-      shown = undefined;
+      live.shown = undefined;
       const outcome = await session.run(files, changed);
       printResult(
         ctx,
@@ -57,7 +50,7 @@ export const watch: Command = {
         byStage(kata, targetValue(ctx, kata, target), outcome, stages),
         targetLabel(target),
         {
-          shown,
+          shown: live.shown,
         },
       );
     };
