@@ -1,14 +1,13 @@
 import path from "node:path";
 
 import {
-  connectLocal,
   expectAllClosed,
   expectBytes,
   listenLocal,
   rechunkProxy,
+  refusedPort,
   spawnProgram,
   startProgram,
-  refusedPort,
 } from "@tcp-katas/shared/testing";
 import { impl, targetDir } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";

@@ -3,8 +3,8 @@ import {
   expectBytes,
   listenLocal,
   rechunkProxy,
-  startProgram,
   refusedPort,
+  startProgram,
 } from "@tcp-katas/shared/testing";
 import { describe, expect, it } from "vitest";
 
