@@ -1,11 +1,10 @@
 import {
-  connectLocal,
   expectAllClosed,
   expectBytes,
   expectCallOrder,
   listenLocal,
-  startProgram,
   refusedPort,
+  startProgram,
 } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";

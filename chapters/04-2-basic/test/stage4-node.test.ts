@@ -2,9 +2,9 @@ import {
   connectLocal,
   expectBytes,
   listenLocal,
+  refusedPort,
   startProgram,
   withDeadline,
-  refusedPort,
 } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
