@@ -13,11 +13,14 @@ import { refusedPort } from "./refused.ts";
 const GREETING = "Hello World!";
 
 /** The reference peer for each kind of client. */
-const server = (p: Program) => listenLocal((s) => (p.behaviour === "echo-client" ? s.pipe(s) : s.end(GREETING)));
+const server = (p: Program) =>
+  listenLocal((s) => (p.behaviour === "echo-client" ? s.pipe(s) : s.end(GREETING)));
 
 /** What this client prints when everything goes right. */
 const happy = (p: Program, lines: string[]) =>
-  p.behaviour === "echo-client" ? clientTranscript(p.banner ?? "", lines) : `Message from server : ${GREETING}\n`;
+  p.behaviour === "echo-client"
+    ? clientTranscript(p.banner ?? "", lines)
+    : `Message from server : ${GREETING}\n`;
 
 /** The one outcome per layer when connect() is refused: the call and the code (the wording is the layer's). */
 function refused(p: Program): RegExp {

@@ -15,12 +15,7 @@ export function repoRoot(from = import.meta.dirname): string {
 }
 
 export type Behaviour =
-  | "hello-once"
-  | "hello-forever"
-  | "echo-server"
-  | "hello-client"
-  | "echo-client"
-  | "file-reader";
+  "hello-once" | "hello-forever" | "echo-server" | "hello-client" | "echo-client" | "file-reader";
 
 /** One entry of a kata.json's programs[], with the kata it belongs to. */
 export interface Program {
@@ -73,10 +68,14 @@ const SERVER_BEHAVIOURS = new Set<Behaviour | undefined>(["hello-once", "hello-f
 const CLIENT_BEHAVIOURS = new Set<Behaviour | undefined>(["hello-client", "echo-client"]);
 
 /** The servers the fault suite knows how to drive, by their behaviour. */
-export const SERVERS: Program[] = all().filter((p) => p.role === "server" && SERVER_BEHAVIOURS.has(p.behaviour));
+export const SERVERS: Program[] = all().filter(
+  (p) => p.role === "server" && SERVER_BEHAVIOURS.has(p.behaviour),
+);
 
 /** The clients the fault suite knows how to drive (a client without a behaviour, as the naive one, is skipped). */
-export const CLIENTS: Program[] = all().filter((p) => p.role === "client" && CLIENT_BEHAVIOURS.has(p.behaviour));
+export const CLIENTS: Program[] = all().filter(
+  (p) => p.role === "client" && CLIENT_BEHAVIOURS.has(p.behaviour),
+);
 
 /** The solution's main(). */
 export async function load(p: Program): Promise<Main> {

@@ -36,7 +36,9 @@ async function served(p: Program, port: number, text = "next client"): Promise<v
 /** The one outcome per layer for a port in use: the call and the code (the wording is the layer's). */
 function portInUse(p: Program): RegExp {
   if (p.layer === "winsock") return /^bind\(\) error: .* WSAEADDRINUSE \(10048\)\n$/;
-  return p.layer === "node" ? /^listen\(\) error: .* \(EADDRINUSE\)\n$/ : /^bind\(\) error: .* \(EADDRINUSE\)\n$/;
+  return p.layer === "node"
+    ? /^listen\(\) error: .* \(EADDRINUSE\)\n$/
+    : /^bind\(\) error: .* \(EADDRINUSE\)\n$/;
 }
 
 describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
