@@ -8,13 +8,12 @@ import {
   describeBytes,
   expectAllClosed,
   expectCallOrder,
-  freePort,
   prefixed,
   startProgram,
   traced,
   withDeadline,
 } from "../src/testing/index.ts";
-import { main as noHtonsServer } from "./fixtures/no-htons-server.ts";
+import { main as noHtonsServer, swappedPorts } from "./fixtures/no-htons-server.ts";
 
 // The same helpers as testing.test.ts, with the learner's language set to Korean.
 useLang("ko");
@@ -52,8 +51,7 @@ describe("shared/testing in Korean", () => {
   });
 
   it("asks about htons() in Korean", async () => {
-    const free = await freePort();
-    const asked = ((free & 0xff) << 8) | (free >> 8);
+    const { free, asked } = await swappedPorts();
     const run = startProgram(noHtonsServer, [String(asked)], { label: "your server", deadlineMs: 60_000 });
     await expect(run.port()).rejects.toThrow(
       `내 서버: 요청한 포트는 ${asked}인데 ${free}번 포트에서 리스닝하고 있습니다. htons()를 빠뜨리지 않았나요?`,

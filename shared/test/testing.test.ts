@@ -27,7 +27,7 @@ import {
   unclosed,
   withDeadline,
 } from "../src/testing/index.ts";
-import { main as noHtonsServer } from "./fixtures/no-htons-server.ts";
+import { main as noHtonsServer, swappedPorts } from "./fixtures/no-htons-server.ts";
 import { main as tinyServer } from "./fixtures/tiny-server.ts";
 
 // These tests check the English texts word for word, whatever the machine's locale (i18n-ko.test.ts checks Korean).
@@ -270,8 +270,7 @@ describe("messages that name the mistake", () => {
   });
 
   it("fail every wait at once when a server listens on the byte-swapped port (htons forgotten)", async () => {
-    const free = await freePort();
-    const asked = ((free & 0xff) << 8) | (free >> 8);
+    const { free, asked } = await swappedPorts();
     const run = startProgram(noHtonsServer, [String(asked)], { label: "your server", deadlineMs: 60_000 });
     // A 60 s deadline: only the early failure can end this within the test's time-out.
     await expect(run.port()).rejects.toThrow(
@@ -282,8 +281,7 @@ describe("messages that name the mistake", () => {
   });
 
   it("say which port a child process listens on when it is not the one asked", async () => {
-    const free = await freePort();
-    const asked = ((free & 0xff) << 8) | (free >> 8);
+    const { free, asked } = await swappedPorts();
     const run = spawnProgram(path.join(import.meta.dirname, "fixtures/no-htons-server.ts"), [String(asked)], {
       label: "your server",
       deadlineMs: 60_000,
