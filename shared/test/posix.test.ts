@@ -34,7 +34,14 @@ import {
   strerror,
   write,
 } from "../src/posix/index.ts";
-import { connectLocal, expectAllClosed, expectCallOrder, listenLocal, traced } from "../src/testing/index.ts";
+import {
+  connectLocal,
+  expectAllClosed,
+  expectCallOrder,
+  listenLocal,
+  refusedPort,
+  traced,
+} from "../src/testing/index.ts";
 
 function addr(host: string, port: number): sockaddr_in {
   const a = sockaddr_in();
@@ -361,8 +368,8 @@ describe("the client's calls", () => {
   });
 
   it("connect to a port nobody listens on is ECONNREFUSED", async () => {
-    const gone = await listenLocal();
-    await gone.close();
+    // Bound but never listening (listening then closing races with other workers for the port).
+    const gone = { port: await refusedPort() };
     await traced(async () => {
       const fd = socket(PF_INET, SOCK_STREAM, 0);
       expect(await connect(fd, addr("127.0.0.1", gone.port))).toBe(-1);

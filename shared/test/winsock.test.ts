@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { connectLocal, listenLocal, traced } from "../src/testing/index.ts";
+import { connectLocal, listenLocal, refusedPort, traced } from "../src/testing/index.ts";
 import {
   accept,
   AF_INET,
@@ -111,8 +111,8 @@ describe("Winsock calls over real sockets", () => {
   });
 
   it("connect refused: WSAECONNREFUSED (10061)", async () => {
-    const gone = await listenLocal();
-    await gone.close();
+    // Bound but never listening (listening then closing races with other workers for the port).
+    const gone = { port: await refusedPort() };
     await traced(async () => {
       WSAStartup(MAKEWORD(2, 2), WSADATA());
       const s = socket(PF_INET, SOCK_STREAM, 0);

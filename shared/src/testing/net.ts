@@ -86,7 +86,7 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
     // Both waits end at once when the connection ends or fails: nothing more can arrive then.
     async waitForBytes(n, what = msg("net.what.bytes", { n }), wait = ms) {
       await withDeadline(
-        received.until((o) => o.bytes.length >= n || o.ended),
+        received.until((o) => o.length >= n || o.ended),
         what,
         wait,
         soFar,

@@ -5,6 +5,7 @@ import { msg, type SharedKey } from "../i18n/messages.ts";
 /** Everything a stream has produced so far, with a way to wait (by event, never by polling) for more. */
 export class Output {
   #chunks: Buffer[] = [];
+  #length = 0;
   #waiters = new Set<() => void>();
   #ended = false;
 
@@ -22,6 +23,7 @@ export class Output {
 
   push(chunk: Buffer): void {
     this.#chunks.push(chunk);
+    this.#length += chunk.length;
     this.#notify();
   }
 
@@ -32,6 +34,11 @@ export class Output {
 
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /** How many bytes have come, without joining them (a wait for n bytes checks this after every chunk). */
+  get length(): number {
+    return this.#length;
   }
 
   get bytes(): Buffer {
