@@ -94,7 +94,7 @@ describe("in-process programs", () => {
       { label: "your server" },
     );
     await expect(run.waitForStdout("never")).rejects.toThrow(
-      "your server exited with code 4 before your server to print",
+      "your server exited with code 4 while the test was waiting for your server to print",
     );
   });
 });
@@ -130,7 +130,7 @@ describe("child processes", () => {
     expect(await run.waitForExit()).toBe(127);
     expect(run.stderr.text).toContain("ENOENT");
     await expect(run.port()).rejects.toThrow(
-      "your program exited with code 127 before your program to listen",
+      "your program exited with code 127 while the test was waiting for your program to listen",
     );
   });
 

@@ -98,7 +98,12 @@ export function printResult(
   const ran = result.stages.filter((s) => s.ran);
   for (const s of result.stages) {
     const stage = kata.stages.find((x) => x.stage === s.stage);
-    const count = s.ran ? dim(` ${s.passed}/${s.passed + s.failed}`) : dim(` ${ctx.t("state.notRun")}`);
+    const stopped = result.stuck !== undefined && s.ran && s.passed + s.failed === 0;
+    const count = !s.ran
+      ? dim(` ${ctx.t("state.notRun")}`)
+      : stopped
+        ? dim(` ${ctx.t("state.stopped")}`)
+        : dim(` ${s.passed}/${s.passed + s.failed}`);
     out.push(
       `  ${stageMark(ctx, s)} ${ctx.t("stage.label", { n: s.stage })}: ${stage ? ctx.text(stage.title) : ""}${count}`,
     );
@@ -117,7 +122,9 @@ export function printResult(
   out.push(
     all
       ? ok(ctx.t("check.allPass", { count: passed }))
-      : `${bad(ctx.t("check.failed", { count: failed }))}, ${ok(ctx.t("check.passed", { count: passed }))}`,
+      : passed + failed === 0
+        ? bad(ctx.t("check.noneFinished"))
+        : `${bad(ctx.t("check.failed", { count: failed }))}, ${ok(ctx.t("check.passed", { count: passed }))}`,
   );
   if (!all) {
     const next = ran.find((s) => s.state !== "done");

@@ -166,8 +166,15 @@ describe("watch", SLOW, () => {
       },
     });
     await until(1);
-    appendFileSync(path.join(ws, KATA, "solution/shout.ts"), "\n// touched\n");
+    const file = path.join(ws, KATA, "solution/shout.ts");
+    appendFileSync(file, "\n// touched\n");
     await until(2);
+    // Saved as sed -i, vim and "safe write" editors do: a new file renamed over the old one. The watch must
+    // survive the replacement.
+    execFileSync("sed", ["-i", "s|// touched|// replaced|", file]);
+    await until(3);
+    appendFileSync(file, "// touched again\n");
+    await until(4);
     expect(out).toContain("watching");
     interrupt?.();
     expect(await done).toBe(0);

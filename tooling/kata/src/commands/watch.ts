@@ -79,12 +79,10 @@ export const watch: Command = {
     const watched = kata.programs.map((p) => path.join(dir, p.file));
     let watcher: FSWatcher | undefined;
     if (poll) for (const f of watched) watchFile(f, { interval: 300 }, () => changed(f));
-    else
-      watcher = fsWatch(
-        dir,
-        { recursive: true },
-        (_event, file) => file && changed(path.join(dir, String(file))),
-      );
+    // The folder, not each file: an editor that saves by writing a new file and renaming it over the old one
+    // (vim, sed -i, "safe write") replaces the file, and a watch on the old file (which Node's recursive watch
+    // sets on Linux) never fires again. Program files sit at the top of the target folder.
+    else watcher = fsWatch(dir, (_event, file) => file && changed(path.join(dir, String(file))));
     await drain();
     return new Promise<number>((resolve) => {
       const off = ctx.onInterrupt(() => {
