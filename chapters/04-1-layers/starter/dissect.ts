@@ -91,7 +91,12 @@ const run = program(
   },
 );
 
-/** `dissect.ts <file.pcap>` or `dissect.ts --follow <file.pcap>`; anything else gets the Usage line. */
-export const main: Main = (args, io) => run(args[0] === "--follow" ? args : ["", ...args], io);
+/** `dissect.ts <file.pcap>`, `dissect.ts --follow <file.pcap>` or `dissect.ts <file.pcap> --follow`; else Usage. */
+export const main: Main = (args, io) => {
+  // --follow may come before or after the file (once); anything else is for run() to refuse with the Usage line.
+  const follows = args.filter((a) => a === "--follow").length;
+  const rest = args.filter((a) => a !== "--follow");
+  return run(follows === 1 ? ["--follow", ...rest] : follows === 0 ? ["", ...rest] : [...args], io);
+};
 
 runIfMain(import.meta.url, main);

@@ -9,7 +9,6 @@ import { pcapFile, toBigEndian } from "./build.ts";
 import {
   expectOneLine,
   fixtureBytes,
-  fixturePath,
   FIXTURES,
   runDissect,
   tcpdumpLines,
@@ -162,7 +161,7 @@ describe("stage 1: the capture file", () => {
     [["a.pcap", "b.pcap"]],
     [["--follow"]],
     [["--verbose", "a.pcap"]],
-    [[fixturePath("hello-ipv4-ethernet"), "--follow"]],
+    [["--follow", "--follow", "a.pcap"]],
   ])("dissect.ts with the arguments %j prints the Usage line and exits 1", async (args) => {
     const ran = await runDissect(main, args);
     expect(ran.code).toBe(1);

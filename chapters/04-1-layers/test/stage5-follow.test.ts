@@ -169,6 +169,14 @@ describe("stage 5: the application layer, connection by connection", () => {
     expect(formatFollow([])).toBe("no TCP connections in this capture\n");
   });
 
+  it("dissect.ts takes --follow after the file too, as tcpdump takes its options", async () => {
+    const name = "hello-ipv4-ethernet";
+    const before = await runDissect(main, ["--follow", fixturePath(name)]);
+    const after = await runDissect(main, [fixturePath(name), "--follow"]);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toBe(before.stdout);
+  });
+
   it("dissect.ts --follow on the hello capture: Hello World! from the server, where hello-server.ts wrote it", async () => {
     const name = "hello-ipv4-ethernet";
     const [client, server] = endsOf(name);

@@ -12,6 +12,7 @@
  *   what the call returned, what that means, and how to end the loop. A program that reads 0 once and stops
  *   never sees it; accept() and close() start a descriptor's count afresh.
  */
+import { msg } from "../i18n/messages.ts";
 
 /** Calls in a row answering 0 or -1 on one descriptor that make a busy loop. */
 export const BUSY_LOOP_LIMIT = 1000;
@@ -55,23 +56,22 @@ export function newPace(): Pace {
 
 export type LayerStyle = "posix" | "winsock";
 
-/** What the answer means and how to end the loop, in the layer's own words. */
+/** What the answer means and how to end the loop, in the layer's own words and the learner's language. */
 function lesson(style: LayerStyle, call: string, fd: number, streak: Streak): string {
   const failed = style === "winsock" ? "SOCKET_ERROR" : "-1";
-  const what = streak.result === -1 ? `${failed} (${streak.error ?? "an error"})` : String(streak.result);
-  const head = `${call}() returned ${what} on socket ${fd} ${streak.count} times in a row: `;
+  const what =
+    streak.result === -1 ? `${failed} (${streak.error ?? msg("busy.anError")})` : String(streak.result);
+  const head = msg("busy.head", { call, what, fd, count: streak.count });
   const reading = call === "read" || call === "recv";
   if (reading) {
-    const end = `End the loop when ${call}() returns 0 or ${failed} (loop while it is > 0).`;
-    if (streak.result === 0)
-      return `${head}the peer closed the connection and no more bytes will come. ${end}`;
+    const end = msg("busy.end", { call, failed });
+    if (streak.result === 0) return msg("busy.closed", { head, end });
     if (streak.error === "ECONNRESET" || streak.error === "WSAECONNRESET")
-      return `${head}the peer reset the connection and every later ${call}() fails the same way. ${end}`;
-    return `${head}the call cannot succeed on this socket, however often it is repeated. ${end}`;
+      return msg("busy.reset", { head, end, call });
+    return msg("busy.cannot", { head, end });
   }
-  if (streak.result === 0)
-    return `${head}nothing can be moved this way, however often it is repeated. Stop calling ${call}() when it returns 0.`;
-  return `${head}the call cannot succeed on this socket, however often it is repeated. Stop calling ${call}() once it returns ${failed}.`;
+  if (streak.result === 0) return msg("busy.zero", { head, call });
+  return msg("busy.failed", { head, call, failed });
 }
 
 /**
