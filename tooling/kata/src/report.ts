@@ -15,6 +15,11 @@ const indent = (text: string, by = "      ") =>
     .map((l) => `${by}${l}`)
     .join("\n");
 
+/** The first line of a run's report: which kata, against what. */
+export function header(ctx: Ctx, kata: Kata, label: string): string {
+  return ctx.style.bold(kata.id) + ctx.style.dim(` · ${ctx.t("check.against", { target: label })}`);
+}
+
 /** The mark and words of a stage's state, in the chosen language. */
 export function stageMark(ctx: Ctx, s: StageResult): string {
   const { ok, bad, dim } = ctx.style;
@@ -91,10 +96,10 @@ export function printResult(
   kata: Kata,
   result: RunResult,
   label: string,
-  options: { shown?: TestResult | undefined } = {},
+  options: { shown?: TestResult | undefined; headed?: boolean } = {},
 ): boolean {
-  const { bold, dim, ok, bad, accent } = ctx.style;
-  const out: string[] = [bold(kata.id) + dim(` · ${ctx.t("check.against", { target: label })}`)];
+  const { dim, ok, bad, accent } = ctx.style;
+  const out: string[] = options.headed ? [] : [header(ctx, kata, label)];
   const ran = result.stages.filter((s) => s.ran);
   for (const s of result.stages) {
     const stage = kata.stages.find((x) => x.stage === s.stage);

@@ -1,6 +1,6 @@
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
-import { LiveFailure, printResult } from "../report.ts";
+import { header, LiveFailure, printResult } from "../report.ts";
 import { runKata } from "../runner/index.ts";
 import { targetDir, targetLabel, targetValue } from "../target.ts";
 
@@ -14,12 +14,14 @@ export const check: Command = {
     const stages = positionals[1] === undefined ? undefined : [findStage(ctx, kata, positionals[1]).stage];
     const target = targetOf(ctx, values);
     targetDir(ctx, kata, target);
+    // The header first: a failure shown while the tests run comes under it, the summary after.
+    ctx.out(header(ctx, kata, targetLabel(target)));
     const live = new LiveFailure(ctx, kata);
     const result = await runKata(kata, targetValue(ctx, kata, target), {
       ...(stages ? { stages } : {}),
       env: testEnv(ctx),
       onTestEnd: live.onTestEnd,
     });
-    return printResult(ctx, kata, result, targetLabel(target), { shown: live.shown }) ? 0 : 1;
+    return printResult(ctx, kata, result, targetLabel(target), { shown: live.shown, headed: true }) ? 0 : 1;
   },
 };
