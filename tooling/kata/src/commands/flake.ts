@@ -73,29 +73,26 @@ export const flake: Command = {
         count: (failures.get(key)?.count ?? 0) + 1,
         message: message.split("\n").slice(0, 3).join(" "),
       });
+    // One vitest per suite, kept warm across the rounds (as watch does): each round re-runs the tests, not vitest.
+    const sessions = new Map(all.map((suite) => [suite, new Session(suite.dir, { target: "solution" })]));
     try {
       for (let i = 1; i <= n; i++) {
-        for (const suite of all) {
+        for (const [suite, session] of sessions) {
           ctx.progress(i - 1, n, ctx.t("flake.progress", { i, name: suite.name }));
-          const session = new Session(suite.dir, { target: "solution" });
-          try {
-            const outcome = await session.run(suite.files);
-            if (outcome.crash) note(ctx.t("flake.didNotRun", { name: suite.name }), outcome.crash);
-            if (outcome.stuck)
-              note(
-                `${suite.name} › ${outcome.stuck.name}`,
-                ctx.t("check.stuck", {
-                  name: outcome.stuck.name,
-                  seconds: Math.round(outcome.stuck.ms / 1000),
-                }),
-              );
-            for (const e of outcome.fileErrors) note(`${suite.name} › ${e.file}`, e.message);
-            for (const t of outcome.tests) {
-              total++;
-              if (t.status === "failed") note(`${suite.name} › ${t.group} › ${t.title}`, t.failure ?? "");
-            }
-          } finally {
-            await session.close();
+          const outcome = await session.run(suite.files);
+          if (outcome.crash) note(ctx.t("flake.didNotRun", { name: suite.name }), outcome.crash);
+          if (outcome.stuck)
+            note(
+              `${suite.name} › ${outcome.stuck.name}`,
+              ctx.t("check.stuck", {
+                name: outcome.stuck.name,
+                seconds: Math.round(outcome.stuck.ms / 1000),
+              }),
+            );
+          for (const e of outcome.fileErrors) note(`${suite.name} › ${e.file}`, e.message);
+          for (const t of outcome.tests) {
+            total++;
+            if (t.status === "failed") note(`${suite.name} › ${t.group} › ${t.title}`, t.failure ?? "");
           }
         }
         // Piped (CI logs), the progress bar is silent: one line per round instead.
@@ -103,6 +100,7 @@ export const flake: Command = {
       }
     } finally {
       busy.kill("SIGKILL");
+      await Promise.all([...sessions.values()].map((s) => s.close()));
       ctx.progress(n, n, "");
     }
     ctx.out(bold(ctx.t("flake.summary", { n, total })));
