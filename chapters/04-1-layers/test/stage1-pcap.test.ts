@@ -6,14 +6,7 @@ import { impl } from "@tcp-katas/vitest-config/impl";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { pcapFile, toBigEndian } from "./build.ts";
-import {
-  expectOneLine,
-  fixtureBytes,
-  FIXTURES,
-  runDissect,
-  tcpdumpLines,
-  thrown,
-} from "./helpers.ts";
+import { expectOneLine, fixtureBytes, FIXTURES, runDissect, tcpdumpLines, thrown } from "./helpers.ts";
 
 type Pcap = typeof import("../solution/pcap.ts");
 type Errors = typeof import("../solution/errors.ts");
