@@ -65,8 +65,12 @@ describe("the CLI as a process", SLOW, () => {
   it("stops the tests and everything they started when it is killed with SIGTERM", async () => {
     const ws = workspace();
     const run = spawnKata(["watch", "01-1", "--solution"], ws);
+    // Waits by event: every chunk of output is a chance that the first run has finished.
     await new Promise<void>((resolve) => {
-      const check = () => (run.output().includes("All 3 tests pass.") ? resolve() : setTimeout(check, 50));
+      const check = () => {
+        if (run.output().includes("All 3 tests pass.")) resolve();
+      };
+      run.child.stdout.on("data", check);
       check();
     });
     run.child.kill("SIGTERM");
