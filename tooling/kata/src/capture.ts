@@ -108,6 +108,17 @@ function splitRecords(bytes: Buffer): Records {
   return { header: bytes.subarray(0, 24), records };
 }
 
+/** The kernel dropped packets before tcpdump read them: the capture would have holes. Playing again may work. */
+export class CaptureHoles extends Error {
+  override readonly name = "CaptureHoles";
+  constructor(readonly dropped: number) {
+    super(
+      `tcpdump: the kernel dropped ${dropped} packet(s) before tcpdump could read them (the machine was busy); ` +
+        "the capture would have holes, so none was written. Run it again.",
+    );
+  }
+}
+
 /** tcpdump did not do something in time. */
 class Late extends Error {
   constructor(what: string, ms: number) {
@@ -217,12 +228,7 @@ export async function captureWhile(options: CaptureOptions, play: () => Promise<
     // tcpdump's last words: "N packets dropped by kernel". A busy machine can fill the kernel's capture
     // buffer before tcpdump reads it; such a capture has holes, so it is not written.
     const dropped = Number(/(\d+) packets? dropped by kernel/.exec(stderr)?.[1] ?? 0);
-    if (dropped > 0) {
-      throw new Error(
-        `tcpdump: the kernel dropped ${dropped} packet(s) before tcpdump could read them (the machine was busy); ` +
-          "the capture would have holes, so none was written. Run it again.",
-      );
-    }
+    if (dropped > 0) throw new CaptureHoles(dropped);
     if (markerLate) throw markerLate;
 
     const { header, records } = splitRecords(Buffer.concat(chunks));

@@ -203,24 +203,81 @@ describe("review", SLOW, () => {
   });
 });
 
+/** The fixture kata with a server in its demo: a server that says "hi" to one client, and that client. */
+function withServerDemo(ws: string): void {
+  const dir = path.join(ws, KATA);
+  const server = [
+    'import net from "node:net";',
+    'import { program, runIfMain } from "@tcp-katas/shared/cli";',
+    'export const main = program({ name: "greet-server.ts", params: ["<port>"] }, async ([port], io) => {',
+    '  const server = net.createServer((s) => s.end("hi\\n", () => server.close()));',
+    '  server.listen(Number(port), "127.0.0.1");',
+    '  await new Promise((resolve) => server.on("close", resolve));',
+    '  io.stdout.write("served one\\n");',
+    "  return 0;",
+    "});",
+    "runIfMain(import.meta.url, main);",
+  ].join("\n");
+  const client = [
+    'import net from "node:net";',
+    'import { program, runIfMain } from "@tcp-katas/shared/cli";',
+    'export const main = program({ name: "greet-client.ts", params: ["<IP>", "<port>"] }, async ([ip, port], io) => {',
+    "  const socket = net.connect(Number(port), ip);",
+    "  for await (const chunk of socket) io.stdout.write(chunk);",
+    "  return 0;",
+    "});",
+    "runIfMain(import.meta.url, main);",
+  ].join("\n");
+  for (const side of ["solution", "starter"]) {
+    writeFileSync(path.join(dir, side, "greet-server.ts"), server);
+    writeFileSync(path.join(dir, side, "greet-client.ts"), client);
+  }
+  const manifest = JSON.parse(readFileSync(path.join(dir, "kata.json"), "utf8")) as {
+    programs: unknown[];
+    demo: unknown[];
+  };
+  manifest.programs.push(
+    { file: "greet-server.ts", args: ["<port>"], stage: 1, role: "server", layer: "node" },
+    { file: "greet-client.ts", args: ["<IP>", "<port>"], stage: 1, role: "client", layer: "node" },
+  );
+  manifest.demo = [
+    { start: "server", program: "greet-server.ts", args: ["0"] },
+    { start: "client", program: "greet-client.ts", args: ["127.0.0.1", "$PORT"] },
+    { exit: "client" },
+    { exit: "server" },
+  ];
+  writeFileSync(path.join(dir, "kata.json"), JSON.stringify(manifest));
+}
+
 describe("capture", SLOW, () => {
-  it("runs the demo under tcpdump and writes a pcap, or says what is missing to capture", async () => {
+  it("says there is nothing to capture when the demo starts no server, and refuses a missing folder", async () => {
     const ws = workspace();
-    const out = path.join(tempDir(), "tiny.pcap");
-    const r = await kata(["capture", "01-1", "--out", out], { cwd: ws });
-    if (findTcpdump() && process.getuid?.() === 0) {
-      expect(r.stderr).toBe("");
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/Captured \d+ packets \(.+\) into /);
-      expect(readFileSync(out).readUInt32LE(0)).toBe(0xa1b2c3d4);
-    } else {
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/tcpdump (is not installed|may not capture)/);
-    }
+    const none = await kata(["capture", "01-1", "--out", path.join(tempDir(), "tiny.pcap")], { cwd: ws });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("01-1-tiny's demo starts no server on a port of its own");
     const bad = await kata(["capture", "01-1", "--out", path.join(tempDir(), "no/such/dir/x.pcap")], {
       cwd: ws,
     });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("does not exist");
+  });
+
+  it("runs the demo under tcpdump and writes only its connections to a pcap, or says what is missing to capture", async () => {
+    const ws = workspace();
+    withServerDemo(ws);
+    const out = path.join(tempDir(), "greet.pcap");
+    const r = await kata(["capture", "01-1", "--out", out], { cwd: ws });
+    if (findTcpdump() && process.getuid?.() === 0) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain("[client]    hi");
+      // One connection, whole: the handshake, "hi", both FINs and their ACKs; no packet of anyone else's.
+      const packets = Number(/Captured (\d+) packets \(.+\) into /.exec(r.stdout)?.[1]);
+      expect(packets).toBeGreaterThanOrEqual(7);
+      expect(packets).toBeLessThanOrEqual(12);
+      expect(readFileSync(out).readUInt32LE(0)).toBe(0xa1b2c3d4);
+    } else {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/tcpdump (is not installed|may not capture)/);
+    }
   });
 });

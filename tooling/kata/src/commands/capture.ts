@@ -1,14 +1,18 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 
-import { CaptureUnavailable, captureWhile, findTcpdump } from "../capture.ts";
+import { CaptureHoles, CaptureUnavailable, captureWhile } from "../capture.ts";
 import type { Command } from "../command.ts";
 import { playDemo } from "../demo-player.ts";
 import { CliError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
 import type { DemoStep, Kata } from "../manifest.ts";
 import { programFile } from "../programs.ts";
+
+/** A busy machine can overflow tcpdump's buffer; the demo is played again this many times in all before giving up. */
+const ATTEMPTS = 3;
 
 /** The demo's steps up to the end of the first actor that runs `file` (the rest of its cast is stopped then). */
 function stepsFor(kata: Kata, file: string): DemoStep[] {
@@ -22,13 +26,34 @@ function stepsFor(kata: Kata, file: string): DemoStep[] {
   return end === -1 ? kata.demo : kata.demo.slice(0, end + 1);
 }
 
-/** How many packets a classic pcap file holds (its records, in either byte order). */
-function countRecords(file: Buffer): number {
-  const little = file.readUInt32LE(0) === 0xa1b2c3d4 || file.readUInt32LE(0) === 0xa1b23c4d;
-  let count = 0;
-  for (let at = 24; at + 16 <= file.length; count++)
-    at += 16 + (little ? file.readUInt32LE(at + 8) : file.readUInt32BE(at + 8));
-  return count;
+/** A loopback port free right now (the kernel's pick for port 0; Node's SO_REUSEADDR lets the server take it next). */
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+/**
+ * The steps with each server's `0` port (its `<port>` argument) replaced by a port picked up front, and those
+ * ports: tcpdump's filter then keeps the demo's connections only, in the kernel, whatever else the loopback
+ * carries (a test suite streaming megabytes next to it would otherwise fill tcpdump's buffer).
+ */
+async function withPorts(kata: Kata, steps: DemoStep[]): Promise<{ steps: DemoStep[]; ports: number[] }> {
+  const ports: number[] = [];
+  const planned: DemoStep[] = [];
+  for (const step of steps) {
+    const program = "start" in step ? kata.programs.find((p) => p.file === step.program) : undefined;
+    const at = program?.role === "server" ? program.args.indexOf("<port>") : -1;
+    if ("start" in step && at !== -1 && step.args[at] === "0") {
+      const port = await freePort();
+      ports.push(port);
+      planned.push({ ...step, args: step.args.map((a, i) => (i === at ? String(port) : a)) });
+    } else planned.push(step);
+  }
+  return { steps: planned, ports };
 }
 
 /** Runs a kata's demo (or one program's part of it) under tcpdump and writes a pcap for 04-1's dissect.ts. */
@@ -52,37 +77,41 @@ export const capture: Command = {
     );
     if (!existsSync(path.dirname(out)) && typeof values.out === "string")
       throw new CliError(ctx.t("target.missing", { dir: path.dirname(out) }));
-    try {
-      let ports: number[] = [];
-      const result = await captureWhile(
-        { out, filter: "tcp", ...(values.any === true ? { interface: "any" } : {}) },
-        async () => {
-          ports = await playDemo(ctx, kata, steps);
-        },
-      );
-      // The loopback carries other programs' traffic too: keep only the connections of the demo's servers.
-      let packets = result.packets;
-      const tcpdump = findTcpdump();
-      if (tcpdump && ports.length > 0) {
-        const kept = `${out}.kept`;
-        execFileSync(tcpdump, ["-r", out, "-w", kept, ports.map((p) => `tcp port ${p}`).join(" or ")], {
-          stdio: "ignore",
+    const planned = await withPorts(kata, steps);
+    if (planned.ports.length === 0) throw new CliError(ctx.t("capture.noServer", { id: kata.id }));
+    const filter = planned.ports.map((p) => `tcp port ${p}`).join(" or ");
+    const options = { out, filter, ...(values.any === true ? { interface: "any" } : {}) };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await captureWhile(options, async () => {
+          await playDemo(ctx, kata, planned.steps);
         });
-        renameSync(kept, out);
-        packets = countRecords(readFileSync(out));
+        const shown = path.relative(ctx.io.cwd, result.path) || result.path;
+        ctx.out("");
+        ctx.out(
+          ctx.style.ok(
+            ctx.t("capture.done", { packets: result.packets, path: shown, link: result.linkType }),
+          ),
+        );
+        ctx.out(
+          ctx.t("capture.next", {
+            command: ctx.style.accent(`pnpm kata run 04-1 dissect ${shown} --solution`),
+          }),
+        );
+        return 0;
+      } catch (err) {
+        if (err instanceof CaptureUnavailable) throw new CliError(err.message);
+        if (err instanceof CaptureHoles && attempt < ATTEMPTS) {
+          ctx.err(
+            ctx.style.warn(
+              ctx.t("capture.again", { dropped: err.dropped, attempt: attempt + 1, of: ATTEMPTS }),
+            ),
+          );
+          continue;
+        }
+        if (err instanceof CaptureHoles) throw new CliError(err.message);
+        throw err;
       }
-      const shown = path.relative(ctx.io.cwd, result.path) || result.path;
-      ctx.out("");
-      ctx.out(ctx.style.ok(ctx.t("capture.done", { packets, path: shown, link: result.linkType })));
-      ctx.out(
-        ctx.t("capture.next", {
-          command: ctx.style.accent(`pnpm kata run 04-1 dissect ${shown} --solution`),
-        }),
-      );
-      return 0;
-    } catch (err) {
-      if (err instanceof CaptureUnavailable) throw new CliError(err.message);
-      throw err;
     }
   },
 };
