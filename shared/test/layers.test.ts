@@ -1,6 +1,8 @@
 // What the posix and winsock layers promise beyond single calls: backpressure, coalesced small writes that stay
 // byte-exact, an event loop that keeps running under calls that return at once, busy loops stopped with the
 // lesson, and what read/recv/write/send answer after a reset (Linux's way and Windows' way).
+import { once } from "node:events";
+
 import { describe, expect, it } from "vitest";
 
 import { program } from "../src/cli/program.ts";
@@ -299,6 +301,41 @@ describe("after a reset (Linux's answers in posix, Windows' in winsock)", () => 
       expect(await posix.read(fd, buf, 5)).toBe(0);
       posix.close(fd);
       posix.close(listener);
+    });
+  });
+
+  it("posix write: the first write to a peer that reset before it fails at once (ECONNRESET), then EPIPE", async () => {
+    await traced(async () => {
+      const { listener, fd, client } = await posixPair();
+      // Nothing reads the accepted socket, so only the write can meet the reset, as for a server whose client
+      // left before its greeting. The reset is sent by the time the client's socket has closed.
+      const closed = once(client.socket, "close");
+      client.reset();
+      await closed;
+      const buf = Buffer.from("Hello World!");
+      expect(await posix.write(fd, buf, buf.length)).toBe(-1);
+      expect(posix.lastError().name).toBe("ECONNRESET");
+      expect(await posix.write(fd, buf, buf.length)).toBe(-1);
+      expect(posix.lastError().name).toBe("EPIPE");
+      posix.close(fd);
+      posix.close(listener);
+    });
+  });
+
+  it("winsock send: the first send to a peer that reset before it fails at once with WSAECONNRESET", async () => {
+    await traced(async () => {
+      const { listener, s, client } = await winsockPair();
+      const closed = once(client.socket, "close");
+      client.reset();
+      await closed;
+      const buf = Buffer.from("Hello World!");
+      for (let i = 0; i < 2; i++) {
+        expect(await winsock.send(s, buf, buf.length, 0)).toBe(winsock.SOCKET_ERROR);
+        expect(winsock.WSAGetLastError()).toBe(winsock.WSAE.WSAECONNRESET);
+      }
+      winsock.closesocket(s);
+      winsock.closesocket(listener);
+      winsock.WSACleanup();
     });
   });
 

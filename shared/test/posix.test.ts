@@ -349,7 +349,7 @@ describe("read and write", () => {
 describe("the client's calls", () => {
   it("connect without bind: no local port before, an ephemeral one after", async () => {
     const target = await listenLocal();
-    await traced(async () => {
+    const { result: local, trace } = await traced(async () => {
       const fd = socket(PF_INET, SOCK_STREAM, 0);
       const before = sockaddr_in();
       expect(getsockname(fd, before)).toBe(0);
@@ -364,7 +364,15 @@ describe("the client's calls", () => {
       expect(await connect(fd, addr("127.0.0.1", target.port))).toBe(-1);
       expect(lastError().name).toBe("EISCONN");
       close(fd);
+      return ntohs(after.sin_port);
     });
+    // The trace shows what each call saw, so a test can tell an experiment that ran from made-up numbers.
+    const seen = trace.filter((e) => e.call === "getsockname" || e.call === "getpeername");
+    expect(seen.map((e) => [e.call, e.detail])).toEqual([
+      ["getsockname", { host: "0.0.0.0", port: 0 }],
+      ["getsockname", { host: "127.0.0.1", port: local }],
+      ["getpeername", { host: "127.0.0.1", port: target.port }],
+    ]);
   });
 
   it("connect to a port nobody listens on is ECONNREFUSED", async () => {

@@ -124,7 +124,7 @@ describe("Winsock calls over real sockets", () => {
   });
 
   it("send/recv move bytes; recv is 0 on a graceful close and SOCKET_ERROR/WSAECONNRESET on a reset", async () => {
-    await traced(async () => {
+    const { trace } = await traced(async () => {
       WSAStartup(MAKEWORD(2, 2), WSADATA());
       const server = socket(PF_INET, SOCK_STREAM, 0);
       await bind(server, addr("127.0.0.1", 0));
@@ -133,6 +133,7 @@ describe("Winsock calls over real sockets", () => {
       const { getsockname, ntohs } = await import("../src/winsock/index.ts");
       getsockname(server, me);
       const port = ntohs(me.sin_port);
+      expect(port).toBeGreaterThan(0);
 
       const polite = await connectLocal(port);
       const a = await accept(server);
@@ -163,6 +164,12 @@ describe("Winsock calls over real sockets", () => {
       expect(await waiting).toBe(INVALID_SOCKET);
       expect(WSAGetLastError()).toBe(WSAE.WSAEINTR);
       WSACleanup();
+    });
+    // getsockname's trace says what it returned: the port listen() reported.
+    const listened = trace.find((e) => e.call === "listen")?.detail;
+    expect(trace.find((e) => e.call === "getsockname")?.detail).toEqual({
+      host: "127.0.0.1",
+      port: listened?.port,
     });
   });
 });

@@ -10,6 +10,15 @@ describe("stage 3: review questions 4-6, by experiment", () => {
     const { result, trace } = await traced(() => experiments.connectBeforeListen());
     expect(result).toBe("ECONNREFUSED");
     expect(countCalls(trace, "listen"), "the experiment must not call listen()").toBe(0);
+    // The answer must come from a connect() that ran, to the port a bind() took: not from memory.
+    const bound = trace.find((e) => e.call === "bind" && e.result === 0);
+    const refused = trace.find((e) => e.call === "connect");
+    expect(bound, "the experiment binds a server socket (and does not listen)").toBeDefined();
+    expect(refused, "the experiment calls connect() and reports what it returned").toMatchObject({
+      result: -1,
+      error: result,
+    });
+    expect(refused?.fd, "the client is a socket of its own, not the bound one").not.toBe(bound?.fd);
     expectAllClosed(trace);
   });
 
@@ -34,11 +43,23 @@ describe("stage 3: review questions 4-6, by experiment", () => {
     const { result, trace } = await traced(() => experiments.clientPortBeforeAndAfterConnect());
     expect(result.before).toBe(0);
     expect(result.after).toBeGreaterThan(0);
-    const connectFd = trace.find((e) => e.call === "connect")?.fd;
+    const connected = trace.findIndex((e) => e.call === "connect" && e.result === 0);
+    expect(connected, "the client connects").toBeGreaterThan(-1);
+    const client = trace[connected]?.fd;
     expect(
-      trace.filter((e) => e.call === "bind" && e.fd === connectFd),
+      trace.filter((e) => e.call === "bind" && e.fd === client),
       "the client must not bind()",
     ).toEqual([]);
+    // Both ports must be what getsockname() said on the client's socket, before and after connect().
+    const asked = (e: (typeof trace)[number]) => e.call === "getsockname" && e.fd === client;
+    expect(
+      trace.slice(0, connected).find(asked)?.detail?.port,
+      "before: the port getsockname() gave for the client's socket before connect()",
+    ).toBe(result.before);
+    expect(
+      trace.slice(connected + 1).find(asked)?.detail?.port,
+      "after: the port getsockname() gave for the client's socket after connect()",
+    ).toBe(result.after);
     expectAllClosed(trace);
   });
 

@@ -43,6 +43,8 @@ interface Connected {
   peer: Address;
   /** Linux reports a reset once (to the first read or write after it); set once it has been. */
   resetReported: boolean;
+  /** Whether a write() has been made: the first one goes out at once (see writeSocket). */
+  wrote: boolean;
 }
 interface Busy {
   kind: "connecting";
@@ -156,6 +158,7 @@ function connectedState(socket: net.Socket): Connected {
     sender: new SendBuffer(socket),
     ...addressesOf(socket),
     resetReported: false,
+    wrote: false,
   };
 }
 
@@ -223,7 +226,8 @@ export type ResetReport = "once" | "always";
 
 /** The error a read or write meets on a connection that failed, or undefined after Linux reported it. */
 function failureOf(d: Connected, report: ResetReport, reading = false): CallFailed | undefined {
-  const failure = d.reader.failure;
+  // A write that failed at once has errored the socket before its 'error' event reaches the reader.
+  const failure = d.reader.failure ?? d.socket.errored ?? undefined;
   if (!failure) return undefined;
   // Linux: once the peer's FIN has been read, read() returns 0 even if a reset follows.
   if (reading && report === "once" && d.reader.endedCleanly) return undefined;
@@ -281,7 +285,8 @@ function drained(socket: net.Socket): Promise<void> {
  * write()/send(): copies the bytes into the descriptor's send buffer and returns, as the kernel does; when
  * node:net's buffer is full (the peer is not reading), waits until it drains: backpressure, never unbounded
  * buffering. Returns a number when it did not wait, a promise when it did. A write the OS later fails is
- * reported by the next call on the socket (Linux: ECONNRESET once, then EPIPE), as in C.
+ * reported by the next call on the socket (Linux: ECONNRESET once, then EPIPE), as in C; the first write of a
+ * connection fails at once when the peer had already reset it.
  */
 export function writeSocket(
   ctx: ProgramContext,
@@ -295,6 +300,14 @@ export function writeSocket(
   if (failure) throw failure;
   if (socket.destroyed || !socket.writable) fail("EPIPE");
   d.sender.push(bytes);
+  if (!d.wrote) {
+    // The connection's first write is handed to the OS now, not at the end of the turn: a peer that reset
+    // before it (a client gone before the server's greeting) makes it fail here, as C's write() fails at once.
+    d.wrote = true;
+    d.sender.flush();
+    const failed = failureOf(d, report);
+    if (failed) throw failed;
+  }
   if (!socket.writableNeedDrain) return bytes.length;
   return drained(socket).then(() => {
     // Reset while this write waited: C's blocked write fails with it.

@@ -244,8 +244,9 @@ function fill(addr: sockaddr_in, address: core.Address): void {
 /** getsockname(): the socket's own address (port 0 until it is bound or connected). */
 export function getsockname(fd: number, addr: sockaddr_in): number {
   try {
-    fill(addr, core.localAddress(fd));
-    return ok("getsockname", fd, 0);
+    const local = core.localAddress(fd);
+    fill(addr, local);
+    return ok("getsockname", fd, 0, { host: local.host, port: local.port });
   } catch (err) {
     return failed("getsockname", fd, err);
   }
@@ -254,8 +255,9 @@ export function getsockname(fd: number, addr: sockaddr_in): number {
 /** getpeername(): the connected peer's address; ENOTCONN if not connected. */
 export function getpeername(fd: number, addr: sockaddr_in): number {
   try {
-    fill(addr, core.peerAddress(fd));
-    return ok("getpeername", fd, 0);
+    const peer = core.peerAddress(fd);
+    fill(addr, peer);
+    return ok("getpeername", fd, 0, { host: peer.host, port: peer.port });
   } catch (err) {
     return failed("getpeername", fd, err);
   }

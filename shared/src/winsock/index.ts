@@ -330,7 +330,7 @@ export function getsockname(s: SOCKET, addr: sockaddr_in): number {
   addr.sin_family = AF_INET;
   addr.sin_port = htons(local.port);
   addr.sin_addr.s_addr = addressFromHost(local.host);
-  return ok("getsockname", s, 0);
+  return ok("getsockname", s, 0, { host: local.host, port: local.port });
 }
 
 /** The SOCKET handles this program still holds open. */
