@@ -10,8 +10,6 @@ import {
   bind,
   close,
   connect,
-  errno,
-  errnoName,
   getsockname,
   htons,
   inet_addr,
