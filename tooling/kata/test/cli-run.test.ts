@@ -1,93 +1,12 @@
-// Commands that run a kata's tests (a vitest of their own per run), on the fixture workspace's kata.
+// Commands that run a kata's tests or its programs (list, dev-check, review, capture), on the fixture workspace's kata.
 import { execFileSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { PassThrough } from "node:stream";
-import { stripVTControlCharacters } from "node:util";
 
 import { describe, expect, it } from "vitest";
 
 import { findTcpdump } from "../src/capture.ts";
-import { main } from "../src/main.ts";
-import { kata, tempDir, workspace } from "./helpers.ts";
-
-const KATA = "chapters/01-1-tiny";
-/** Each of these starts a vitest of its own (1-3 s on a quiet 2-core machine); a loaded machine needs more. */
-const SLOW = { timeout: 90_000 };
-
-/** An attempt folder: the solution with one file changed. */
-function attempt(ws: string, file: string, edit: (text: string) => string): string {
-  const dir = path.join(tempDir(), "attempt");
-  cpSync(path.join(ws, KATA, "solution"), dir, { recursive: true });
-  writeFileSync(path.join(dir, file), edit(readFileSync(path.join(dir, file), "utf8")));
-  return dir;
-}
-
-/** Processes still running whose command line mentions `text` (Linux: /proc). */
-function processesWith(text: string): string[] {
-  return execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
-    .split("\n")
-    .filter((l) => l.includes(text) && !l.includes("ps -eo"));
-}
-
-describe("check", SLOW, () => {
-  it("passes the solution with exit 0 and a line per stage, without colour when piped", async () => {
-    const r = await kata(["check", "01-1", "--solution"], { cwd: workspace() });
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("✓ stage 1: hello.ts greets 2/2");
-    expect(r.stdout).toContain("✓ stage 2: shout() in capitals 1/1");
-    expect(r.stdout).toContain("All 3 tests pass.");
-    expect(stripVTControlCharacters(r.stdout)).toBe(r.stdout);
-  });
-
-  it("shows an untouched starter as not started (a TODO, by its error code), naming the TODO and the hint", async () => {
-    const r = await kata(["check", "01-1"], { cwd: workspace() });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain("· stage 1: hello.ts greets 1/2");
-    expect(r.stdout).toContain("· stage 2: shout() in capitals 0/1");
-    expect(r.stdout).toContain('TODO: stage 1: hello.ts: print "Hello, Ada!"');
-    expect(r.stdout).toContain("pnpm kata hint 01-1-tiny 1");
-  });
-
-  it("runs one stage when asked, and says the others did not run", async () => {
-    const r = await kata(["check", "01-1", "2", "--solution"], { cwd: workspace() });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("- stage 1: hello.ts greets not run");
-    expect(r.stdout).toContain("✓ stage 2: shout() in capitals 1/1");
-    expect(r.stdout).toContain("All 1 tests pass.");
-  });
-
-  it("shows a wrong attempt as failing, with expected and got", async () => {
-    const ws = workspace();
-    const dir = attempt(ws, "hello.ts", (t) => t.replace("Hello, ", "Hi, "));
-    const r = await kata(["check", "01-1", "--impl", dir], { cwd: ws });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain("✗ stage 1: hello.ts greets 1/2");
-    expect(r.stdout).toContain("✓ stage 2");
-    expect(r.stdout).toContain('"Hi, Ada!\\n"');
-  });
-
-  it("kills a test that never lets the event loop run, says which, shows its output and leaves no process", async () => {
-    const ws = workspace();
-    const dir = attempt(ws, "hello.ts", (t) =>
-      t.replace(
-        "io.stdout.write(`Hello, ${name}!\\n`);",
-        'io.stdout.write("spinning now\\n");\n  for (;;) {\n    // never yields\n  }',
-      ),
-    );
-    const r = await kata(["check", "01-1", "1", "--impl", dir], {
-      cwd: ws,
-      env: { KATA_HARD_DEADLINE_MS: "3000" },
-    });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('The tests were stopped: "stage 1: hello.ts greets > prints Hello, <name>!"');
-    expect(r.stdout).toContain("[hello stdout] spinning now");
-    expect(r.stdout).toContain("✗ stage 1");
-    expect(processesWith(dir)).toEqual([]);
-    expect(processesWith(path.join(ws, KATA))).toEqual([]);
-  });
-});
+import { KATA, kata, SLOW, tempDir, workspace } from "./helpers.ts";
 
 describe("list and dev-check", SLOW, () => {
   it("shows every kata and stage of the starter, counted from the manifests, and the next step", async () => {
@@ -135,49 +54,6 @@ describe("list and dev-check", SLOW, () => {
     const r = await kata(["dev-check", "01-1"], { cwd: ws });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("test/extra/stray.test.ts is in no stage");
-  });
-});
-
-describe("watch", SLOW, () => {
-  it("re-runs when a file of the target changes, with vitest kept warm, and ends on Ctrl-C", async () => {
-    const ws = workspace();
-    const stdout = new PassThrough();
-    let out = "";
-    let interrupt: (() => void) | undefined;
-    const runs = () => out.split("All 3 tests pass.").length - 1;
-    const until = (n: number) =>
-      new Promise<void>((resolve) => {
-        const check = () => (runs() >= n ? resolve() : undefined);
-        stdout.on("data", (d: Buffer) => {
-          out += d.toString();
-          check();
-        });
-        check();
-      });
-    const done = main(["watch", "01-1", "--solution"], {
-      stdout,
-      stderr: new PassThrough(),
-      stdin: new PassThrough(),
-      env: { PATH: process.env.PATH, KATA_LANG: "en" },
-      cwd: ws,
-      onInterrupt(fn) {
-        interrupt = fn;
-        return () => (interrupt = undefined);
-      },
-    });
-    await until(1);
-    const file = path.join(ws, KATA, "solution/shout.ts");
-    appendFileSync(file, "\n// touched\n");
-    await until(2);
-    // Saved as sed -i, vim and "safe write" editors do: a new file renamed over the old one. The watch must
-    // survive the replacement.
-    execFileSync("sed", ["-i", "s|// touched|// replaced|", file]);
-    await until(3);
-    appendFileSync(file, "// touched again\n");
-    await until(4);
-    expect(out).toContain("watching");
-    interrupt?.();
-    expect(await done).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
@@ -70,4 +70,23 @@ export async function kata(
   };
   const code = await main(args, io);
   return { code, stdout: out, stderr: err };
+}
+
+export const KATA = "chapters/01-1-tiny";
+/** For tests that start a vitest of their own (1-3 s on a quiet 2-core machine); a loaded machine needs more. */
+export const SLOW = { timeout: 90_000 };
+
+/** An attempt folder: the fixture kata's solution with one file changed. */
+export function attempt(ws: string, file: string, edit: (text: string) => string): string {
+  const dir = path.join(tempDir(), "attempt");
+  cpSync(path.join(ws, KATA, "solution"), dir, { recursive: true });
+  writeFileSync(path.join(dir, file), edit(readFileSync(path.join(dir, file), "utf8")));
+  return dir;
+}
+
+/** Processes still running whose command line mentions `text`. */
+export function processesWith(text: string): string[] {
+  return execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+    .split("\n")
+    .filter((l) => l.includes(text) && !l.includes("ps -eo"));
 }
