@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { Worker } from "node:worker_threads";
 
 import {
@@ -20,7 +21,7 @@ const { main } = await impl<Server>("hello-server-iterative-win.ts");
 async function resettableClient(port: number) {
   const flags = new Int32Array(new SharedArrayBuffer(12)); // [go: connect, reset: 1, state: 1 connected, 2 reset]
   const worker = new Worker(
-    `const { workerData } = require("node:worker_threads");
+    `const { parentPort, workerData } = require("node:worker_threads");
      const net = require("node:net");
      const flags = workerData.flags;
      (async () => {
@@ -30,6 +31,7 @@ async function resettableClient(port: number) {
        socket.once("connect", async () => {
          Atomics.store(flags, 2, 1);
          Atomics.notify(flags, 2);
+         parentPort.postMessage("connected");
          await Atomics.waitAsync(flags, 1, 0).value;
          socket.resetAndDestroy();
          Atomics.store(flags, 2, 2);
@@ -44,9 +46,12 @@ async function resettableClient(port: number) {
     worker.once("error", reject);
   });
   return {
-    connect: () => {
+    /** Connects, and resolves once connected (without blocking this thread: the server may run in it). */
+    connect: async () => {
+      const connected = once(worker, "message");
       Atomics.store(flags, 0, 1);
       Atomics.notify(flags, 0);
+      await connected;
     },
     resetNow: () => {
       // The worker's connect may still be under way: wait for it, then for the reset (bounded, never for ever).
@@ -94,12 +99,17 @@ describe("stage 2: it serves for ever, one client at a time, and counts", () => 
     // The moment accept() hands the server this client (traced as accept returns, before the server runs on
     // to send()), the client resets, and the test waits until the reset is sent. The server's send() then
     // fails: every time, not by luck of timing.
+    // The early client is connected before the next one connects, so accept() hands it over first.
     const record = run.trace.push.bind(run.trace);
+    let first = true;
     run.trace.push = (...events) => {
-      if (events.some((e) => e.call === "accept")) early.resetNow();
+      if (first && events.some((e) => e.call === "accept")) {
+        first = false;
+        early.resetNow();
+      }
       return record(...events);
     };
-    early.connect();
+    await early.connect();
     const next = await connectLocal(port);
     expectBytes(await next.waitForEnd(), "Hello World!", "What the next client received");
     await run.waitForStdout("Connected client 2\n");
