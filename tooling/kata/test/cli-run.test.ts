@@ -58,24 +58,31 @@ describe("list and dev-check", SLOW, () => {
 });
 
 describe("review", SLOW, () => {
-  it("writes a Markdown report for one attempt, and a table for every attempt under a folder", async () => {
+  it("writes a Markdown report for one attempt, and refuses to run without one", async () => {
+    const ws = workspace();
+    const alice = path.join(tempDir(), "alice");
+    cpSync(path.join(ws, KATA, "solution"), alice, { recursive: true });
+    const one = await kata(["review", "01-1", "--impl", alice], { cwd: ws });
+    expect(one.code, one.stdout + one.stderr).toBe(0);
+    expect(one.stdout).toContain("## Kata review: 01-1-tiny");
+    expect(one.stdout).toContain("| 1. hello.ts greets | ✅ pass | 2/2 |");
+    expect(one.stdout).toContain("+0 / −0 lines");
+    const neither = await kata(["review", "01-1"], { cwd: ws });
+    expect(neither.code).toBe(2);
+  });
+
+  it("writes a table for every attempt under a folder, in the folder's order, skipping what is no attempt", async () => {
     const ws = workspace();
     const root = tempDir();
     cpSync(path.join(ws, KATA, "solution"), path.join(root, "alice"), { recursive: true });
     cpSync(path.join(ws, KATA, "starter"), path.join(root, "bob"), { recursive: true });
     mkdirSync(path.join(root, "not-an-attempt"));
-    const one = await kata(["review", "01-1", "--impl", path.join(root, "alice")], { cwd: ws });
-    expect(one.code, one.stdout + one.stderr).toBe(0);
-    expect(one.stdout).toContain("## Kata review: 01-1-tiny");
-    expect(one.stdout).toContain("| 1. hello.ts greets | ✅ pass | 2/2 |");
-    expect(one.stdout).toContain("+0 / −0 lines");
     const all = await kata(["review", "01-1", "--all", root], { cwd: ws });
     expect(all.code).toBe(1);
     expect(all.stdout).toMatch(/\| alice \| ✅ pass \| ✅ pass \|/);
     expect(all.stdout).toMatch(/\| bob \| ❌ fail/);
     expect(all.stdout).not.toContain("not-an-attempt");
-    const neither = await kata(["review", "01-1"], { cwd: ws });
-    expect(neither.code).toBe(2);
+    expect(all.stdout.indexOf("| alice |")).toBeLessThan(all.stdout.indexOf("| bob |"));
   });
 });
 

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -46,7 +46,7 @@ function diffSize(kata: Kata, dir: string): DiffSize {
 }
 
 /** eslint over the attempt's program files, with the project's rules (all but the type-aware ones). */
-function lint(ctx: Ctx, kata: Kata, dir: string): string[] {
+async function lint(ctx: Ctx, kata: Kata, dir: string): Promise<string[]> {
   const files = kata.programs.map((p) => p.file).filter((f) => existsSync(path.join(dir, f)));
   if (files.length === 0) return [];
   const require = createRequire(path.join(kata.dir, "package.json"));
@@ -58,11 +58,16 @@ function lint(ctx: Ctx, kata: Kata, dir: string): string[] {
   } catch {
     return [ctx.t("review.noEslint")];
   }
-  // ESLint only lints files below its working folder, so it runs from the attempt folder.
-  const out = spawnSync(process.execPath, [bin, "--config", config, "--format", "json", ...files], {
-    cwd: dir,
-    encoding: "utf8",
-  });
+  // ESLint only lints files below its working folder, so it runs from the attempt folder. It exits 1 when it
+  // found problems: its report is on stdout either way.
+  const out = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
+    execFile(
+      process.execPath,
+      [bin, "--config", config, "--format", "json", ...files],
+      { cwd: dir, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
+      (_err, stdout, stderr) => resolve({ stdout, stderr }),
+    ),
+  );
   try {
     const results = JSON.parse(out.stdout) as {
       filePath: string;
@@ -152,6 +157,20 @@ function attempts(kata: Kata, root: string): string[] {
 }
 
 /** A Markdown report to paste into a pull request: one attempt in detail, or every attempt under a folder. */
+/** Maps every item through `run`, two at a time, keeping the order of the items. */
+async function inPairs<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await run(items[i] as T);
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return results;
+}
+
 export const review: Command = {
   name: "review",
   options: { impl: { type: "string" }, all: { type: "string" } },
@@ -179,23 +198,32 @@ export const review: Command = {
         `| ${head.join(" | ")} |`,
         `|${head.map(() => "---").join("|")}|`,
       ];
-      let allPass = true;
-      for (const dir of dirs) {
-        const result = await runKata(kata, dir, { env: testEnv(ctx) });
+      // Two attempts at a time (a study group's folder holds many): each runs in a vitest of its own.
+      const results = await inPairs(dirs, async (dir) => {
+        const [result, problems] = await Promise.all([
+          runKata(kata, dir, { env: testEnv(ctx) }),
+          lint(ctx, kata, dir),
+        ]);
+        return { result, problems };
+      });
+      for (const [i, dir] of dirs.entries()) {
+        const { result, problems } = results[i] as { result: RunResult; problems: string[] };
         const size = diffSize(kata, dir);
-        allPass &&= allDone(result);
         rows.push(
-          `| ${path.basename(dir)} | ${result.stages.map((s) => cell(ctx, s)).join(" | ")} | ${lint(ctx, kata, dir).length} | +${size.added}/−${size.removed} |`,
+          `| ${path.basename(dir)} | ${result.stages.map((s) => cell(ctx, s)).join(" | ")} | ${problems.length} | +${size.added}/−${size.removed} |`,
         );
       }
       ctx.out(rows.join("\n"));
-      return allPass ? 0 : 1;
+      return results.every((r) => allDone(r.result)) ? 0 : 1;
     }
     if (!impl) throw usageError(ctx.t("review.needImpl"));
     const dir = path.resolve(ctx.io.cwd, impl);
     if (!existsSync(dir)) throw usageError(ctx.t("target.missing", { dir }));
-    const result = await runKata(kata, dir, { env: testEnv(ctx) });
-    ctx.out(single(ctx, kata, impl, result, lint(ctx, kata, dir), diffSize(kata, dir)));
+    const [result, problems] = await Promise.all([
+      runKata(kata, dir, { env: testEnv(ctx) }),
+      lint(ctx, kata, dir),
+    ]);
+    ctx.out(single(ctx, kata, impl, result, problems, diffSize(kata, dir)));
     return allDone(result) ? 0 : 1;
   },
 };
