@@ -158,17 +158,17 @@ describe("hint and lang", () => {
     const ws = workspace();
     const env = { KATA_LANG: undefined };
     expect((await kata(["--help"], { cwd: ws, env: { ...env, LANG: "ko_KR.UTF-8" } })).stdout).toContain(
-      "4장",
+      "소켓 카타",
     );
     expect((await kata(["--help"], { cwd: ws, env: { ...env, LANG: "C.UTF-8" } })).stdout).toContain(
-      "chapter 04",
+      "socket katas",
     );
     const stored = await kata(["lang", "ko"], { cwd: ws, env });
     expect(stored.stdout).toContain("한국어");
     expect((await kata(["--help"], { cwd: ws, env: { ...env, LANG: "en_US.UTF-8" } })).stdout).toContain(
-      "4장",
+      "소켓 카타",
     );
-    expect((await kata(["--help"], { cwd: ws, env: { KATA_LANG: "en" } })).stdout).toContain("chapter 04");
+    expect((await kata(["--help"], { cwd: ws, env: { KATA_LANG: "en" } })).stdout).toContain("socket katas");
     expect((await kata(["lang"], { cwd: ws, env })).stdout).toContain("언어: ko");
   });
 });
