@@ -1,35 +1,27 @@
+import { type Cached, cached, runKey } from "../board-cache.ts";
 import type { Command } from "../command.ts";
 import { testEnv } from "../command.ts";
 import type { Kata } from "../manifest.ts";
+import { pooled } from "../pool.ts";
 import { stageWord } from "../report.ts";
-import { runKata, type RunResult } from "../runner/index.ts";
-
-/** Runs `task` over `items`, at most `limit` at a time, results in order. */
-async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+import { runKata } from "../runner/index.ts";
 
 export const list: Command = {
   name: "list",
+  options: { fresh: { type: "boolean" } },
   min: 0,
   max: 0,
-  async run(ctx) {
+  async run(ctx, { values }) {
     const katas = ctx.katas();
     const { bold, dim, accent, ok, bad } = ctx.style;
     let finished = 0;
     ctx.progress(0, katas.length, "");
-    // Two katas at a time: one vitest each, on a 2-core machine.
-    const results = await pooled(katas, 2, async (kata: Kata): Promise<RunResult> => {
-      const r = await runKata(kata, "starter", { env: testEnv(ctx) });
+    // Two katas at a time: one vitest each, on a 2-core machine. A kata whose inputs are unchanged since the
+    // board last ran shows that run's result (--fresh runs every one).
+    const env = testEnv(ctx);
+    const results = await pooled(katas, 2, async (kata: Kata): Promise<Cached> => {
+      const key = runKey(ctx, kata, "starter", env);
+      const r = await cached(ctx, kata, key, () => runKata(kata, "starter", { env }), values.fresh === true);
       ctx.progress(++finished, katas.length, kata.id);
       return r;
     });
@@ -38,8 +30,10 @@ export const list: Command = {
     let done = 0;
     let total = 0;
     for (const [i, kata] of katas.entries()) {
-      const result = results[i] as RunResult;
-      rows.push(`${bold(kata.id)}  ${ctx.text(kata.title)}`);
+      const { result, fromCache } = results[i] as Cached;
+      rows.push(
+        `${bold(kata.id)}  ${ctx.text(kata.title)}${fromCache ? dim(`  ${ctx.t("list.unchanged")}`) : ""}`,
+      );
       const broken = result.crash !== undefined || result.stuck !== undefined;
       for (const s of result.stages) {
         total++;

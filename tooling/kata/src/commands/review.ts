@@ -8,6 +8,7 @@ import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
 import type { Kata } from "../manifest.ts";
+import { pooled } from "../pool.ts";
 import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../runner/index.ts";
 
 interface DiffSize {
@@ -157,20 +158,6 @@ function attempts(kata: Kata, root: string): string[] {
 }
 
 /** A Markdown report to paste into a pull request: one attempt in detail, or every attempt under a folder. */
-/** Maps every item through `run`, two at a time, keeping the order of the items. */
-async function inPairs<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await run(items[i] as T);
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return results;
-}
-
 export const review: Command = {
   name: "review",
   options: { impl: { type: "string" }, all: { type: "string" } },
@@ -199,7 +186,7 @@ export const review: Command = {
         `|${head.map(() => "---").join("|")}|`,
       ];
       // Two attempts at a time (a study group's folder holds many): each runs in a vitest of its own.
-      const results = await inPairs(dirs, async (dir) => {
+      const results = await pooled(dirs, 2, async (dir) => {
         const [result, problems] = await Promise.all([
           runKata(kata, dir, { env: testEnv(ctx) }),
           lint(ctx, kata, dir),
