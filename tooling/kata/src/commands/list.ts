@@ -54,6 +54,11 @@ export const list: Command = {
       }
     }
     ctx.out(rows.join("\n"));
+    const stored = results.filter((r) => r.fromCache).length;
+    if (stored > 0)
+      ctx.out(
+        dim(ctx.t("list.fromStore", { n: stored, total: katas.length, command: "pnpm kata list --fresh" })),
+      );
     ctx.out();
     ctx.out(
       `${bold(ctx.t("list.summary", { done, total }))} ${next ? `${ctx.t("list.nextLabel")} ${accent(next)}` : ok(ctx.t("list.allDone"))}`,
