@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { program, todo } from "../src/cli/index.ts";
 import { useLang } from "../src/i18n/index.ts";
@@ -16,7 +16,9 @@ import {
 import { main as noHtonsServer, swappedPorts } from "./fixtures/no-htons-server.ts";
 
 // The same helpers as testing.test.ts, with the learner's language set to Korean.
-useLang("ko");
+// Scoped to this file: a vitest worker runs several files (isolate: false), and the language is process-wide.
+beforeAll(() => useLang("ko"));
+afterAll(() => useLang(undefined));
 
 describe("shared/testing in Korean", () => {
   it("diffs bytes with Korean labels and keeps the escapes", () => {

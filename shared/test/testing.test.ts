@@ -2,7 +2,7 @@ import { once } from "node:events";
 import net from "node:net";
 import path from "node:path";
 
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { program, ProgramExit, todo, TodoError } from "../src/cli/index.ts";
 import { useLang } from "../src/i18n/index.ts";
@@ -31,7 +31,9 @@ import { main as noHtonsServer, swappedPorts } from "./fixtures/no-htons-server.
 import { main as tinyServer } from "./fixtures/tiny-server.ts";
 
 // These tests check the English texts word for word, whatever the machine's locale (i18n-ko.test.ts checks Korean).
-useLang("en");
+// Scoped to this file: a vitest worker runs several files (isolate: false), and the language is process-wide.
+beforeAll(() => useLang("en"));
+afterAll(() => useLang(undefined));
 
 describe("byte-exact messages", () => {
   it("describes bytes with escapes and a count", () => {
