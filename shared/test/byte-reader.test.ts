@@ -243,6 +243,16 @@ describe("ByteReader: the end and errors", () => {
     void first;
   });
 
+  it("refuses a read while whenReadable waits", async () => {
+    const reader = new ByteReader(new PassThrough());
+    const waiting = reader.whenReadable();
+    await expect(reader.readSome(1)).rejects.toHaveProperty(
+      "message",
+      "ByteReader: one read at a time (await the previous read first)",
+    );
+    void waiting;
+  });
+
   it("whenReadable answers at once when bytes wait or the stream ended, and waits otherwise", async () => {
     const source = new PassThrough();
     const reader = new ByteReader(source);
