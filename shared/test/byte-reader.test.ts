@@ -159,8 +159,9 @@ describe("ByteReader: the end and errors", () => {
     source.end("hi");
     await once(source, "end");
     expect([reader.buffered, reader.ended, reader.done, reader.endedCleanly]).toEqual([2, true, false, true]);
-    await reader.readAll();
+    expect((await reader.readAll()).toString()).toBe("hi");
     expect([reader.buffered, reader.ended, reader.done]).toEqual([0, true, true]);
+    expect((await reader.readAll()).length, "readAll after everything was read").toBe(0);
     expect(reader.failure).toBeUndefined();
   });
 
@@ -185,6 +186,16 @@ describe("ByteReader: the end and errors", () => {
     source.emit("end");
     expect(reader.endedCleanly).toBe(false);
     expect(reader.ended).toBe(true);
+  });
+
+  it("readAll gives the bytes that came before an error first", async () => {
+    const source = new PassThrough();
+    const reader = new ByteReader(source);
+    source.write("last words");
+    await turn();
+    source.destroy(reset());
+    await closed(source);
+    expect((await reader.readAll()).toString()).toBe("last words");
   });
 
   it("readUntil and readAll give the bytes before an error, then throw it", async () => {
