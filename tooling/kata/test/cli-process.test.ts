@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { BIN, workspace } from "./helpers.ts";
+import { BIN, kata, workspace } from "./helpers.ts";
 
 interface Ran {
   code: number | null;
@@ -35,20 +35,22 @@ const SLOW = { timeout: 60_000 };
 describe("the CLI as a process", SLOW, () => {
   it("runs a program with its arguments, from where the user is, and passes its exit code on", async () => {
     const ws = workspace();
-    const ok = await spawnKata(["run", "01-1", "hello", "Ada", "--solution"], ws).done;
+    // Three processes side by side: each is the CLI started as a user starts it.
+    const [ok, failing, usage] = await Promise.all([
+      spawnKata(["run", "01-1", "hello", "Ada", "--solution"], ws).done,
+      // The target flag anywhere, space-separated, as the README writes it; the program's own exit code comes back.
+      spawnKata(["run", "01-1", "hello", "fail", "--impl", path.join(ws, "chapters/01-1-tiny/solution")], ws)
+        .done,
+      spawnKata(["run", "01-1", "hello", "--solution"], ws).done,
+    ]);
     expect(ok.stdout).toBe("Hello, Ada!\n");
     expect(ok.code).toBe(0);
-    // The target flag anywhere, space-separated, as the README writes it; the program's own exit code comes back.
-    const failing = await spawnKata(
-      ["run", "01-1", "hello", "fail", "--impl", path.join(ws, "chapters/01-1-tiny/solution")],
-      ws,
-    ).done;
     expect(failing.stdout).toBe("Hello, fail!\n");
     expect(failing.code).toBe(3);
-    const usage = await spawnKata(["run", "01-1", "hello", "--solution"], ws).done;
     expect(usage.code).toBe(1);
     expect(usage.stderr).toBe("Usage : hello.ts <name>\n");
-    const unknown = await spawnKata(["run", "01-1", "nope"], ws).done;
+    // The CLI's own refusal needs no process of its own.
+    const unknown = await kata(["run", "01-1", "nope"], { cwd: ws });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('01-1-tiny has no program "nope". Its programs: hello.ts');
   });

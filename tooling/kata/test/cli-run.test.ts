@@ -19,7 +19,7 @@ describe("list and dev-check", SLOW, () => {
     expect(r.stdout).not.toContain("unchanged");
   });
 
-  it("shows an unchanged kata's last result without running it, and runs it again once a file changes or --fresh", async () => {
+  it("shows an unchanged kata's last result without running it, and runs it again once a file changes", async () => {
     const ws = workspace();
     const first = await kata(["list"], { cwd: ws });
     const again = await kata(["list"], { cwd: ws });
@@ -36,10 +36,15 @@ describe("list and dev-check", SLOW, () => {
     const edited = await kata(["list"], { cwd: ws });
     expect(edited.stdout).not.toContain("unchanged");
     expect(edited.stdout).toMatch(/stage 2 +done +shout\(\) in capitals/);
+  });
+
+  it("list --fresh runs every kata, and stores what it found for the next board", async () => {
+    const ws = workspace();
     const fresh = await kata(["list", "--fresh"], { cwd: ws });
     expect(fresh.stdout).not.toContain("unchanged");
-    expect(fresh.stdout).toMatch(/stage 2 +done/);
+    expect(fresh.stdout).toMatch(/stage 1 +not started/);
     expect((await kata(["list"], { cwd: ws })).stdout).toContain("(unchanged)");
+    expect((await kata(["list", "--fresh"], { cwd: ws })).stdout).not.toContain("unchanged");
   });
 
   it("proves the committed starter unsolved even when the learner has solved it in the working copy", async () => {
