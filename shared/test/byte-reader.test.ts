@@ -330,6 +330,20 @@ describe("framing at its limits", () => {
     );
   });
 
+  it("a later message in the same chunk is measured from its own start, not from the chunk's", () => {
+    // "abc" starts at offset 3: measured from 0 it would look 6 bytes long and be refused.
+    const decoder = new DelimiterDecoder("\n", { maxFrameSize: 3 });
+    expect(decoder.push(Buffer.from("ab\nabc\n")).map(String)).toEqual(["ab", "abc"]);
+    let refused: unknown;
+    try {
+      new DelimiterDecoder("\n", { maxFrameSize: 3 }).push(Buffer.from("x\nabcd\n"));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(FrameTooLargeError);
+    expect((refused as FrameTooLargeError).message).toBe("frame of 4 bytes is larger than the maximum of 3 bytes");
+  });
+
   it("DelimiterDecoder.end() names the bytes left without a delimiter", () => {
     const decoder = new DelimiterDecoder("\r\n");
     decoder.push(Buffer.from("half"));
