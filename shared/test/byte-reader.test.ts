@@ -16,6 +16,7 @@ import {
   readFrame,
   UnexpectedEofError,
 } from "../src/framing/index.ts";
+import { errorMatching } from "../src/testing/index.ts";
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 /** Waits for the stream's "close" (events.once would reject on the "error" that comes first). */
@@ -250,7 +251,7 @@ describe("ByteReader: the end and errors", () => {
     const first = reader.readSome(1);
     expect(() => reader.whenReadable()).toThrow(Error);
     expect(() => reader.whenReadable()).toThrow(
-      "ByteReader: one read at a time (await the previous read first)",
+      errorMatching("ByteReader: one read at a time (await the previous read first)"),
     );
     await expect(reader.readExactly(1)).rejects.toHaveProperty(
       "message",
@@ -315,7 +316,9 @@ describe("framing at its limits", () => {
     decoder.push(Buffer.from([0, 0]));
     expect(decoder.pending).toBe(2);
     expect(() => decoder.end()).toThrow(UnexpectedEofError);
-    expect(() => decoder.end()).toThrow("stream ended 2 byte(s) short: wanted 4 header bytes, got 2");
+    expect(() => decoder.end()).toThrow(
+      errorMatching("stream ended 2 byte(s) short: wanted 4 header bytes, got 2"),
+    );
   });
 
   it("a delimited message of exactly the maximum passes, one byte more is refused, with or without its delimiter", () => {
@@ -341,19 +344,25 @@ describe("framing at its limits", () => {
       refused = error;
     }
     expect(refused).toBeInstanceOf(FrameTooLargeError);
-    expect((refused as FrameTooLargeError).message).toBe("frame of 4 bytes is larger than the maximum of 3 bytes");
+    expect((refused as FrameTooLargeError).message).toBe(
+      "frame of 4 bytes is larger than the maximum of 3 bytes",
+    );
   });
 
   it("DelimiterDecoder.end() names the bytes left without a delimiter", () => {
     const decoder = new DelimiterDecoder("\r\n");
     decoder.push(Buffer.from("half"));
     expect(() => decoder.end()).toThrow(UnexpectedEofError);
-    expect(() => decoder.end()).toThrow("stream ended 2 byte(s) short: wanted 6 bytes (no delimiter), got 4");
+    expect(() => decoder.end()).toThrow(
+      errorMatching("stream ended 2 byte(s) short: wanted 6 bytes (no delimiter), got 4"),
+    );
   });
 
   it("encodeDelimited refuses an empty delimiter by name; the errors carry their class names", () => {
     expect(() => encodeDelimited("a", "")).toThrow(RangeError);
-    expect(() => encodeDelimited("a", "")).toThrow("encodeDelimited: the delimiter must not be empty");
+    expect(() => encodeDelimited("a", "")).toThrow(
+      errorMatching("encodeDelimited: the delimiter must not be empty"),
+    );
     expect(new UnexpectedEofError(2, 1).name).toBe("UnexpectedEofError");
     expect(new FrameTooLargeError(2, 1).name).toBe("FrameTooLargeError");
   });

@@ -6,6 +6,7 @@ import { close, PF_INET, SOCK_STREAM, socket } from "../src/posix/index.ts";
 import {
   bytesDiff,
   describeBytes,
+  errorMatching,
   expectAllClosed,
   expectCallOrder,
   prefixed,
@@ -40,7 +41,7 @@ describe("shared/testing in Korean", () => {
     expect(prefixed("your server", "")).toBe("[내 서버] (출력 없음)");
     expect(prefixed("a fixture", "x\n")).toBe("[a fixture] x");
     await expect(withDeadline(new Promise(() => undefined), "응답", 10)).rejects.toThrow(
-      "시간 초과: 10 ms 동안 기다렸지만 일어나지 않았습니다 — 응답.",
+      errorMatching("시간 초과: 10 ms 동안 기다렸지만 일어나지 않았습니다 — 응답."),
     );
   });
 
@@ -49,14 +50,18 @@ describe("shared/testing in Korean", () => {
       program({ name: "s.ts", params: [] }, async () => todo("stage 1: accept a client")),
       [],
     );
-    await expect(run.port()).rejects.toThrow("아직 완성되지 않았습니다: TODO: stage 1: accept a client");
+    await expect(run.port()).rejects.toThrow(
+      errorMatching("아직 완성되지 않았습니다: TODO: stage 1: accept a client"),
+    );
   });
 
   it("asks about htons() in Korean", async () => {
     const { free, asked } = await swappedPorts();
     const run = startProgram(noHtonsServer, [String(asked)], { label: "your server", deadlineMs: 60_000 });
     await expect(run.port()).rejects.toThrow(
-      `내 서버: 요청한 포트는 ${asked}인데 ${free}번 포트에서 리스닝하고 있습니다. htons()를 빠뜨리지 않았나요?`,
+      errorMatching(
+        `내 서버: 요청한 포트는 ${asked}인데 ${free}번 포트에서 리스닝하고 있습니다. htons()를 빠뜨리지 않았나요?`,
+      ),
     );
   });
 
@@ -67,10 +72,14 @@ describe("shared/testing in Korean", () => {
       close(a);
     });
     expect(() => expectCallOrder(trace, ["socket", "close", "close"])).toThrow(
-      "그런데 close() 호출은 두 번 있어야 하는데 한 번뿐입니다: socket()에서 얻은 소켓 4번을 닫지 않았습니다.",
+      errorMatching(
+        "그런데 close() 호출은 두 번 있어야 하는데 한 번뿐입니다: socket()에서 얻은 소켓 4번을 닫지 않았습니다.",
+      ),
     );
     expect(() => expectAllClosed(trace)).toThrow(
-      "연 소켓은 모두 닫아야 합니다: 2개를 열고 1개를 닫았습니다. socket()에서 얻은 소켓 4번을 닫지 않았습니다.",
+      errorMatching(
+        "연 소켓은 모두 닫아야 합니다: 2개를 열고 1개를 닫았습니다. socket()에서 얻은 소켓 4번을 닫지 않았습니다.",
+      ),
     );
   });
 });

@@ -13,6 +13,7 @@ import {
   connectLocal,
   DeadlineExceeded,
   describeBytes,
+  errorMatching,
   expectAllClosed,
   expectBytes,
   expectCallOrder,
@@ -50,7 +51,7 @@ describe("byte-exact messages", () => {
     expect(text).toContain('got:      "Hello" (5 bytes)');
     expect(text).toContain("first difference at byte 5");
     expect(() => expectBytes("ab", "ab")).not.toThrow();
-    expect(() => expectBytes("ab\n", "ab")).toThrow('expected: "ab" (2 bytes)');
+    expect(() => expectBytes("ab\n", "ab")).toThrow(errorMatching('expected: "ab" (2 bytes)'));
   });
 
   it("prefixes a transcript line by line", () => {
@@ -63,7 +64,7 @@ describe("deadlines", () => {
   it("fail with what was awaited and the context", async () => {
     await expect(
       withDeadline(new Promise(() => undefined), "the server to answer", 20, () => "ctx"),
-    ).rejects.toThrow("Timed out after 20 ms waiting for the server to answer.\nctx");
+    ).rejects.toThrow(errorMatching("Timed out after 20 ms waiting for the server to answer.\nctx"));
   });
 });
 
@@ -86,7 +87,7 @@ describe("in-process programs", () => {
       program({ name: "s.ts", params: [] }, async () => todo("stage 1: accept a client")),
       [],
     );
-    await expect(run.port()).rejects.toThrow("Not done yet: TODO: stage 1: accept a client");
+    await expect(run.port()).rejects.toThrow(errorMatching("Not done yet: TODO: stage 1: accept a client"));
   });
 
   it("say the program exited before what was awaited", async () => {
@@ -96,7 +97,7 @@ describe("in-process programs", () => {
       { label: "your server" },
     );
     await expect(run.waitForStdout("never")).rejects.toThrow(
-      "your server exited with code 4 while the test was waiting for your server to print",
+      errorMatching("your server exited with code 4 while the test was waiting for your server to print"),
     );
   });
 });
@@ -132,7 +133,9 @@ describe("child processes", () => {
     expect(await run.waitForExit()).toBe(127);
     expect(run.stderr.text).toContain("ENOENT");
     await expect(run.port()).rejects.toThrow(
-      "your program exited with code 127 while the test was waiting for your program to listen",
+      errorMatching(
+        "your program exited with code 127 while the test was waiting for your program to listen",
+      ),
     );
   });
 
@@ -219,12 +222,16 @@ describe("call traces", () => {
     });
     expect(unclosed(trace)).toEqual([{ fd: 3, openedBy: "socket" }]);
     expect(() => expectAllClosed(trace)).toThrow(
-      "Every socket you open must be closed: 2 opened, 1 closed; socket 3, from socket(), was never closed.",
+      errorMatching(
+        "Every socket you open must be closed: 2 opened, 1 closed; socket 3, from socket(), was never closed.",
+      ),
     );
-    expect(() => expectCallOrder(trace, ["socket", "bind"])).toThrow("bind() was never called");
+    expect(() => expectCallOrder(trace, ["socket", "bind"])).toThrow(
+      errorMatching("bind() was never called"),
+    );
     expect(() => expectCallOrder(trace, ["socket", "close"])).not.toThrow();
     expect(() => expectCallOrder(trace, ["close", "socket"])).toThrow(
-      "socket() came before close() instead of after it",
+      errorMatching("socket() came before close() instead of after it"),
     );
   });
 });
@@ -239,16 +246,20 @@ describe("messages that name the mistake", () => {
     // The same trace as a server that accepted one client and closed only the listening socket.
     const served = trace.map((e) => (e.result === 4 && e.call === "socket" ? { ...e, call: "accept" } : e));
     expect(() => expectCallOrder(served, ["socket", "accept", "close", "close"])).toThrow(
-      "but close() was called once, twice expected: socket 4, from accept(), was never closed.",
+      errorMatching(
+        "but close() was called once, twice expected: socket 4, from accept(), was never closed.",
+      ),
     );
-    expect(() => expectAllClosed(served)).toThrow("socket 4, from accept(), was never closed");
+    expect(() => expectAllClosed(served)).toThrow(errorMatching("socket 4, from accept(), was never closed"));
   });
 
   it("say a call failed every time it was made", async () => {
     const { trace } = await traced(async () => {
       close(99);
     });
-    expect(() => expectCallOrder(trace, ["close"])).toThrow("close() was called but never succeeded (EBADF)");
+    expect(() => expectCallOrder(trace, ["close"])).toThrow(
+      errorMatching("close() was called but never succeeded (EBADF)"),
+    );
   });
 
   it("show a large output's difference with the bytes on both sides", () => {
@@ -276,10 +287,12 @@ describe("messages that name the mistake", () => {
     const run = startProgram(noHtonsServer, [String(asked)], { label: "your server", deadlineMs: 60_000 });
     // A 60 s deadline: only the early failure can end this within the test's time-out.
     await expect(run.port()).rejects.toThrow(
-      `your server listens on port ${free}, not on ${asked} as asked: did you forget htons()? (htons(${asked}) = ${free}`,
+      errorMatching(
+        `your server listens on port ${free}, not on ${asked} as asked: did you forget htons()? (htons(${asked}) = ${free}`,
+      ),
     );
-    await expect(run.waitForStdout("client 1")).rejects.toThrow("did you forget htons()?");
-    await expect(run.waitForExit()).rejects.toThrow("did you forget htons()?");
+    await expect(run.waitForStdout("client 1")).rejects.toThrow(errorMatching("did you forget htons()?"));
+    await expect(run.waitForExit()).rejects.toThrow(errorMatching("did you forget htons()?"));
   });
 
   it("say which port a child process listens on when it is not the one asked", async () => {
@@ -289,7 +302,7 @@ describe("messages that name the mistake", () => {
       deadlineMs: 60_000,
     });
     await expect(run.waitForStdout("never")).rejects.toThrow(
-      `your server listens on port ${free}, not on ${asked} as asked: did you forget htons()?`,
+      errorMatching(`your server listens on port ${free}, not on ${asked} as asked: did you forget htons()?`),
     );
   });
 
@@ -305,7 +318,7 @@ describe("messages that name the mistake", () => {
     const server = await listenLocal((s) => s.end("ab"));
     const c = await connectLocal(server.port);
     await expect(c.waitForBytes(10, undefined, 60_000)).rejects.toThrow(
-      "The connection ended after 2 of 10 bytes while waiting for 10 bytes from the server.",
+      errorMatching("The connection ended after 2 of 10 bytes while waiting for 10 bytes from the server."),
     );
   });
 });

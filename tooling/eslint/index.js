@@ -38,6 +38,16 @@ export function config(root) {
         eqeqeq: ["error", "always"],
         // Program bodies and experiments are async by contract (a starter's body is only a todo()).
         "@typescript-eslint/require-await": "off",
+        // vitest's toThrow("text") and toThrow(/re/) also pass when `undefined` is thrown.
+        "no-restricted-syntax": [
+          "error",
+          {
+            selector:
+              "CallExpression[callee.property.name=/^toThrow(Error)?$/][arguments.0.type=/^(Literal|TemplateLiteral)$/]",
+            message:
+              "toThrow() with a bare text or pattern also passes when undefined is thrown: use toThrow(errorMatching(...)) from @tcp-katas/shared/testing, or an error class.",
+          },
+        ],
       },
     },
     prettier,

@@ -7,6 +7,7 @@ export type { TraceEvent } from "../internal/context.ts";
 export { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
 export { registerCleanup } from "./cleanup.ts";
 export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
+export { errorMatching } from "./errors.ts";
 export {
   connectLocal,
   freePort,

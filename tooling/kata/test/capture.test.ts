@@ -3,6 +3,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { errorMatching } from "@tcp-katas/shared/testing";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { CaptureUnavailable, captureWhile, findTcpdump } from "../src/capture.ts";
@@ -58,7 +59,9 @@ describe("captureWhile", () => {
       },
     );
     await expect(run).rejects.toThrow(CaptureUnavailable);
-    await expect(run).rejects.toThrow(/not installed.*sudo apt-get install tcpdump.*macOS ships it/);
+    await expect(run).rejects.toThrow(
+      errorMatching(/not installed.*sudo apt-get install tcpdump.*macOS ships it/),
+    );
     expect(played).toBe(false);
   });
 
@@ -94,8 +97,8 @@ describe("captureWhile", () => {
     const out = path.join(tmp, "holes.pcap");
     await expect(
       captureWhile({ out, tcpdump: dropping, interface: "eth9" }, async () => undefined),
-    ).rejects.toThrow(/kernel dropped 3 packet\(s\).*none was written/);
-    expect(() => readFileSync(out)).toThrow(/ENOENT/);
+    ).rejects.toThrow(errorMatching(/kernel dropped 3 packet\(s\).*none was written/));
+    expect(() => readFileSync(out)).toThrow(errorMatching(/ENOENT/));
   });
 
   it("passes on any other failure of tcpdump with its own message", async () => {
@@ -105,7 +108,7 @@ describe("captureWhile", () => {
         { out: path.join(tmp, "broken.pcap"), tcpdump: broken, filter: "tcp port" },
         async () => undefined,
       ),
-    ).rejects.toThrow(/tcpdump did not start: tcpdump: syntax error in filter expression/);
+    ).rejects.toThrow(errorMatching(/tcpdump did not start: tcpdump: syntax error in filter expression/));
   });
 
   it("captures a loopback exchange whole into a pcap file (without tcpdump or the right: the clear error)", async () => {
