@@ -1,0 +1,1 @@
+export * from "../../../solution/dissect.ts";

@@ -1,0 +1,1 @@
+export * from "../../../solution/errors.ts";
