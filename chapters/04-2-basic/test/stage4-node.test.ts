@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+
 import {
   connectLocal,
   expectBytes,
@@ -7,11 +9,13 @@ import {
   withDeadline,
 } from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 
 type Server = typeof import("../solution/hello-server-node.ts");
 type Client = typeof import("../solution/hello-client-node.ts");
 const server = await impl<Server>("hello-server-node.ts");
+/** A client that connects and at once resets (RST, no FIN), for `node -e` with PORT in its environment. */
+const RESET_ON_CONNECT = `const s = require("node:net").connect(Number(process.env.PORT), "127.0.0.1", () => s.resetAndDestroy());`;
 const client = await impl<Client>("hello-client-node.ts");
 
 describe("stage 4: the same pair in idiomatic node:net", () => {
@@ -59,6 +63,29 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
       "listen() error: Address already in use (EADDRINUSE)\n",
       "The server's stderr",
     );
+  });
+
+  it("hello-server-node.ts outlives a client that reset before it was accepted: exits 0, nothing on stderr", async () => {
+    // An 'error' event nobody listens for is thrown where no try/catch of the program can see it.
+    const uncaught: unknown[] = [];
+    const record = (err: unknown) => uncaught.push(err);
+    process.on("uncaughtException", record);
+    onTestFinished(() => void process.off("uncaughtException", record));
+    const run = startProgram(server.main, ["0"], { label: "your server" });
+    const port = await run.port();
+    // The client connects and resets in a process of its own while this thread (and so the server's event
+    // loop) waits for it: the kernel completes the handshake and takes the RST before the server sees the
+    // connection. Its greeting then fails (ECONNRESET/EPIPE) on a socket whose 'error' must be handled.
+    execFileSync(process.execPath, ["-e", RESET_ON_CONNECT], {
+      env: { ...process.env, PORT: String(port) },
+      timeout: 10_000,
+    });
+    expect(await run.waitForExit()).toBe(0);
+    expect(
+      uncaught.map(String),
+      "errors your server let escape (a socket's 'error' event without a listener)",
+    ).toEqual([]);
+    expectBytes(run.stderr.text, "", "The server's stderr");
   });
 
   it("hello-client-node.ts prints the whole greeting and exits 0", async () => {
