@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export interface Target {
-  /** The kata's id, or "shared". */
+  /** The kata's id, or "shared-<area>". */
   id: string;
   /** The folder Stryker runs in (the package with the vitest config). */
   dir: string;
@@ -39,13 +39,22 @@ export function targets(root = repoRoot()): { root: string; all: Target[] } {
     mutate: ["solution/**/*.ts"],
     breakAt: thresholds[id] ?? null,
   }));
-  all.push({
-    id: "shared",
-    dir: path.join(root, "shared"),
-    // The suites are exercised by the katas' tests, not by shared's own: mutating them here would only
-    // list survivors that the katas kill.
-    mutate: ["src/**/*.ts", "!src/testing/suites/**", "!src/**/index.ts"],
-    breakAt: thresholds.shared ?? null,
-  });
+  // shared/src in three areas, each a target of its own (report, incremental state, threshold): a mutant in
+  // the socket layers reruns most of shared's socket tests, so the layers alone take longer than the rest.
+  // `pnpm test:mutation shared` runs the three. The suites are exercised by the katas' tests, not by shared's
+  // own: mutating them here would only list survivors that the katas kill.
+  const areas: [string, string[]][] = [
+    ["shared-framing", ["src/framing/**/*.ts", "src/cli/**/*.ts"]],
+    ["shared-layers", ["src/posix/**/*.ts", "src/winsock/**/*.ts", "src/internal/**/*.ts"]],
+    ["shared-testing", ["src/testing/**/*.ts", "!src/testing/suites/**", "src/i18n/**/*.ts"]],
+  ];
+  for (const [id, globs] of areas) {
+    all.push({
+      id,
+      dir: path.join(root, "shared"),
+      mutate: [...globs, "!src/**/index.ts"],
+      breakAt: thresholds[id] ?? null,
+    });
+  }
   return { root, all };
 }
