@@ -16,8 +16,15 @@ const strykerBin = path.join(
 );
 const vitestRunner = require.resolve("@stryker-mutator/vitest-runner");
 
+interface Mutant {
+  status: string;
+  mutatorName: string;
+  replacement?: string;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+}
+
 interface MutationReport {
-  files: Record<string, { mutants: { status: string }[] }>;
+  files: Record<string, { source: string; mutants: Mutant[] }>;
 }
 
 interface Score {
@@ -131,16 +138,56 @@ function table(scores: Score[]): string {
   ].join("\n");
 }
 
+/** The code a mutant replaced, on one line and cut short. */
+function original(source: string, m: Mutant): string {
+  const lines = source.split("\n").slice(m.location.start.line - 1, m.location.end.line);
+  if (lines.length === 0) return "";
+  lines[lines.length - 1] = (lines.at(-1) ?? "").slice(0, m.location.end.column - 1);
+  lines[0] = (lines[0] ?? "").slice(m.location.start.column - 1);
+  const text = lines.map((l) => l.trim()).join(" ");
+  return text.length > 70 ? `${text.slice(0, 67)}...` : text;
+}
+
+/** The survivors and uncovered mutants of each target's last report, one line each, for triage. */
+function survivors(chosen: Target[], root: string): number {
+  let missing = 0;
+  for (const t of chosen) {
+    const json = path.join(root, ".stryker", t.id, "mutation.json");
+    if (!existsSync(json)) {
+      console.error(
+        `${t.id}: no report yet (${path.relative(root, json)}); run pnpm test:mutation ${t.id} first.`,
+      );
+      missing++;
+      continue;
+    }
+    const report = JSON.parse(readFileSync(json, "utf8")) as MutationReport;
+    console.log(`== ${t.id}`);
+    for (const [file, { source, mutants }] of Object.entries(report.files)) {
+      for (const m of mutants.filter((x) => x.status === "Survived" || x.status === "NoCoverage")) {
+        const where = `${file}:${m.location.start.line}:${m.location.start.column}`;
+        const status = m.status === "Survived" ? "survived" : "no coverage";
+        console.log(
+          `${where}  ${status}  ${m.mutatorName}: ${original(source, m)}  ->  ${(m.replacement ?? "?").replace(/\s+/g, " ")}`,
+        );
+      }
+    }
+  }
+  return missing === 0 ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(
-      "Usage: pnpm test:mutation [kata|shared ...] [--mutate <glob,...>]\n" +
+      "Usage: pnpm test:mutation [kata|shared ...] [--mutate <glob,...>] [--survivors]\n" +
         "  Runs StrykerJS over each kata's solution/ and over shared/src (all when none is named).\n" +
         "  A kata may be named by a prefix (04-3). --mutate narrows the files (e.g. src/framing/**/*.ts).\n" +
+        "  --survivors lists the surviving and uncovered mutants of the last run, without running anything.\n" +
         "  Reports: .stryker/<target>/index.html",
     );
     return 0;
   }
+  const listOnly = argv.includes("--survivors");
+  argv = argv.filter((a) => a !== "--survivors");
   // --mutate <globs>: narrow one run to some files (comma-separated, relative to the target's folder).
   const at = argv.indexOf("--mutate");
   const narrowed = at === -1 ? undefined : (argv[at + 1] ?? "").split(",").filter(Boolean);
@@ -152,8 +199,9 @@ async function main(argv: string[]): Promise<number> {
   const unknown = argv.filter((a) => !all.some((t) => t.id === a || t.id.startsWith(a)));
   if (unknown.length > 0) {
     console.error(`No such kata or target: ${unknown.join(", ")}. Known: ${all.map((t) => t.id).join(", ")}`);
-    return 1;
+    return 2;
   }
+  if (listOnly) return survivors(chosen, root);
   const scores: Score[] = [];
   for (const t of chosen) scores.push(await run(t, root));
   console.log(`\nMutation scores (reports in .stryker/<target>/index.html):\n\n${table(scores)}\n`);
@@ -163,4 +211,9 @@ async function main(argv: string[]): Promise<number> {
   return broken.length === 0 ? 0 : 1;
 }
 
+// `--survivors | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw err;
+});
 process.exitCode = await main(process.argv.slice(2));
