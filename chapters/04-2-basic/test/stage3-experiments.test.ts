@@ -1,6 +1,15 @@
-import { countCalls, expectAllClosed, expectCallOrder, traced } from "@tcp-katas/shared/testing";
+import { ChildProcess } from "node:child_process";
+import net from "node:net";
+
+import {
+  countCalls,
+  expectAllClosed,
+  expectCallOrder,
+  traced,
+  withDeadline,
+} from "@tcp-katas/shared/testing";
 import { impl } from "@tcp-katas/vitest-config/impl";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 
 type Experiments = typeof import("../solution/experiments.ts");
 const experiments = await impl<Experiments>("experiments.ts");
@@ -63,8 +72,12 @@ describe("stage 3: review questions 4-6, by experiment", () => {
     expectAllClosed(trace);
   });
 
-  it("Q5 on a real kernel: past the backlog, connects wait (Linux, macOS) or are refused (Windows)", async () => {
+  it("Q5 on a real kernel: past the backlog, connects wait (Linux, macOS) or are refused (Windows); nothing is left behind", async () => {
+    const children = recordEvery<ChildProcess>(ChildProcess.prototype, "spawn");
+    const sockets = recordEvery<net.Socket>(net.Socket.prototype, "connect");
     const result = await experiments.connectsBeyondBacklog(2, 6);
+    children.stop();
+    sockets.stop();
     // Linux completes backlog + 1 = 3 and leaves 3 waiting; other kernels count their queue a little
     // differently, so the bound is the one that holds on all of them.
     expect(result.completed + result.waiting + result.refused, "every client is counted once").toBe(6);
@@ -76,5 +89,42 @@ describe("stage 3: review questions 4-6, by experiment", () => {
       result.completed,
       "at least one connection must complete, or the server never listened",
     ).toBeGreaterThanOrEqual(1);
+    if (process.platform === "linux") {
+      // Linux keeps backlog + 1 completed connections in the queue and drops the other SYNs.
+      expect(result, "on Linux: backlog + 1 complete, the rest wait, none is refused").toEqual({
+        completed: 3,
+        waiting: 3,
+        refused: 0,
+      });
+    }
+    expect(children.seen.length, "the experiment's server runs in a child process").toBeGreaterThanOrEqual(1);
+    expect(
+      sockets.seen.filter((s) => !s.destroyed).length,
+      "client sockets still open when the experiment returned (destroy each one before returning)",
+    ).toBe(0);
+    await withDeadline(
+      (async () => {
+        while (children.seen.some((c) => c.exitCode === null && c.signalCode === null))
+          await new Promise((resolve) => setImmediate(resolve));
+      })(),
+      "the experiment's server process to end (kill it before returning: it holds its event loop for 10 s)",
+      5_000,
+    );
   }, 15_000);
 });
+
+/**
+ * Records every object a prototype's method is called on, until stop(): what an experiment created. `spawn` is
+ * ChildProcess's own method (every spawn, fork and exec goes through it), though Node's types leave it out.
+ */
+function recordEvery<T>(proto: object, method: string): { seen: T[]; stop: () => void } {
+  const original = Reflect.get(proto, method) as (this: T, ...args: unknown[]) => unknown;
+  const seen: T[] = [];
+  const stop = () => void Reflect.set(proto, method, original);
+  Reflect.set(proto, method, function (this: T, ...args: unknown[]) {
+    seen.push(this);
+    return original.apply(this, args);
+  });
+  onTestFinished(stop);
+  return { seen, stop };
+}
