@@ -99,6 +99,22 @@ describe("stage 1: the capture file", () => {
     expect(parsePcap(pcapFile(1, [])).records).toEqual([]);
   });
 
+  it("a record with no captured bytes is still a record, even at the very end of the file", () => {
+    const records = parsePcap(pcapFile(1, [Buffer.from("frame"), Buffer.alloc(0)])).records;
+    expect(records.map((r) => [r.number, r.capturedLength, r.data.toString()])).toEqual([
+      [1, 5, "frame"],
+      [2, 0, ""],
+    ]);
+  });
+
+  it("a record as long as the snapshot length is whole; a snapshot length of 0 limits nothing (tcpdump reads both)", () => {
+    const full = parsePcap(pcapFile(1, [Buffer.alloc(64, 1)], { snapLength: 64 }));
+    expect(full.records.map((r) => r.capturedLength)).toEqual([64]);
+    const unset = parsePcap(pcapFile(1, [Buffer.alloc(100, 1), Buffer.alloc(70000, 2)], { snapLength: 0 }));
+    expect(unset.snapLength).toBe(0);
+    expect(unset.records.map((r) => r.capturedLength)).toEqual([100, 70000]);
+  });
+
   const good = () => fixtureBytes("hello-ipv4-ethernet");
   const bad: [string, () => Buffer, RegExp][] = [
     ["an empty file", () => Buffer.alloc(0), /empty/],
@@ -116,6 +132,22 @@ describe("stage 1: the capture file", () => {
     ],
     ["a file cut inside a record's data", () => good().subarray(0, good().length - 3), /truncated.*packet 8/],
     [
+      "a record that has 7 of its 10 bytes",
+      () => pcapFile(1, [Buffer.alloc(10)]).subarray(0, 24 + 16 + 7),
+      /truncated.*packet 1\b.*\b7 of\b.*\b10\b/,
+    ],
+    ["a file of 3 bytes", () => Buffer.from("d4c3b2", "hex"), /not a pcap file.*\b3 bytes/],
+    [
+      "a file of a magic number only",
+      () => Buffer.from("d4c3b2a1", "hex"),
+      /truncated.*global header.*\b4 of .*24/,
+    ],
+    [
+      "a file whose first bytes are 00 01 02 03",
+      () => Buffer.concat([Buffer.from("00010203", "hex"), Buffer.alloc(40)]),
+      /not a pcap file.*00010203/,
+    ],
+    [
       "a record longer than the snapshot length",
       () => pcapFile(1, [Buffer.alloc(100)], { snapLength: 64 }),
       /packet 1.*100.*snapshot length 64/,
@@ -125,6 +157,7 @@ describe("stage 1: the capture file", () => {
   it.each(bad)("refuses %s with a CaptureError that says what is wrong", (_what, bytes, message) => {
     const err = thrown(() => parsePcap(bytes()));
     expect(err).toBeInstanceOf(CaptureError);
+    expect(err.name, "the name a stack trace shows").toBe("CaptureError");
     expect(err.message).toMatch(message);
     expect(err.message).not.toContain("\n");
   });

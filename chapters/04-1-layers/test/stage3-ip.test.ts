@@ -12,6 +12,19 @@ const { PacketError } = await impl<Errors>("errors.ts");
 const LINK_HEADER: Record<number, number> = { 1: 14, 113: 16, 276: 20 };
 const segment = tcp({ payload: "Hello World!" });
 
+function withByte0(packet: Buffer, byte: number): Buffer {
+  const copy = Buffer.from(packet);
+  copy[0] = byte;
+  return copy;
+}
+
+/** A hop-by-hop (or routing, or destination) options header of `length` bytes, its length field set. */
+function hopByHop(length: number): Buffer {
+  const h = Buffer.alloc(length);
+  h[1] = length / 8 - 1;
+  return h;
+}
+
 describe("stage 3: the IP layer", () => {
   it.each(FIXTURES)("%s.pcap: loopback addresses, TCP inside, the header checksum right", (name) => {
     const file = fixtureBytes(name);
@@ -118,6 +131,26 @@ describe("stage 3: the IP layer", () => {
     expect(ipLayer("IPv6", ipv6(segment, { extensions: [[44, more]] })).fragment).toBe(true);
   });
 
+  it("IPv6: a routing header (43) is skipped to reach TCP too", () => {
+    const ip = ipLayer("IPv6", ipv6(segment, { extensions: [[43, hopByHop(24)]] }));
+    expect(ip).toMatchObject({ protocol: 6, headerLength: 64, fragment: false });
+    expect(ip.extensions).toHaveLength(1);
+    expect(ip.payload.toString("hex")).toBe(segment.toString("hex"));
+  });
+
+  it("IPv4 and IPv6 headers with nothing after them (nor after the last extension header) are read: an empty payload", () => {
+    const v4 = ipLayer("IPv4", ipv4(Buffer.alloc(0)));
+    expect(v4).toMatchObject({ version: 4, protocol: 6, headerLength: 20, checksumOk: true });
+    expect(v4.payload).toHaveLength(0);
+    // 59: "no next header", IPv6's way to say nothing follows.
+    const v6 = ipLayer("IPv6", ipv6(Buffer.alloc(0), { protocol: 59 }));
+    expect(v6).toMatchObject({ version: 6, protocol: 59, headerLength: 40, extensions: [] });
+    expect(v6.payload).toHaveLength(0);
+    const hbh = ipLayer("IPv6", ipv6(Buffer.alloc(0), { protocol: 59, extensions: [[0, hopByHop(8)]] }));
+    expect(hbh).toMatchObject({ protocol: 59, headerLength: 48, extensions: ["HBH"] });
+    expect(hbh.payload).toHaveLength(0);
+  });
+
   it.each([
     ["00000000000000000000000000000001", "::1"],
     ["00000000000000000000000000000000", "::"],
@@ -128,6 +161,9 @@ describe("stage 3: the IP layer", () => {
     ["00010002000300040005000600070008", "1:2:3:4:5:6:7:8"],
     ["00000000000000000000ffffc0000201", "::ffff:192.0.2.1"],
     ["20010DB8ABCD00120000000000000000", "2001:db8:abcd:12::"],
+    ["000000000000000000000000c0000201", "::192.0.2.1"],
+    ["000000000000000000001234c0000201", "::1234:c000:201"],
+    ["00000000000100020003ffffc0000201", "::1:2:3:ffff:c000:201"],
   ])("formatIPv6(%s) is %s, as tcpdump prints it", (hex, text) => {
     expect(formatIPv6(Buffer.from(hex, "hex"))).toBe(text);
   });
@@ -138,6 +174,21 @@ describe("stage 3: the IP layer", () => {
     ["IPv4", () => ipv4(segment).subarray(0, 30), /total length 52.*30/],
     ["IPv6", () => ipv6(segment).subarray(0, 39), /40 bytes.*39/],
     ["IPv6", () => ipv6(segment).subarray(0, 50), /payload length 32.*10/],
+    // A version nibble that is not the layer's own (EtherType 0x0800 over an IPv6 packet, say).
+    ["IPv4", () => withByte0(ipv4(segment), 0x65), /version 6/],
+    ["IPv6", () => withByte0(ipv6(segment), 0x45), /version 4/],
+    // IHL 4 (16 bytes), even when the total length and the bytes would let 16 bytes of header pass.
+    ["IPv4", () => Buffer.from([0x44, 0, 0, 20, ...Buffer.alloc(16)]), /header length 16/],
+    // IHL 6 (24 bytes) in a 22-byte packet; then a total length (10) below the header's 20 bytes.
+    ["IPv4", () => ipv4(tcp(), { options: Buffer.alloc(4) }).subarray(0, 22), /\b22 bytes/],
+    ["IPv4", () => Buffer.from([0x45, 0, 0, 10, ...Buffer.alloc(16)]), /total length 10\b/],
+    // A hop-by-hop header with 1 of its 8 bytes; then one whose length field (16 bytes) runs past the packet.
+    ["IPv6", () => ipv6(Buffer.alloc(1), { protocol: 0 }), /extension header/],
+    [
+      "IPv6",
+      () => ipv6(Buffer.alloc(0), { extensions: [[0, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0])]] }),
+      /extension header/,
+    ],
   ] as const)("%s: a packet cut short or malformed is a PacketError (%#)", (protocol, bytes, message) => {
     const err = thrown(() => ipLayer(protocol, bytes()));
     expect(err).toBeInstanceOf(PacketError);

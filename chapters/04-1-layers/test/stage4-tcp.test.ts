@@ -151,6 +151,8 @@ describe("stage 4: TCP, printed as tcpdump prints it", () => {
 
   it.each([
     [() => tcp().subarray(0, 19), /20 bytes.*19/],
+    // Too short even to hold the data offset (byte 12): the message still says how short.
+    [() => tcp().subarray(0, 12), /20 bytes.*\b12\b/],
     [() => Buffer.from([...tcp().subarray(0, 12), 0x40, ...tcp().subarray(13)]), /data offset 16/],
     [() => tcp({ options: Buffer.alloc(8) }).subarray(0, 24), /data offset 28.*24/],
   ])("a segment cut short or malformed is a PacketError (%#)", (bytes, message) => {

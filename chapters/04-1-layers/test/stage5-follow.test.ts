@@ -74,6 +74,11 @@ describe("stage 5: the application layer, connection by connection", () => {
     expect(escapeBytes(Buffer.from([0xec, 0x95, 0x41]))).toBe('"\\xec\\x95A"');
   });
 
+  it("escapeBytes keeps UTF-8 characters of 2, 3 and 4 bytes whole, up to the very last byte", () => {
+    // Lead bytes c2, df (2 bytes), e0, ef (3 bytes), f0 (4 bytes), and c3 ending the buffer.
+    expect(escapeBytes(Buffer.from("£5 ߀ अ ！ 😀 café"))).toBe('"£5 ߀ अ ！ 😀 café"');
+  });
+
   it("a whole connection: handshake, both directions in turn, teardown, byte counts", () => {
     const packets = [
       ...handshake(),
@@ -134,6 +139,169 @@ describe("stage 5: the application layer, connection by connection", () => {
     expect(formatFollow(followStreams(packets))).toContain(
       "  retransmitted: 1 segment(s) already seen, left out\n",
     );
+  });
+
+  it("bytes that came early are put in place as soon as the gap before them fills, ahead of the other side's reply", () => {
+    const packets = [
+      ...handshake(),
+      pkt("c", F.PSH | F.ACK, C_ISN + 7, S_ISN + 1, "World"), // early
+      pkt("c", F.PSH | F.ACK, C_ISN + 8, S_ISN + 1, "orl"), // early, and all inside "World"
+      pkt("c", F.PSH | F.ACK, C_ISN + 1, S_ISN + 1, "Hello "), // fills the gap
+      pkt("c", F.PSH | F.ACK, C_ISN + 12, S_ISN + 1, "!\n"),
+      pkt("s", F.PSH | F.ACK, S_ISN + 1, C_ISN + 14, "hi"),
+    ];
+    const [c] = followStreams(packets);
+    expect(c?.turns.map((t) => [t.from, t.bytes.toString(), t.missing])).toEqual([
+      ["client", "Hello World!\n", 0],
+      ["server", "hi", 0],
+    ]);
+    expect(c?.sent).toEqual({ client: 13, server: 2 });
+  });
+
+  it("a retransmission of the last segment is left out; an overlapping segment adds only its new bytes, and the stream goes on", () => {
+    const packets = [
+      ...handshake(),
+      pkt("c", F.PSH | F.ACK, C_ISN + 1, S_ISN + 1, "hello"),
+      pkt("c", F.PSH | F.ACK, C_ISN + 1, S_ISN + 1, "hello"), // retransmitted
+      pkt("c", F.PSH | F.ACK, C_ISN + 4, S_ISN + 1, "lo, world"), // "lo" was seen already
+      pkt("c", F.PSH | F.ACK, C_ISN + 13, S_ISN + 1, "!"),
+    ];
+    const [c] = followStreams(packets);
+    expect(c?.turns.map((t) => t.bytes.toString())).toEqual(["hello, world!"]);
+    expect(c?.retransmissions).toBe(1);
+  });
+
+  it("bytes after a gap that never fills stay after the gap, even once the bytes before it arrived", () => {
+    const packets = [
+      ...handshake(),
+      pkt("c", F.PSH | F.ACK, C_ISN + 7, S_ISN + 1, "ccc"),
+      pkt("c", F.PSH | F.ACK, C_ISN + 1, S_ISN + 1, "aaa"),
+    ];
+    expect(formatFollow(followStreams(packets))).toBe(
+      [
+        "connection 1: client 127.0.0.1.51000, server 127.0.0.1.9190",
+        "  handshake: SYN, SYN-ACK, ACK",
+        '  client > server: "aaa" (3 bytes)',
+        "  client > server: [3 bytes missing from the capture]",
+        '  client > server: "ccc" (3 bytes)',
+        "  teardown: not in the capture (still open)",
+        "  client sent 6 bytes, server sent 0 bytes",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("what still waits behind a gap at the end comes out in sequence order, each byte once", () => {
+    const packets = [
+      ...handshake(),
+      // Bytes 10-12, 5-10 and 7-8 after the server's SYN (its numbers wrap round 2^32 on the way); 0-4 never came.
+      pkt("s", F.PSH | F.ACK, S_ISN + 1 + 10, C_ISN + 1, "fgh"),
+      pkt("s", F.PSH | F.ACK, S_ISN + 1 + 5, C_ISN + 1, "abcdef"),
+      pkt("s", F.PSH | F.ACK, S_ISN + 1 + 7, C_ISN + 1, "cd"),
+    ];
+    const text = formatFollow(followStreams(packets));
+    expect(text).toContain(
+      [
+        "  server > client: [5 bytes missing from the capture]",
+        '  server > client: "abcdefgh" (8 bytes)',
+        "  teardown: not in the capture (still open)",
+        "  client sent 0 bytes, server sent 8 bytes",
+        "",
+      ].join("\n"),
+    );
+    expect(text).not.toContain("client > server");
+  });
+
+  it("a capture that begins at the SYN-ACK still knows the client: the one the SYN-ACK is sent to", () => {
+    const packets = [
+      pkt("s", F.SYN | F.ACK, S_ISN, C_ISN + 1),
+      pkt("c", F.ACK, C_ISN + 1, S_ISN + 1),
+      pkt("c", F.PSH | F.ACK, C_ISN + 1, S_ISN + 1, "hi"),
+      pkt("s", F.PSH | F.ACK, S_ISN + 1, C_ISN + 3, "ho"),
+    ];
+    const [c] = followStreams(packets);
+    expect([c?.client, c?.server]).toEqual(["127.0.0.1.51000", "127.0.0.1.9190"]);
+    expect(c?.handshake).toEqual(["SYN-ACK", "ACK"]);
+    expect(c?.turns.map((t) => [t.from, t.bytes.toString()])).toEqual([
+      ["client", "hi"],
+      ["server", "ho"],
+    ]);
+  });
+
+  it("the handshake's third step is the client's ACK: the server's packet after its SYN-ACK is not", () => {
+    const packets = [
+      pkt("c", F.SYN, C_ISN, 0),
+      pkt("s", F.SYN | F.ACK, S_ISN, C_ISN + 1),
+      // The server greets at once; the capture stops before the client's ACK.
+      pkt("s", F.PSH | F.ACK, S_ISN + 1, C_ISN + 1, "Hello World!"),
+    ];
+    expect(followStreams(packets)[0]?.handshake).toEqual(["SYN", "SYN-ACK"]);
+  });
+
+  it("a retransmitted SYN or FIN is one step of the handshake or of the teardown, not two", () => {
+    const packets = [
+      pkt("c", F.SYN, C_ISN, 0),
+      pkt("c", F.SYN, C_ISN, 0), // no SYN-ACK within a second: sent again
+      pkt("s", F.SYN | F.ACK, S_ISN, C_ISN + 1),
+      pkt("c", F.ACK, C_ISN + 1, S_ISN + 1),
+      pkt("c", F.FIN | F.ACK, C_ISN + 1, S_ISN + 1),
+      pkt("c", F.FIN | F.ACK, C_ISN + 1, S_ISN + 1), // not acknowledged in time: sent again
+      pkt("s", F.FIN | F.ACK, S_ISN + 1, C_ISN + 2),
+      pkt("c", F.ACK, C_ISN + 2, S_ISN + 2),
+    ];
+    const connections = followStreams(packets);
+    expect(connections).toHaveLength(1);
+    expect(connections[0]?.handshake).toEqual(["SYN", "SYN-ACK", "ACK"]);
+    expect(connections[0]?.teardown).toEqual(["FIN from client", "FIN from server"]);
+  });
+
+  it("the same ports again: a new SYN after the connection ended (a FIN each way, or a reset) is a new connection; the same SYN again is not", () => {
+    const packets = [
+      // 1: a FIN each way.
+      pkt("c", F.SYN, 1000, 0),
+      pkt("s", F.SYN | F.ACK, 7000, 1001),
+      pkt("c", F.ACK, 1001, 7001),
+      pkt("c", F.PSH | F.ACK, 1001, 7001, "one"),
+      pkt("c", F.FIN | F.ACK, 1004, 7001),
+      pkt("s", F.FIN | F.ACK, 7001, 1005),
+      pkt("c", F.ACK, 1005, 7002),
+      // 2: the client closes and is gone; each segment the server still sends is answered with a reset.
+      pkt("c", F.SYN, 5000, 0),
+      pkt("s", F.SYN | F.ACK, 8000, 5001),
+      pkt("c", F.ACK, 5001, 8001),
+      pkt("c", F.PSH | F.ACK, 5001, 8001, "two"),
+      pkt("c", F.FIN | F.ACK, 5004, 8001),
+      pkt("s", F.PSH | F.ACK, 8001, 5005, "la"),
+      pkt("s", F.PSH | F.ACK, 8003, 5005, "te"),
+      pkt("c", F.RST, 5005, 0),
+      pkt("c", F.RST, 5005, 0),
+      // 3: refused; the reset was lost on the way, so the client sent its SYN again.
+      pkt("c", F.SYN, 9000, 0),
+      pkt("s", F.RST | F.ACK, 0, 9001),
+      pkt("c", F.SYN, 9000, 0),
+      pkt("s", F.RST | F.ACK, 0, 9001),
+    ];
+    const connections = followStreams(packets).map((c) => ({
+      number: c.number,
+      handshake: c.handshake.join(", "),
+      turns: c.turns.map((t) => `${t.from}: ${t.bytes.toString()}`),
+      teardown: c.teardown.join(", "),
+    }));
+    expect(connections).toEqual([
+      {
+        number: 1,
+        handshake: "SYN, SYN-ACK, ACK",
+        turns: ["client: one"],
+        teardown: "FIN from client, FIN from server",
+      },
+      {
+        number: 2,
+        handshake: "SYN, SYN-ACK, ACK",
+        turns: ["client: two", "server: late"],
+        teardown: "FIN from client, RST from client, RST from client",
+      },
+      { number: 3, handshake: "SYN", turns: [], teardown: "RST from server, RST from server" },
+    ]);
   });
 
   it("shows a gap the capture missed, then the bytes after it", () => {

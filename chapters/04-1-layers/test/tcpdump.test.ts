@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PassThrough } from "node:stream";
 
 import { CaptureUnavailable, captureWhile, findTcpdump } from "@tcp-katas/kata-cli/capture";
 import { listenLocal } from "@tcp-katas/shared/testing";
@@ -30,6 +31,7 @@ import {
   normalizeTcpdump,
   runDissect,
   tcpdumpLines,
+  thrown,
 } from "./helpers.ts";
 
 type Dissect = typeof import("../solution/dissect.ts");
@@ -128,6 +130,31 @@ describe("stage 4: every TCP packet, as tcpdump -n -t -S -r prints it", () => {
     expect(notes).toHaveLength(2);
     expect(notes[0]).toMatch(/packet 1: .*checksum/);
     expect(notes[1]).toMatch(/packet 2: .*IPv4 total length/);
+  });
+
+  it("an IP fragment is noted on stderr and left out, not printed as a whole TCP segment; the packets after it are", async () => {
+    const p = file(
+      "fragment.pcap",
+      pcapFile(1, [
+        ethernet(0x0800, ipv4(tcp({ flags: F.PSH | F.ACK, payload: "abc" }), { fragment: 0x2000 })),
+        ethernet(0x0800, ipv4(tcp({ flags: F.ACK, ack: 7 }))),
+      ]),
+    );
+    const ran = await runDissect(main, [p]);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toBe("IP 127.0.0.1.40000 > 127.0.0.1.9190: Flags [.], ack 7, win 512, length 0\n");
+    expect(ran.stderr).toBe(`${p}: packet 1: an IP fragment, not reassembled: skipped\n`);
+  });
+
+  it("a reader that stops early (dissect.ts x.pcap | head: EPIPE) ends the output quietly; another write error is not hidden", async () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const code = await main([fixturePath(ETHERNET)], { stdout, stderr });
+    expect(code).toBe(0);
+    const closedPipe = Object.assign(new Error("write EPIPE"), { code: "EPIPE" });
+    expect(() => stdout.emit("error", closedPipe)).not.toThrow();
+    const diskError = Object.assign(new Error("write EIO"), { code: "EIO" });
+    expect(thrown(() => stdout.emit("error", diskError))).toBe(diskError);
   });
 
   it("a link type it does not read is named once on stderr, with nothing printed (exit 0)", async () => {
