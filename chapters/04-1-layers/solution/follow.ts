@@ -116,7 +116,7 @@ function flushGaps(c: Building, from: Side): void {
     const skip = Math.max(0, -gap);
     if (skip >= p.data.length) continue;
     deliver(c, from, p.data.subarray(skip), Math.max(0, gap));
-    stream.next = (p.seq - p.data.length) >>> 0;
+    stream.next = (p.seq + p.data.length) >>> 0;
   }
   stream.pending = [];
 }

@@ -212,6 +212,15 @@ describe("stage 5: the application layer, connection by connection", () => {
     expect(text).not.toContain("client > server");
   });
 
+  it("data on the SYN itself (TCP Fast Open) starts one after the SYN's sequence number", () => {
+    const packets = [
+      pkt("c", F.SYN, C_ISN, 0, "GET /"),
+      pkt("s", F.SYN | F.ACK, S_ISN, C_ISN + 6),
+      pkt("c", F.PSH | F.ACK, C_ISN + 6, S_ISN + 1, " HTTP/1.0\r\n"),
+    ];
+    expect(followStreams(packets)[0]?.turns.map((t) => t.bytes.toString())).toEqual(["GET / HTTP/1.0\r\n"]);
+  });
+
   it("a capture that begins at the SYN-ACK still knows the client: the one the SYN-ACK is sent to", () => {
     const packets = [
       pkt("s", F.SYN | F.ACK, S_ISN, C_ISN + 1),

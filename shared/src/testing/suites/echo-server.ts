@@ -138,6 +138,26 @@ export function echoServerSuite(suite: EchoServerSuite): void {
       expectBytes(run.stdout.text, connected(5), "The server's stdout");
     });
 
+    it("turns away a sixth client still waiting when it stops after the fifth (close(serv_sock) drops the queue)", async () => {
+      const { run, connect } = await start();
+      const clients: TestClient[] = [];
+      for (let i = 1; i <= 5; i++) clients.push(await connect());
+      const sixth = await connect();
+      await sixth.send("sixth");
+      for (const c of clients) {
+        c.end();
+        await c.waitForEnd();
+      }
+      expect(await run.waitForExit()).toBe(0);
+      // The kernel resets a connection still in the queue of a listening socket that is closed. A server that
+      // leaves it open keeps the sixth client waiting for a turn that never comes.
+      expectBytes(
+        await sixth.waitForEnd("the sixth client's connection to be closed once the server stopped"),
+        "",
+        "What the sixth client got",
+      );
+    });
+
     it("goes on to the next client when one resets mid-message", async () => {
       const { run, connect } = await start();
       const rude = await connect();
