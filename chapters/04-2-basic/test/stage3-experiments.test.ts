@@ -98,6 +98,7 @@ describe("stage 3: review questions 4-6, by experiment", () => {
       });
     }
     expect(children.seen.length, "the experiment's server runs in a child process").toBeGreaterThanOrEqual(1);
+    expect(sockets.seen.length, "connect() calls: one per client").toBe(6);
     expect(
       sockets.seen.filter((s) => !s.destroyed).length,
       "client sockets still open when the experiment returned (destroy each one before returning)",
