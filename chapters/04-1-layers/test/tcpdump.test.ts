@@ -147,9 +147,10 @@ describe("stage 4: every TCP packet, as tcpdump -n -t -S -r prints it", () => {
   });
 
   it("a reader that stops early (dissect.ts x.pcap | head: EPIPE) ends the output quietly; another write error is not hidden", async () => {
+    expect((await runDissect(main, [fixturePath(ETHERNET)])).code).toBe(0);
+    // The same run on a stdout the test can fail, as Node fails process.stdout when the reader has gone.
     const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const code = await main([fixturePath(ETHERNET)], { stdout, stderr });
+    const code = await main([fixturePath(ETHERNET)], { stdout, stderr: new PassThrough() });
     expect(code).toBe(0);
     const closedPipe = Object.assign(new Error("write EPIPE"), { code: "EPIPE" });
     expect(() => stdout.emit("error", closedPipe)).not.toThrow();
