@@ -35,11 +35,12 @@ const NAMES: Record<number, string> = {
   108: "LOOP (OpenBSD loopback)",
   113: "LINUX_SLL (Linux cooked v1)",
   127: "IEEE802_11_RADIO (802.11 plus radiotap header)",
-  195: "IEEE802_15_4_WITHFCS (IEEE 802.15.4 with FCS)",
+  195: "IEEE802_15_4 (IEEE 802.15.4 with FCS)",
   220: "USB_LINUX_MMAPPED (USB with padded Linux header)",
   228: "IPV4 (Raw IPv4)",
   229: "IPV6 (Raw IPv6)",
-  249: "NETLINK (Linux netlink)",
+  249: "USBPCAP (USB with USBPcap header)",
+  253: "NETLINK (Linux netlink)",
   276: "LINUX_SLL2 (Linux cooked v2)",
 };
 

@@ -93,10 +93,11 @@ const run = program(
 
 /** `dissect.ts <file.pcap>`, `dissect.ts --follow <file.pcap>` or `dissect.ts <file.pcap> --follow`; else Usage. */
 export const main: Main = (args, io) => {
-  // --follow may come before or after the file (once); anything else is for run() to refuse with the Usage line.
+  // --follow may come before or after the file, once. Given twice it fits no call: an empty list gets run()'s
+  // Usage line (passed on as it is, two of them would read as the mode and a file named --follow).
   const follows = args.filter((a) => a === "--follow").length;
   const rest = args.filter((a) => a !== "--follow");
-  return run(follows === 1 ? ["--follow", ...rest] : follows === 0 ? ["", ...rest] : [...args], io);
+  return run(follows === 1 ? ["--follow", ...rest] : follows === 0 ? ["", ...rest] : [], io);
 };
 
 runIfMain(import.meta.url, main);

@@ -188,6 +188,7 @@ describe("stage 1: the capture file", () => {
     [["--follow"]],
     [["--verbose", "a.pcap"]],
     [["--follow", "--follow", "a.pcap"]],
+    [["--follow", "--follow"]],
   ])("dissect.ts with the arguments %j prints the Usage line and exits 1", async (args) => {
     const ran = await runDissect(main, args);
     expect(ran.code).toBe(1);

@@ -149,7 +149,10 @@ describe("stage 2: the link layer", () => {
     [9, "PPP (PPP)"],
     [105, "IEEE802_11 (802.11)"],
     [127, "IEEE802_11_RADIO (802.11 plus radiotap header)"],
+    [195, "IEEE802_15_4 (IEEE 802.15.4 with FCS)"],
     [220, "USB_LINUX_MMAPPED (USB with padded Linux header)"],
+    [249, "USBPCAP (USB with USBPcap header)"],
+    [253, "NETLINK (Linux netlink)"],
   ])("link type %i is not dissected (undefined); tcpdump names it %s", (linkType, name) => {
     expect(linkLayer(linkType, Buffer.alloc(40))).toBeUndefined();
     expect(linkTypeName(linkType)).toBe(name);
