@@ -19,8 +19,9 @@ export interface IpPacket {
   /** A piece of a fragmented datagram (fragments are not reassembled here). */
   readonly fragment: boolean;
   /**
-   * IPv6 extension headers passed on the way to the transport header, named as tcpdump prints them: "HBH",
-   * "DSTOPT", "frag (0|20)" (offset|length), "srcrt", "AH". Empty for IPv4.
+   * IPv6 extension headers passed on the way to the transport header: "HBH", "DSTOPT", "frag (0|20)"
+   * (offset|length) as tcpdump prints them; a routing header as "srcrt" and an AH header as "AH" only (tcpdump
+   * prints their fields after those names). Empty for IPv4.
    */
   readonly extensions: readonly string[];
   /** The transport-layer bytes, cut to the length the IP header gives (link-layer padding left out). */
