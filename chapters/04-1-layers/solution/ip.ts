@@ -20,8 +20,8 @@ export interface IpPacket {
   readonly fragment: boolean;
   /**
    * IPv6 extension headers passed on the way to the transport header: "HBH", "DSTOPT", "frag (0|20)"
-   * (offset|length) as tcpdump prints them; a routing header as "srcrt" and an AH header as "AH" only (tcpdump
-   * prints their fields after those names). Empty for IPv4.
+   * (offset|length) as tcpdump prints them; a routing header only as "srcrt" and an AH header only as "AH"
+   * (tcpdump prints "RT6 (...)" and "AH(...)" with their fields). Empty for IPv4.
    */
   readonly extensions: readonly string[];
   /** The transport-layer bytes, cut to the length the IP header gives (link-layer padding left out). */

@@ -74,6 +74,24 @@ describe("stage 5: the application layer, connection by connection", () => {
     expect(escapeBytes(Buffer.from([0xec, 0x95, 0x41]))).toBe('"\\xec\\x95A"');
   });
 
+  it("escapeBytes writes U+FFFD and control or format characters as their bytes", () => {
+    // U+FFFD is what undecodable bytes turn into: kept as a character, it would hide them.
+    expect(escapeBytes(Buffer.from("a\ufffdb"))).toBe('"a\\xef\\xbf\\xbdb"');
+    // U+0085 (next line, a control character) and U+200B (zero width space, a format character).
+    expect(escapeBytes(Buffer.from("\u0085\u200b"))).toBe('"\\xc2\\x85\\xe2\\x80\\x8b"');
+  });
+
+  it("one byte is (1 byte), sent 1 byte: the singular", () => {
+    const packets = [
+      ...handshake(),
+      pkt("c", F.PSH | F.ACK, C_ISN + 1, S_ISN + 1, "x"),
+      pkt("s", F.PSH | F.ACK, S_ISN + 1, C_ISN + 2, "y"),
+    ];
+    const text = formatFollow(followStreams(packets));
+    expect(text).toContain('  client > server: "x" (1 byte)\n');
+    expect(text).toContain("  client sent 1 byte, server sent 1 byte\n");
+  });
+
   it("escapeBytes keeps UTF-8 characters of 2, 3 and 4 bytes whole, up to the very last byte", () => {
     // Lead bytes c2, df (2 bytes), e0, ef (3 bytes), f0 (4 bytes), and c3 ending the buffer.
     expect(escapeBytes(Buffer.from("£5 ߀ अ ！ 😀 café"))).toBe('"£5 ߀ अ ！ 😀 café"');
