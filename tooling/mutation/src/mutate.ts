@@ -62,6 +62,7 @@ function options(t: Target, out: string) {
     tempDirName: path.relative(t.dir, path.join(out, "tmp")),
     cleanTempDir: true,
     thresholds: { high: 90, low: 70, break: t.breakAt },
+    ignoreStatic: t.ignoreStatic ?? false,
     // The wrong attempts and the learner's starter are not what is under test.
     ignorePatterns: ["starter", "test/wrong", ".kata", "coverage"],
   };
