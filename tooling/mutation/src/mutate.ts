@@ -33,6 +33,8 @@ interface Score {
   survived: number;
   noCoverage: number;
   timedOut: number;
+  /** Static mutants skipped on purpose (Target.ignoreStatic): not in the score. */
+  ignored: number;
   errors: number;
   seconds: number;
   code: number;
@@ -104,6 +106,7 @@ async function run(t: Target, root: string): Promise<Score> {
     survived: count(report, "Survived"),
     noCoverage: count(report, "NoCoverage"),
     timedOut: count(report, "Timeout"),
+    ignored: count(report, "Ignored"),
     errors: count(report, "RuntimeError") + count(report, "CompileError"),
     seconds,
     code,
@@ -118,7 +121,7 @@ function score(s: Score): number {
 
 function table(scores: Score[]): string {
   const rows = [
-    ["target", "score", "break at", "killed", "timed out", "survived", "no coverage", "time"],
+    ["target", "score", "break at", "killed", "timed out", "survived", "no coverage", "ignored", "time"],
     ...scores.map((s) => [
       s.target.id,
       `${score(s).toFixed(1)} %`,
@@ -127,6 +130,7 @@ function table(scores: Score[]): string {
       String(s.timedOut),
       String(s.survived),
       String(s.noCoverage),
+      String(s.ignored),
       `${Math.round(s.seconds)} s`,
     ]),
   ];
