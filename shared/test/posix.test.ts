@@ -3,6 +3,7 @@ import net from "node:net";
 
 import { describe, expect, it } from "vitest";
 
+import { addressFromHost } from "../src/posix/byte-order.ts";
 import {
   accept,
   AF_INET,
@@ -84,6 +85,19 @@ describe("byte order and addresses (as C on a little-endian machine)", () => {
       expect(inet_addr(bad), bad).toBe(INADDR_NONE);
     }
     expect(inet_ntoa({ s_addr: inet_addr("10.20.30.40") })).toBe("10.20.30.40");
+  });
+
+  it("inet_addr takes 255 in every octet, and only 256 and up are out of range", () => {
+    expect(inet_addr("10.0.0.255")).toBe(0xff00000a);
+    expect(inet_addr("255.0.0.1")).toBe(0x010000ff);
+    expect(inet_addr("10.0.0.256")).toBe(INADDR_NONE);
+  });
+
+  it("addressFromHost: a dotted quad in network order, 255.255.255.255 included; 0 for anything else", () => {
+    expect(addressFromHost("127.0.0.1")).toBe(0x0100007f);
+    expect(addressFromHost("255.255.255.255")).toBe(0xffffffff);
+    expect(addressFromHost("::ffff:127.0.0.1")).toBe(0);
+    expect(addressFromHost("::1")).toBe(0);
   });
 
   it("strerror and errnoName know Linux's numbers", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { connectLocal, listenLocal, refusedPort, traced } from "../src/testing/index.ts";
+import { FROM_ERRNO } from "../src/winsock/errors.ts";
 import {
   accept,
   AF_INET,
@@ -21,6 +22,7 @@ import {
   sockaddr_in,
   socket,
   SOCKET_ERROR,
+  WSA,
   WSACleanup,
   WSADATA,
   WSAE,
@@ -48,6 +50,20 @@ describe("WSAStartup / WSACleanup", () => {
       WSAEFAULT: 10014,
     });
     expect(MAKEWORD(2, 2)).toBe(0x0202);
+  });
+
+  it("each errno becomes the WSA error of the same name, but for the three Windows names otherwise", () => {
+    const renamed: Record<string, string> = {
+      EBADF: "WSAENOTSOCK",
+      EAGAIN: "WSAEWOULDBLOCK",
+      EPIPE: "WSAECONNRESET",
+    };
+    const mapped = Object.entries(FROM_ERRNO);
+    expect(mapped).toHaveLength(24);
+    for (const [errno, wsa] of mapped) {
+      expect(wsa, errno).toBe(renamed[errno] ?? `WSA${errno}`);
+      expect(Object.hasOwn(WSA, wsa), wsa).toBe(true);
+    }
   });
 
   it("every call before WSAStartup fails with WSANOTINITIALISED", async () => {
