@@ -628,6 +628,29 @@ describe("the busy-loop guard: what counts toward a streak and what ends it", ()
     });
   });
 
+  it("winsock: socket() and accept() fail with INVALID_SOCKET, and their lesson says so", async () => {
+    await program(async (ctx) => {
+      ctx.pace.limit = 3;
+      expect(winsock.WSAStartup(MAKEWORD(2, 2), winsock.WSADATA())).toBe(0);
+      expect(await repeat(3, async () => winsock.socket(99, SOCK_STREAM, 0))).toEqual({
+        at: 3,
+        message:
+          "socket() returned INVALID_SOCKET (WSAEAFNOSUPPORT) on socket -1 3 times in a row: the call cannot succeed on this socket, however often it is repeated. Stop calling socket() once it returns INVALID_SOCKET.",
+      });
+    });
+  });
+
+  it("a read or recv of 0 bytes returns 0 without counting as the peer's end", async () => {
+    await program(async (ctx) => {
+      ctx.pace.limit = 3;
+      const { conn } = await posixPair();
+      const buf = Buffer.alloc(4);
+      expect(await repeat(4, () => posix.read(conn, buf, 0))).toBeUndefined();
+      const w = await winsockPair();
+      expect(await repeat(4, () => winsock.recv(w.conn, buf, 0, 0))).toBeUndefined();
+    });
+  });
+
   it("winsock: closesocket() and accept() start a handle's count afresh", async () => {
     await program(async (ctx) => {
       ctx.pace.limit = 3;

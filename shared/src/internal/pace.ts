@@ -58,7 +58,9 @@ export type LayerStyle = "posix" | "winsock";
 
 /** What the answer means and how to end the loop, in the layer's own words and the learner's language. */
 function lesson(style: LayerStyle, call: string, fd: number, streak: Streak): string {
-  const failed = style === "winsock" ? "SOCKET_ERROR" : "-1";
+  // Winsock's socket() and accept() fail with INVALID_SOCKET; its other calls with SOCKET_ERROR.
+  const failed =
+    style === "posix" ? "-1" : call === "socket" || call === "accept" ? "INVALID_SOCKET" : "SOCKET_ERROR";
   const what =
     streak.result === -1 ? `${failed} (${streak.error ?? msg("busy.anError")})` : String(streak.result);
   const head = msg("busy.head", { call, what, fd, count: streak.count });

@@ -180,7 +180,8 @@ export async function read(fd: number, buf: Uint8Array, n: number): Promise<numb
         result = core.readSocket(ctx, fd, buf, n, "once");
       }
       moved(ctx, "read", fd, result);
-      note(ctx.pace, "posix", "read", fd, result, result === 0);
+      // 0 for a read of 0 bytes is not the peer's end: it is not counted toward a busy loop.
+      note(ctx.pace, "posix", "read", fd, result, result === 0 && n > 0);
     } catch (err) {
       result = failed("read", fd, err);
     }

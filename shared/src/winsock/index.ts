@@ -305,7 +305,8 @@ export async function recv(s: SOCKET, buf: Uint8Array, len: number, flags: numbe
         result = core.readSocket(ctx, toFd(s), buf, len, "always");
       }
       moved(ctx, "recv", s, result);
-      note(ctx.pace, "winsock", "recv", s, result, result === 0);
+      // 0 for a recv of 0 bytes is not the peer's end: it is not counted toward a busy loop.
+      note(ctx.pace, "winsock", "recv", s, result, result === 0 && len > 0);
     } catch (err) {
       result = failed("recv", s, err, SOCKET_ERROR);
     }
