@@ -637,6 +637,12 @@ describe("the busy-loop guard: what counts toward a streak and what ends it", ()
         message:
           "socket() returned INVALID_SOCKET (WSAEAFNOSUPPORT) on socket -1 3 times in a row: the call cannot succeed on this socket, however often it is repeated. Stop calling socket() once it returns INVALID_SOCKET.",
       });
+      // accept() on a socket that does not listen fails at once, every time (WSAEINVAL).
+      const idle = winsock.socket(PF_INET, SOCK_STREAM, 0);
+      expect(await repeat(3, () => winsock.accept(idle))).toEqual({
+        at: 3,
+        message: `accept() returned INVALID_SOCKET (WSAEINVAL) on socket ${idle} 3 times in a row: the call cannot succeed on this socket, however often it is repeated. Stop calling accept() once it returns INVALID_SOCKET.`,
+      });
     });
   });
 
