@@ -12,6 +12,7 @@ import {
   expectAllClosed,
   expectBytes,
   expectCallOrder,
+  expectNoWriteAfterFailedRead,
   registerCleanup,
   type TraceEvent,
   unclosed,
@@ -177,6 +178,43 @@ describe("unclosed and expectAllClosed", () => {
     const trace = [ev("send", 3, 1), ev("recv", 3, 0), ev("send", 3, 2)];
     expect(countCalls(trace, "send")).toBe(2);
     expect(countCalls(trace, "close")).toBe(0);
+  });
+});
+
+describe("expectNoWriteAfterFailedRead", () => {
+  it("names the write on a socket whose read failed, as -1 for read() and SOCKET_ERROR for recv()", () => {
+    const posixTrace = [
+      ev("accept", 4, 4),
+      ev("read", 4, 3),
+      ev("write", 4, 3),
+      ev("read", 4, -1, "ECONNRESET"),
+      ev("write", 4, -1, "EINVAL"),
+    ];
+    expect(thrownBy(() => expectNoWriteAfterFailedRead(posixTrace))).toBe(
+      "write() was called on socket 4 after read() had failed on it (ECONNRESET): -1 is no byte count, and that connection is over. End the loop when read() returns 0 or -1 (loop while it is > 0), then close the socket.\n" +
+        "Your calls: accept(4) → read(4) → write(4) → read(4) -> -1 ECONNRESET → write(4) -> -1 EINVAL",
+    );
+    const winsockTrace = [ev("recv", 260, -1, "WSAECONNRESET"), ev("send", 260, -1, "WSAECONNRESET")];
+    expect(thrownBy(() => expectNoWriteAfterFailedRead(winsockTrace)).split("\n")[0]).toBe(
+      "send() was called on socket 260 after recv() had failed on it (WSAECONNRESET): SOCKET_ERROR is no byte count, and that connection is over. End the loop when recv() returns 0 or SOCKET_ERROR (loop while it is > 0), then close the socket.",
+    );
+  });
+
+  it("lets a program write to other sockets, and to a descriptor closed and handed out again", () => {
+    expect(() =>
+      expectNoWriteAfterFailedRead([
+        ev("read", 4, -1, "ECONNRESET"),
+        ev("write", 5, 2),
+        ev("close", 4, 0),
+        ev("accept", 3, 4),
+        ev("write", 4, 2),
+        ev("read", 6, 0),
+        ev("write", 6, 1),
+      ]),
+    ).not.toThrow();
+    expect(() =>
+      expectNoWriteAfterFailedRead([ev("read", 4, -1, "ECONNRESET"), ev("accept", 3, 4), ev("write", 4, 1)]),
+    ).not.toThrow();
   });
 });
 

@@ -25,5 +25,12 @@ export { ChildRun, spawnProgram } from "./spawn.ts";
 export { clientTranscript, type EchoClientSuite, echoClientSuite } from "./suites/echo-client.ts";
 export { type EchoServerSuite, echoServerSuite } from "./suites/echo-server.ts";
 export { type Layer, type StartedServer, startServer } from "./suites/start.ts";
-export { countCalls, describeTrace, expectAllClosed, expectCallOrder, unclosed } from "./trace.ts";
+export {
+  countCalls,
+  describeTrace,
+  expectAllClosed,
+  expectCallOrder,
+  expectNoWriteAfterFailedRead,
+  unclosed,
+} from "./trace.ts";
 export { traced } from "./traced.ts";

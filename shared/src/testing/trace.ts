@@ -93,6 +93,43 @@ export function expectAllClosed(trace: readonly TraceEvent[]): void {
   );
 }
 
+const READS = new Set(["read", "recv"]);
+const WRITES = new Set(["write", "send"]);
+
+/**
+ * Throws if a program wrote to a socket after a read on it had failed: the listing's `while (read(...) != 0)`
+ * writes -1 back as a length after a reset. (Linux then ends that loop by luck, read() giving 0 next; Windows
+ * never does.) A descriptor number handed out again by socket()/accept(), or closed, starts afresh.
+ */
+export function expectNoWriteAfterFailedRead(trace: readonly TraceEvent[]): void {
+  const failedRead = new Map<number, TraceEvent>();
+  for (const e of trace) {
+    if (OPENERS.has(e.call)) {
+      if (!FAILED.has(e.result)) failedRead.delete(e.result);
+      continue;
+    }
+    if (e.fd === undefined) continue;
+    if (CLOSERS.has(e.call)) {
+      failedRead.delete(e.fd);
+      continue;
+    }
+    const read = failedRead.get(e.fd);
+    if (READS.has(e.call) && FAILED.has(e.result) && read === undefined) failedRead.set(e.fd, e);
+    if (WRITES.has(e.call) && read !== undefined) {
+      const params = {
+        write: e.call,
+        read: read.call,
+        fd: e.fd,
+        error: read.error ?? String(read.result),
+        failed: read.call === "recv" ? "SOCKET_ERROR" : "-1",
+      };
+      throw new Error(
+        `${msg("trace.writeAfterFailedRead", params)}\n${msg("trace.yourCalls", { trace: describeTrace(trace) })}`,
+      );
+    }
+  }
+}
+
 /** How many times a call was made. */
 export function countCalls(trace: readonly TraceEvent[], call: string): number {
   return trace.filter((e) => e.call === call).length;
