@@ -115,6 +115,18 @@ describe("a run's state and transcript", () => {
     expect(await run.waitForExit()).toBe(3);
   });
 
+  it("expectExit passes on the code expected, and shows both outputs with any other", async () => {
+    const ok = new FakeRun(undefined, []);
+    ok.exit(0);
+    await ok.expectExit(0);
+    const wrong = new FakeRun(undefined, []);
+    wrong.stderr.push(Buffer.from("connect() error: refused (ECONNREFUSED)\n"));
+    wrong.exit(1);
+    expect((await rejection(wrong.expectExit(0))).message).toBe(
+      "your program exited with code 1, 0 expected.\n[your program stdout] (nothing)\n[your program stderr] connect() error: refused (ECONNREFUSED)",
+    );
+  });
+
   it("writes both outputs, each line prefixed", () => {
     const run = new FakeRun(undefined, []);
     run.stdout.push(Buffer.from("a\n"));

@@ -14,8 +14,8 @@ describe("stage 2: the pair as processes", () => {
     const client = spawnProgram(path.join(targetDir(), "hello-client.ts"), ["127.0.0.1", String(port)], {
       label: "hello-client",
     });
-    expect(await client.waitForExit(undefined, 10_000)).toBe(0);
+    await client.expectExit(0, 10_000);
     expectBytes(client.stdout.text, "Message from server : Hello World!\n", "hello-client's stdout");
-    expect(await server.waitForExit(undefined, 10_000)).toBe(0);
+    await server.expectExit(0, 10_000);
   });
 });

@@ -21,7 +21,7 @@ describe("stage 1: hello-server.ts, the six steps", () => {
       "Hello World!",
       "What the client received",
     );
-    expect(await server.waitForExit()).toBe(0);
+    await server.expectExit(0);
     expectBytes(server.stdout.text, "", "The server's stdout");
   });
 
@@ -44,7 +44,7 @@ describe("stage 1: hello-server.ts, the six steps", () => {
   it("reports a port in use as `bind() error: ... (EADDRINUSE)` and exits 1", async () => {
     const taken = await listenLocal();
     const server = startProgram(main, [String(taken.port)], { label: "your server" });
-    expect(await server.waitForExit()).toBe(1);
+    await server.expectExit(1);
     expectBytes(
       server.stderr.text,
       "bind() error: Address already in use (EADDRINUSE)\n",
@@ -56,14 +56,14 @@ describe("stage 1: hello-server.ts, the six steps", () => {
     "prints the Usage line for the arguments %j and exits 1",
     async (args) => {
       const server = startProgram(main, args, { label: "your server" });
-      expect(await server.waitForExit()).toBe(1);
+      await server.expectExit(1);
       expectBytes(server.stderr.text, "Usage : hello-server.ts <port>\n", "The server's stderr");
     },
   );
 
   it.each(["abc", "65536", "-1"])("refuses the port %j with the Usage line and the reason", async (port) => {
     const server = startProgram(main, [port], { label: "your server" });
-    expect(await server.waitForExit()).toBe(1);
+    await server.expectExit(1);
     expect(server.stderr.text).toMatch(/^Usage : hello-server\.ts <port>\n<port> must be a whole number/);
   });
 });

@@ -19,7 +19,7 @@ describe("stage 2: hello-client.ts, the four steps", () => {
   it("prints exactly `Message from server : Hello World!` and exits 0", async () => {
     const server = await greeter();
     const client = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
-    expect(await client.waitForExit()).toBe(0);
+    await client.expectExit(0);
     expectBytes(client.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
     expectBytes(client.stderr.text, "", "Your client's stderr");
   });
@@ -50,14 +50,14 @@ describe("stage 2: hello-client.ts, the four steps", () => {
       later();
     });
     const client = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
-    expect(await client.waitForExit()).toBe(0);
+    await client.expectExit(0);
     expectBytes(client.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
     expect(client.trace.filter((e) => e.call === "read" && e.result > 0).length).toBeGreaterThan(1);
   });
 
   it("reports a refused connection as `connect() error: ... (ECONNREFUSED)` and exits 1", async () => {
     const client = startProgram(main, ["127.0.0.1", String(await refusedPort())], { label: "your client" });
-    expect(await client.waitForExit()).toBe(1);
+    await client.expectExit(1);
     expectBytes(
       client.stderr.text,
       "connect() error: Connection refused (ECONNREFUSED)\n",
@@ -70,7 +70,7 @@ describe("stage 2: hello-client.ts, the four steps", () => {
     // by then, so the read is what fails, every time.
     const rude = await listenLocal((socket) => setImmediate(() => socket.resetAndDestroy()));
     const client = startProgram(main, ["127.0.0.1", String(rude.port)], { label: "your client" });
-    expect(await client.waitForExit()).toBe(1);
+    await client.expectExit(1);
     expect(client.stderr.text).toMatch(/^read\(\) error: .* \(ECONNRESET\)\n$/);
   });
 
@@ -78,7 +78,7 @@ describe("stage 2: hello-client.ts, the four steps", () => {
     "refuses the IP %j at once, without a DNS lookup",
     async (ip) => {
       const client = startProgram(main, [ip, "9190"], { label: "your client", deadlineMs: 1_000 });
-      expect(await client.waitForExit()).toBe(1);
+      await client.expectExit(1);
       expect(client.stderr.text).toMatch(
         /^Usage : hello-client\.ts <IP> <port>\n<IP> must be an IPv4 address/,
       );
@@ -89,7 +89,7 @@ describe("stage 2: hello-client.ts, the four steps", () => {
     "prints the Usage line for %j",
     async (args) => {
       const client = startProgram(main, args, { label: "your client" });
-      expect(await client.waitForExit()).toBe(1);
+      await client.expectExit(1);
       expectBytes(client.stderr.text, "Usage : hello-client.ts <IP> <port>\n", "Your client's stderr");
     },
   );

@@ -23,7 +23,7 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
     const run = startProgram(server.main, ["0"], { label: "your server" });
     const c = await connectLocal(await run.port());
     expectBytes(await c.waitForEnd(), "Hello World!", "What the client received");
-    expect(await run.waitForExit()).toBe(0);
+    await run.expectExit(0);
     expect(run.trace, "use node:net here, not the posix layer").toEqual([]);
   });
 
@@ -35,7 +35,7 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
     const run = startProgram(server.main, ["0"], { label: "your server" });
     const c = await connectLocal(await run.port());
     expectBytes(await c.waitForEnd(), "Hello World!", "What the client received");
-    expect(await run.waitForExit()).toBe(0);
+    await run.expectExit(0);
     let waiting = true;
     try {
       await withDeadline(
@@ -57,7 +57,7 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
   it("hello-server-node.ts reports a port in use and exits 1", async () => {
     const taken = await listenLocal();
     const run = startProgram(server.main, [String(taken.port)], { label: "your server" });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expectBytes(
       run.stderr.text,
       "listen() error: Address already in use (EADDRINUSE)\n",
@@ -80,7 +80,7 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
       env: { ...process.env, PORT: String(port) },
       timeout: 10_000,
     });
-    expect(await run.waitForExit()).toBe(0);
+    await run.expectExit(0);
     expect(
       uncaught.map(String),
       "errors your server let escape (a socket's 'error' event without a listener)",
@@ -94,7 +94,7 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
       setImmediate(() => s.end("World!"));
     });
     const run = startProgram(client.main, ["127.0.0.1", String(greeter.port)], { label: "your client" });
-    expect(await run.waitForExit()).toBe(0);
+    await run.expectExit(0);
     expectBytes(run.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
     expect(run.trace, "use node:net here, not the posix layer").toEqual([]);
   });
@@ -103,7 +103,7 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
     // Reset on the next turn of the event loop, once the client's connect has completed: the read fails.
     const rude = await listenLocal((s) => setImmediate(() => s.resetAndDestroy()));
     const run = startProgram(client.main, ["127.0.0.1", String(rude.port)], { label: "your client" });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expect(run.stderr.text).toMatch(/^read\(\) error: .* \(ECONNRESET\)\n$/);
   });
 
@@ -113,7 +113,7 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
   ] as const)("%s prints its Usage line for wrong arguments and exits 1", async (name, params, args) => {
     const program = name === "hello-server-node.ts" ? server.main : client.main;
     const run = startProgram(program, args, { label: "your program" });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expectBytes(run.stderr.text, `Usage : ${name} ${params}\n`, "The program's stderr");
   });
 
@@ -121,7 +121,7 @@ describe("stage 4: the same pair in idiomatic node:net", () => {
     const run = startProgram(client.main, ["127.0.0.1", String(await refusedPort())], {
       label: "your client",
     });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expectBytes(
       run.stderr.text,
       "connect() error: Connection refused (ECONNREFUSED)\n",

@@ -35,8 +35,8 @@ describe("stage 3: the pair as processes", () => {
     }
     firstQuit = true;
     first.write("q\n");
-    expect(await first.waitForExit(undefined, 10_000)).toBe(0);
-    expect(await second.waitForExit(undefined, 10_000)).toBe(0);
+    await first.expectExit(0, 10_000);
+    await second.expectExit(0, 10_000);
     expectBytes(second.stdout.text, clientTranscript("Connected.........", ["waiting"]), "client 2's stdout");
     expectBytes(server.stdout.text, "Connected client 1\nConnected client 2\n", "the server's stdout");
     expect(early, "what happened for client 2 while client 1 was still being served").toEqual([]);

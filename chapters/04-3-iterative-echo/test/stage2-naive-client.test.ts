@@ -20,7 +20,7 @@ describe("stage 2: echo-client-naive.ts, the listing's client (one read per mess
       label: "your client",
       stdin: "hello\nworld\nq\n",
     });
-    expect(await client.waitForExit()).toBe(0);
+    await client.expectExit(0);
     expectBytes(
       client.stdout.text,
       clientTranscript("Connected.........", ["hello", "world"]),
@@ -45,7 +45,7 @@ describe("stage 2: echo-client-naive.ts, the listing's client (one read per mess
       ["x\n\ny", ["x", "", "y"]],
     ] as const) {
       const client = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client", stdin });
-      expect(await client.waitForExit()).toBe(0);
+      await client.expectExit(0);
       expectBytes(client.stdout.text, clientTranscript("Connected.........", lines), "Your client's stdout");
     }
   });
@@ -56,13 +56,13 @@ describe("stage 2: echo-client-naive.ts, the listing's client (one read per mess
       label: "your client",
       stdin: "boom\nq\n",
     });
-    expect(await client.waitForExit()).toBe(1);
+    await client.expectExit(1);
     expect(client.stderr.text).toMatch(/^read\(\) error: .* \(ECONNRESET\)\n$/);
   });
 
   it("prints the Usage line for wrong arguments and exits 1", async () => {
     const client = startProgram(main, ["127.0.0.1"], { label: "your client", stdin: "" });
-    expect(await client.waitForExit()).toBe(1);
+    await client.expectExit(1);
     expectBytes(client.stderr.text, "Usage : echo-client-naive.ts <IP> <port>\n", "Your client's stderr");
   });
 
@@ -84,7 +84,7 @@ describe("stage 2: echo-client-naive.ts, the listing's client (one read per mess
       label: "your client",
       stdin: "hello world\nq\n",
     });
-    expect(await client.waitForExit()).toBe(0);
+    await client.expectExit(0);
     // This test passes when the flaw shows: the reply printed is not the line that was sent.
     expect(client.stdout.text).toContain("Message from server : hell\n");
     expect(client.stdout.text).not.toContain("Message from server : hello world\n");

@@ -14,7 +14,7 @@ describe("stage 2: the pair as processes", () => {
       label: "echo-client-win",
       stdin: "Winsock\n안녕\nq\n",
     });
-    expect(await client.waitForExit(undefined, 10_000)).toBe(0);
+    await client.expectExit(0, 10_000);
     expectBytes(
       client.stdout.text,
       clientTranscript("Connected..........", ["Winsock", "안녕"]),

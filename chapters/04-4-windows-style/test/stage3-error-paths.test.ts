@@ -30,7 +30,7 @@ describe("stage 3: error paths end cleanly, with the right WSA code", () => {
       label: "your client",
       stdin: "boom\nq\n",
     });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     // "boom" is sent whole before the server resets (it resets on receiving it): recv() is what fails.
     expect(run.stderr.text).toMatch(/^recv\(\) error: .* WSAECONNRESET \(10054\)\n$/);
     expect(run.trace.at(-1)?.call).toBe("WSACleanup");
@@ -44,7 +44,7 @@ describe("stage 3: error paths end cleanly, with the right WSA code", () => {
       label: "your client",
       stdin: "",
     });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expectBytes(
       run.stderr.text,
       "connect() error: No connection could be made because the target machine actively refused it. WSAECONNREFUSED (10061)\n",
@@ -55,7 +55,7 @@ describe("stage 3: error paths end cleanly, with the right WSA code", () => {
   it("a port in use: bind() error ... WSAEADDRINUSE (10048), and no socket left open", async () => {
     const taken = await listenLocal();
     const run = startProgram(server.main, [String(taken.port)], { label: "your server" });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expect(run.stderr.text).toMatch(/^bind\(\) error: .* WSAEADDRINUSE \(10048\)\n$/);
   });
 });

@@ -37,7 +37,7 @@ describe("stage 4: WSAStartup first, WSACleanup on every way out", () => {
       c.end();
       await c.waitForEnd();
     }
-    expect(await run.waitForExit()).toBe(0);
+    await run.expectExit(0);
     expectDiscipline(run.trace, "the server");
     expectAllClosed(run.trace);
   });
@@ -45,7 +45,7 @@ describe("stage 4: WSAStartup first, WSACleanup on every way out", () => {
   it("the server, when bind fails: WSACleanup still called", async () => {
     const taken = await listenLocal();
     const run = startProgram(server.main, [String(taken.port)], { label: "your server" });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expectDiscipline(run.trace, "the server");
   });
 
@@ -55,7 +55,7 @@ describe("stage 4: WSAStartup first, WSACleanup on every way out", () => {
       label: "your client",
       stdin: "hi\nq\n",
     });
-    expect(await run.waitForExit()).toBe(0);
+    await run.expectExit(0);
     expectDiscipline(run.trace, "the client");
     expectAllClosed(run.trace);
   });
@@ -68,7 +68,7 @@ describe("stage 4: WSAStartup first, WSACleanup on every way out", () => {
       label: "your client",
       stdin: "",
     });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expectDiscipline(run.trace, "the client");
   });
 });

@@ -30,14 +30,14 @@ describe("stage 1: the server greets a client (Winsock)", () => {
   it("reports a port in use with WSAEADDRINUSE (10048), cleans up, exits 1", async () => {
     const taken = await listenLocal();
     const run = startProgram(main, [String(taken.port)], { label: "your server" });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expect(run.stderr.text).toMatch(/^bind\(\) error: .* WSAEADDRINUSE \(10048\)\n$/);
     expect(run.trace.at(-1)?.call).toBe("WSACleanup");
   });
 
   it.each([[[]], [["1", "2"]], [["x"]]])("refuses the arguments %j with the Usage line", async (args) => {
     const run = startProgram(main, args, { label: "your server" });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expect(
       run.stderr.text.startsWith("Usage : hello-server-iterative-win.ts <port>\n"),
       run.stderr.text,

@@ -19,7 +19,7 @@ describe("stage 4: hello-client-win.ts", () => {
   it("prints exactly `Message from server : Hello World!`, cleans up, exits 0", async () => {
     const server = await listenLocal((s) => s.end("Hello World!"));
     const run = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
-    expect(await run.waitForExit()).toBe(0);
+    await run.expectExit(0);
     expectBytes(run.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
     expect(run.trace[0]?.call).toBe("WSAStartup");
     expect(run.trace.at(-1)?.call).toBe("WSACleanup");
@@ -30,7 +30,7 @@ describe("stage 4: hello-client-win.ts", () => {
     const server = await listenLocal((s) => s.end("Hello World!"));
     const proxy = await rechunkProxy(server.port, { toClient: { pieceSize: 3, delayMs: 5 } });
     const run = startProgram(main, ["127.0.0.1", String(proxy.port)], { label: "your client" });
-    expect(await run.waitForExit()).toBe(0);
+    await run.expectExit(0);
     expectBytes(run.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
   });
 
@@ -38,14 +38,14 @@ describe("stage 4: hello-client-win.ts", () => {
     // Reset on the next turn of the event loop, once the client's connect has completed: recv() fails.
     const rude = await listenLocal((s) => setImmediate(() => s.resetAndDestroy()));
     const run = startProgram(main, ["127.0.0.1", String(rude.port)], { label: "your client" });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expect(run.stderr.text).toMatch(/^recv\(\) error: .* WSAECONNRESET \(10054\)\n$/);
     expect(run.trace.at(-1)?.call).toBe("WSACleanup");
   });
 
   it("reports a refused connection with WSAECONNREFUSED (10061), cleans up, exits 1", async () => {
     const run = startProgram(main, ["127.0.0.1", String(await refusedPort())], { label: "your client" });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expect(run.stderr.text).toMatch(/^connect\(\) error: .* WSAECONNREFUSED \(10061\)\n$/);
     expect(run.trace.at(-1)?.call).toBe("WSACleanup");
   });
@@ -54,7 +54,7 @@ describe("stage 4: hello-client-win.ts", () => {
     "refuses the arguments %j with the Usage line",
     async (args) => {
       const run = startProgram(main, args, { label: "your client" });
-      expect(await run.waitForExit()).toBe(1);
+      await run.expectExit(1);
       expect(run.stderr.text.startsWith("Usage : hello-client-win.ts <IP> <port>\n"), run.stderr.text).toBe(
         true,
       );
@@ -70,10 +70,10 @@ describe("stage 4: hello-client-win.ts", () => {
       const client = spawnProgram(path.join(targetDir(), "hello-client-win.ts"), ["127.0.0.1", port], {
         label: "client",
       });
-      expect(await client.waitForExit(undefined, 10_000)).toBe(0);
+      await client.expectExit(0, 10_000);
       expectBytes(client.stdout.text, "Message from server : Hello World!\n", "the client's stdout");
     }
     server.stop();
-    expect(await server.waitForExit()).toBe(0);
+    await server.expectExit(0);
   });
 });

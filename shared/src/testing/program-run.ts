@@ -158,6 +158,18 @@ export abstract class ProgramRun {
     return code;
   }
 
+  /**
+   * Waits for the end and checks the exit code; a wrong one fails with both outputs, so the program's own
+   * error line (a busy-loop lesson, a connect() error) is shown with it.
+   */
+  async expectExit(expected: number, ms = this.deadlineMs): Promise<void> {
+    const code = await this.waitForExit(undefined, ms);
+    if (code !== expected)
+      throw new Error(
+        `${msg("run.wrongExit", { label: this.shownLabel, code, expected })}\n${this.transcript()}`,
+      );
+  }
+
   /** True until the program has ended (a plain check, no waiting). */
   get running(): boolean {
     return this.#code === undefined;

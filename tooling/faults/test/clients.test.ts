@@ -52,19 +52,19 @@ describe.each(CLIENTS)("$kata/solution/$file under faults", (p) => {
     [["127.0.0.1", "-1"]],
   ])("refuses the arguments %j at once: Usage on stderr, exit 1", async (args) => {
     const client = await run(args);
-    expect(await client.waitForExit(undefined, 1_000)).toBe(1);
+    await client.expectExit(1, 1_000);
     expect(client.stderr.text.startsWith(`Usage : ${p.file} <IP> <port>\n`), client.stderr.text).toBe(true);
   });
 
   it("port 0 is refused by connect, exit 1", async () => {
     const client = await run(["127.0.0.1", "0"]);
-    expect(await client.waitForExit()).toBe(1);
+    await client.expectExit(1);
     expect(client.stderr.text).toMatch(refused(p));
   });
 
   it("a refused connection: connect() error with the code, exit 1", async () => {
     const client = await run(["127.0.0.1", String(await refusedPort())]);
-    expect(await client.waitForExit()).toBe(1);
+    await client.expectExit(1);
     expect(client.stderr.text).toMatch(refused(p));
   });
 
@@ -76,7 +76,7 @@ describe.each(CLIENTS)("$kata/solution/$file under faults", (p) => {
     ]) {
       const proxy = await rechunkProxy(peer.port, how);
       const client = await run(["127.0.0.1", String(proxy.port)], "안녕\nabc\nq\n");
-      expect(await client.waitForExit(undefined, 10_000)).toBe(0);
+      await client.expectExit(0, 10_000);
       expectBytes(client.stdout.text, happy(p, ["안녕", "abc"]), `${p.file}'s stdout`);
     }
   });
@@ -89,7 +89,7 @@ describe.each(CLIENTS)("$kata/solution/$file under faults", (p) => {
       else setImmediate(() => s.resetAndDestroy());
     });
     const client = await run(["127.0.0.1", String(rude.port)], "boom\nq\n");
-    expect(await client.waitForExit()).toBe(1);
+    await client.expectExit(1);
     expect(client.stderr.text).toMatch(failedRead(p, "reset"));
   });
 
@@ -110,7 +110,7 @@ describe.each(CLIENTS)("$kata/solution/$file under faults", (p) => {
     it("stdin closed before any line: the banner, one prompt, exit 0", async () => {
       const peer = await server(p);
       const client = await run(["127.0.0.1", String(peer.port)], "");
-      expect(await client.waitForExit()).toBe(0);
+      await client.expectExit(0);
       expectBytes(client.stdout.text, clientTranscript(p.banner ?? "", []), `${p.file}'s stdout`);
     });
   }

@@ -46,7 +46,7 @@ describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
     "refuses the arguments %j: Usage on stderr, exit 1",
     async (args) => {
       const run = startProgram(await load(p), args, { label: p.file });
-      expect(await run.waitForExit()).toBe(1);
+      await run.expectExit(1);
       expect(run.stderr.text.startsWith(`Usage : ${p.file} <port>\n`), run.stderr.text).toBe(true);
       expect(run.stdout.text).toBe("");
     },
@@ -62,7 +62,7 @@ describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
   it("a port in use: the listing's label and the code, exit 1", async () => {
     const taken = await listenLocal();
     const run = startProgram(await load(p), [String(taken.port)], { label: p.file });
-    expect(await run.waitForExit()).toBe(1);
+    await run.expectExit(1);
     expect(run.stderr.text).toMatch(portInUse(p));
   });
 
@@ -75,7 +75,7 @@ describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
       // greeting was sent and the server ends cleanly.
       await rude.waitForBytes(GREETING.length, "the greeting");
       rude.reset();
-      expect(await run.waitForExit()).toBe(0);
+      await run.expectExit(0);
       expectBytes(run.stderr.text, "", `${p.file}'s stderr`);
       return;
     }
@@ -95,7 +95,7 @@ describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
     const silent = await connectLocal(port);
     if (p.behaviour === "hello-once") {
       expectBytes(await silent.waitForEnd(), GREETING, "What the silent client got");
-      expect(await run.waitForExit()).toBe(0);
+      await run.expectExit(0);
       return;
     }
     await run.waitForStdout("Connected client 1\n");
@@ -114,7 +114,7 @@ describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
       for (let i = 0; i < 1024; i++) hog.socket.write(piece);
       expectBytes(await hog.waitForEnd(), GREETING, "What the hog got");
       hog.reset();
-      expect(await run.waitForExit()).toBe(0);
+      await run.expectExit(0);
       return;
     }
     hog.socket.pause();

@@ -102,7 +102,7 @@ export function echoClientSuite(suite: EchoClientSuite): void {
     it("prints, for a piped session, byte for byte what the chapter's client prints", async () => {
       const server = await echoServer();
       const client = await run(server.port, "hello\nworld\nq\n");
-      expect(await client.waitForExit()).toBe(0);
+      await client.expectExit(0);
       expectBytes(
         client.stdout.text,
         clientTranscript(suite.banner, ["hello", "world"]),
@@ -114,10 +114,10 @@ export function echoClientSuite(suite: EchoClientSuite): void {
     it("quits on Q as on q, and ends cleanly at the end of input", async () => {
       const server = await echoServer();
       const upper = await run(server.port, "a\nQ\nnot sent\n");
-      expect(await upper.waitForExit()).toBe(0);
+      await upper.expectExit(0);
       expectBytes(upper.stdout.text, clientTranscript(suite.banner, ["a"]), "Your client's stdout (Q)");
       const eof = await run(server.port, "x\ny");
-      expect(await eof.waitForExit()).toBe(0);
+      await eof.expectExit(0);
       expectBytes(
         eof.stdout.text,
         clientTranscript(suite.banner, ["x", "y"]),
@@ -134,7 +134,7 @@ export function echoClientSuite(suite: EchoClientSuite): void {
       client.write("second\n");
       await client.waitForStdout(`Message from server : second\n${PROMPT}`);
       client.write("q\n");
-      expect(await client.waitForExit()).toBe(0);
+      await client.expectExit(0);
     });
 
     it("prints each reply whole when TCP cuts it into 1-byte pieces (empty lines and Korean too)", async () => {
@@ -145,7 +145,7 @@ export function echoClientSuite(suite: EchoClientSuite): void {
       });
       const lines = ["hello world", "", "안녕하세요, 소켓", "x", "tabs\tand spaces  "];
       const client = await run(proxy.port, `${lines.join("\n")}\nq\n`);
-      expect(await client.waitForExit(undefined, 15_000)).toBe(0);
+      await client.expectExit(0, 15_000);
       expectBytes(client.stdout.text, clientTranscript(suite.banner, lines), "Your client's stdout");
     });
 
@@ -153,7 +153,7 @@ export function echoClientSuite(suite: EchoClientSuite): void {
       const server = await echoServer();
       const proxy = await rechunkProxy(server.port, { toClient: { mergeMs: 5 } });
       const client = await run(proxy.port, "abc\ndef\nq\n");
-      expect(await client.waitForExit()).toBe(0);
+      await client.expectExit(0);
       expectBytes(client.stdout.text, clientTranscript(suite.banner, ["abc", "def"]), "Your client's stdout");
     });
 
@@ -184,7 +184,7 @@ export function echoClientSuite(suite: EchoClientSuite): void {
     it("fails with a clear message and exit 1 when the server closes mid-session", async () => {
       const server = await listenLocal((s) => s.once("data", (d) => s.end(d)));
       const client = await run(server.port, "one\ntwo\nq\n");
-      expect(await client.waitForExit()).toBe(1);
+      await client.expectExit(1);
       expect(client.stdout.text).toContain("Message from server : one\n");
       expect(client.stderr.text).toMatch(suite.serverGone);
     });
@@ -192,13 +192,13 @@ export function echoClientSuite(suite: EchoClientSuite): void {
     it("fails with a clear message and exit 1 when the server resets", async () => {
       const server = await listenLocal((s) => s.once("data", () => s.resetAndDestroy()));
       const client = await run(server.port, "boom\nq\n");
-      expect(await client.waitForExit()).toBe(1);
+      await client.expectExit(1);
       expect(client.stderr.text).toMatch(suite.serverGone);
     });
 
     it("reports a refused connection and exits 1", async () => {
       const client = await run(await refusedPort(), "q\n");
-      expect(await client.waitForExit()).toBe(1);
+      await client.expectExit(1);
       expectBytes(client.stderr.text, suite.refused, "Your client's stderr");
     });
 
@@ -206,7 +206,7 @@ export function echoClientSuite(suite: EchoClientSuite): void {
       "refuses the arguments %j with the Usage line",
       async (args) => {
         const client = startProgram(await suite.load(), args, { label: "your client", stdin: "" });
-        expect(await client.waitForExit()).toBe(1);
+        await client.expectExit(1);
         expect(client.stderr.text.startsWith(`Usage : ${suite.name} <IP> <port>\n`), client.stderr.text).toBe(
           true,
         );

@@ -134,7 +134,7 @@ export function echoServerSuite(suite: EchoServerSuite): void {
         c.end();
         await c.waitForEnd();
       }
-      expect(await run.waitForExit()).toBe(0);
+      await run.expectExit(0);
       expectBytes(run.stdout.text, connected(5), "The server's stdout");
     });
 
@@ -148,7 +148,7 @@ export function echoServerSuite(suite: EchoServerSuite): void {
         c.end();
         await c.waitForEnd();
       }
-      expect(await run.waitForExit()).toBe(0);
+      await run.expectExit(0);
       // The kernel resets a connection still in the queue of a listening socket that is closed. A server that
       // leaves it open keeps the sixth client waiting for a turn that never comes.
       expectBytes(
@@ -274,7 +274,7 @@ export function echoServerSuite(suite: EchoServerSuite): void {
     it("reports a port in use and exits 1", async () => {
       const taken = await listenLocal();
       const run = startProgram(await suite.load(), [String(taken.port)], { label: "your server" });
-      expect(await run.waitForExit()).toBe(1);
+      await run.expectExit(1);
       expectBytes(run.stderr.text, suite.portInUse, "The server's stderr");
     });
 
@@ -282,7 +282,7 @@ export function echoServerSuite(suite: EchoServerSuite): void {
       "refuses the arguments %j with the Usage line",
       async (args) => {
         const run = startProgram(await suite.load(), args, { label: "your server" });
-        expect(await run.waitForExit()).toBe(1);
+        await run.expectExit(1);
         expect(run.stderr.text.startsWith(`Usage : ${suite.name} <port>\n`), run.stderr.text).toBe(true);
       },
     );
@@ -297,7 +297,7 @@ export function echoServerSuite(suite: EchoServerSuite): void {
           c.end();
           await c.waitForEnd();
         }
-        expect(await run.waitForExit()).toBe(0);
+        await run.expectExit(0);
         const perClient = ["accept", close];
         expectCallOrder(run.trace, [
           "socket",
