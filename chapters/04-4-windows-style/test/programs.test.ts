@@ -3,7 +3,7 @@ import path from "node:path";
 
 import { clientTranscript, expectBytes, spawnProgram } from "@tcp-katas/shared/testing";
 import { targetDir } from "@tcp-katas/vitest-config/impl";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 
 describe("stage 2: the pair as processes", () => {
   it("echo-client-win.ts talks to echo-server-win.ts", async () => {
