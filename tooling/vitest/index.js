@@ -25,27 +25,50 @@ const common = {
 };
 
 /**
+ * The folder of @tcp-katas/shared as the package at `dir` resolves it, or undefined where it is not installed.
+ * @param {string} dir
+ */
+function sharedRoot(dir) {
+  try {
+    return path.dirname(
+      createRequire(path.join(dir, "package.json")).resolve("@tcp-katas/shared/package.json"),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Maps every subpath export of @tcp-katas/shared to its source file, resolved from the kata package,
  * so an attempt folder outside the kata (a study group's) imports the same shared code.
  * @param {string} kataDir
  */
 function sharedAliases(kataDir) {
-  const require = createRequire(path.join(kataDir, "package.json"));
-  let pkgJson;
-  try {
-    pkgJson = require.resolve("@tcp-katas/shared/package.json");
-  } catch {
-    return [];
-  }
-  const root = path.dirname(pkgJson);
+  const root = sharedRoot(kataDir);
+  if (root === undefined) return [];
   /** @type {{ exports: Record<string, string | { default: string }> }} */
-  const pkg = JSON.parse(readFileSync(pkgJson, "utf8"));
+  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
   return Object.entries(pkg.exports)
     .filter(([key]) => key.startsWith("./") && key !== "./package.json")
     .map(([key, value]) => ({
       find: `@tcp-katas/shared/${key.slice(2)}`,
       replacement: path.join(root, typeof value === "string" ? value : value.default),
     }));
+}
+
+/**
+ * The stuck-worker watchdog (shared/src/watchdog): each worker beats while its event loop runs, and vitest's main
+ * process kills one that stops, so `while (true) {}` fails the run, named, instead of hanging it. Not under
+ * StrykerJS, whose own timeout already ends a mutant's endless loop.
+ * @param {string} dir
+ */
+function watchdog(dir) {
+  const root = sharedRoot(dir);
+  if (root === undefined || process.env.STRYKER_MUTATOR_WORKER !== undefined) return {};
+  return {
+    setupFiles: [path.join(root, "src/watchdog/heartbeat.ts")],
+    globalSetup: [path.join(root, "src/watchdog/global-setup.ts")],
+  };
 }
 
 /**
@@ -59,6 +82,7 @@ export function kataConfig(kataDir) {
     resolve: { alias: sharedAliases(kataDir) },
     test: {
       ...common,
+      ...watchdog(kataDir),
       name: `${path.basename(kataDir)} [${target.name}]`,
       root: kataDir,
       include: ["test/**/*.test.ts"],
@@ -77,6 +101,7 @@ export function unitConfig(dir) {
   return defineConfig({
     test: {
       ...common,
+      ...watchdog(dir),
       root: dir,
       include: ["test/**/*.test.ts", "src/**/*.test.ts"],
       // Fixtures are katas and workspaces that tests run on, not tests of this package.

@@ -3,13 +3,21 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { BEAT_DIR_ENV, readBeats, STUCK_AFTER_MS, stuckBeats } from "@tcp-katas/shared/watchdog";
+
 import type { FromChild, TestResult, ToChild } from "./protocol.ts";
 
 /**
- * How long one test may run before the CLI decides its worker is stuck. vitest's own test timeout (15 s) fires
- * first for a test that waits; only a program that never gives the event loop a turn (`while (true) {}`) gets here.
+ * How long a worker may go without a beat (@tcp-katas/shared/watchdog: it beats while its event loop runs) before
+ * the CLI decides it is stuck. A test that waits, however long, keeps beating; only a program that never gives
+ * the event loop a turn (`while (true) {}`) gets here.
  */
-export const HARD_DEADLINE_MS = 20_000;
+export const HARD_DEADLINE_MS = STUCK_AFTER_MS;
+/**
+ * Where no worker beats (a vitest config without the preset), the old rule: no test started or ended for this
+ * long. It once stood alone, at 20 s, and stopped a test that only waited long on a busy CPU.
+ */
+const SILENCE_WITHOUT_BEATS_MS = 60_000;
 
 export interface RunOutcome {
   tests: TestResult[];
@@ -95,6 +103,7 @@ export class Session {
   readonly #kataDir: string;
   readonly #options: SessionOptions;
   readonly #liveDir = mkdtempSync(path.join(tmpdir(), "kata-live-"));
+  readonly #beatDir = mkdtempSync(path.join(tmpdir(), "kata-beat-"));
   #child: ChildProcess | undefined;
   /** The process group of the last vitest started (its pid), killed whole even after vitest itself exited. */
   #group: number | undefined;
@@ -115,6 +124,8 @@ export class Session {
       ...this.#options.env,
       KATA_TARGET: this.#options.target,
       KATA_LIVE_DIR: this.#liveDir,
+      // This CLI watches the workers' beats itself (and the preset's own watchdog then stands back).
+      [BEAT_DIR_ENV]: this.#beatDir,
       NO_COLOR: "1",
       FORCE_COLOR: "0",
     };
@@ -177,12 +188,16 @@ export class Session {
         this.#exitListener = undefined;
         resolve(outcome);
       };
-      // vitest's own timeout ends any test that waits; only a worker that never lets its event loop run again (so
-      // it cannot even report) stays silent this long.
+      // A worker that stopped beating has not let its event loop run since: it cannot even report. One that
+      // waits keeps beating, however long its test takes.
       watchdog = setInterval(() => {
+        const beat = stuckBeats(this.#beatDir, hardMs)[0];
         const silent = Date.now() - lastNews;
-        if (silent < hardMs) return;
-        const last = [...running.values()].at(-1) ?? lastMirroredTest(this.#liveDir);
+        if (beat === undefined && (silent < SILENCE_WITHOUT_BEATS_MS || readBeats(this.#beatDir).length > 0))
+          return;
+        const last = beat?.test
+          ? { name: beat.test, file: beat.file ?? "" }
+          : ([...running.values()].at(-1) ?? lastMirroredTest(this.#liveDir));
         const name = last?.name ?? files.map((f) => path.relative(this.#kataDir, f)).join(", ");
         outcome.stuck = {
           name,
@@ -190,7 +205,7 @@ export class Session {
           file: last?.file
             ? path.relative(this.#kataDir, path.resolve(this.#kataDir, last.file)).split(path.sep).join("/")
             : "",
-          ms: silent,
+          ms: beat?.silentMs ?? silent,
           transcript: transcriptOf(this.#liveDir, name),
         };
         this.kill();
@@ -262,5 +277,6 @@ export class Session {
     this.kill();
     live.delete(this);
     rmSync(this.#liveDir, { recursive: true, force: true });
+    rmSync(this.#beatDir, { recursive: true, force: true });
   }
 }
