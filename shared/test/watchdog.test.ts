@@ -68,6 +68,16 @@ describe("stuckBeats", () => {
   });
 });
 
+/** The process tree of a process that starts one child, once that child is there. */
+async function treeOfTwo(pid: number): Promise<number[]> {
+  let tree = processTree(pid);
+  for (let i = 0; i < 250 && tree.length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    tree = processTree(pid);
+  }
+  return tree;
+}
+
 describe("the watcher", () => {
   it("names the test, else the file, else says a test file", () => {
     expect(stuckMessage({ pid: 1, at: 0, test: "s > t", file: "/a/b.test.ts", silentMs: 12_400 })).toMatch(
@@ -85,11 +95,7 @@ describe("the watcher", () => {
     onTestFinished(() => {
       for (const pid of processTree(parent.pid ?? 0)) process.kill(pid, "SIGKILL");
     });
-    let tree: number[] = [];
-    for (let i = 0; i < 100 && tree.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      tree = processTree(parent.pid ?? 0);
-    }
+    const tree = await treeOfTwo(parent.pid ?? 0);
     expect(tree).toHaveLength(2);
     expect(tree.at(-1)).toBe(parent.pid);
     expect(processTree(tree[0] ?? 0)).toEqual([tree[0]]);
@@ -104,8 +110,7 @@ describe("the watcher", () => {
     onTestFinished(() => {
       if (worker.exitCode === null) worker.kill("SIGKILL");
     });
-    await new Promise((r) => setTimeout(r, 200));
-    const grandchild = processTree(worker.pid ?? 0)[0];
+    const grandchild = (await treeOfTwo(worker.pid ?? 0))[0];
     put(dir, "w", { pid: worker.pid, at: Date.now() - 60_000, test: "s > spins" });
     const said: string[] = [];
     const unwatch = watchBeats(dir, { afterMs: 1_000, everyMs: 20, write: (t) => said.push(t) });
