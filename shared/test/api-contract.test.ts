@@ -5,8 +5,9 @@
 // survivors in src/posix/index.ts and src/winsock/index.ts (see MUTATION.md).
 import type net from "node:net";
 
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { useLang } from "../src/i18n/index.ts";
 import {
   newContext,
   processIO,
@@ -26,6 +27,10 @@ import {
   withDeadline,
 } from "../src/testing/index.ts";
 import * as winsock from "../src/winsock/index.ts";
+
+// The lessons these tests match are the English ones, whatever the locale or KATA_LANG of the run.
+beforeAll(() => useLang("en"));
+afterAll(() => useLang(undefined));
 
 const { PF_INET, SOCK_STREAM, SOCK_DGRAM, IPPROTO_TCP, AF_INET, SHUT_WR } = posix;
 const { SOCKET_ERROR, INVALID_SOCKET, MAKEWORD } = winsock;

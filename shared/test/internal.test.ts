@@ -4,8 +4,9 @@
 import { once } from "node:events";
 import net from "node:net";
 
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { useLang } from "../src/i18n/index.ts";
 import {
   currentContext,
   newContext,
@@ -26,6 +27,10 @@ import {
   withDeadline,
 } from "../src/testing/index.ts";
 import * as winsock from "../src/winsock/index.ts";
+
+// The lessons these tests match are the English ones, whatever the locale or KATA_LANG of the run.
+beforeAll(() => useLang("en"));
+afterAll(() => useLang(undefined));
 
 function addr(port: number, host = "127.0.0.1"): posix.sockaddr_in {
   const a = posix.sockaddr_in();

@@ -3,9 +3,10 @@
 // lesson, and what read/recv/write/send answer after a reset (Linux's way and Windows' way).
 import { once } from "node:events";
 
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { program } from "../src/cli/program.ts";
+import { useLang } from "../src/i18n/index.ts";
 import { currentContext } from "../src/internal/context.ts";
 import { untilEnded } from "../src/internal/sockets.ts";
 import * as posix from "../src/posix/index.ts";
@@ -18,6 +19,10 @@ import {
   withDeadline,
 } from "../src/testing/index.ts";
 import * as winsock from "../src/winsock/index.ts";
+
+// The lessons these tests match are the English ones, whatever the locale or KATA_LANG of the run.
+beforeAll(() => useLang("en"));
+afterAll(() => useLang(undefined));
 
 function posixAddr(port: number): posix.sockaddr_in {
   const a = posix.sockaddr_in();
