@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// @ts-check
+// The unprivileged half: run by .github/workflows/review.yml on pull_request, in the pull request's checkout
+// after `pnpm install`. It finds the attempt folders the pull request adds or changes (git diff against the
+// base), reviews each with the kata CLI, and writes the artifact folder the poster reads (artifact.mjs):
+//
+//   node tooling/review-post/src/review-attempts.mjs --base HEAD^1 --out "$RUNNER_TEMP/kata-review"
+//   (PR_NUMBER and HEAD_SHA from the environment)
+//
+// A review whose stages fail is a result, not an error: it goes into the artifact and this exits 0. It exits 1
+// only when it could not find the changes or write the artifact.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+import { META_FILE, REVIEW_FILE } from "./artifact.mjs";
+import { ATTEMPTS, changedFiles, findAttempts, kataIds, shortId } from "./find-attempts.mjs";
+
+/**
+ * The one place that says how an attempt is reviewed: the kata CLI's Markdown report, on stdout, exiting
+ * non-zero when a stage fails. Run from the repository's root.
+ * @param {string} kata the kata's id
+ * @param {string} dir the attempt folder, relative to the root
+ * @returns {{ command: string, args: string[] }}
+ */
+export function reviewCommand(kata, dir) {
+  return { command: "pnpm", args: ["kata", "review", kata, "--impl", dir] };
+}
+
+/** A review's deadline: a stuck attempt must not hold the job until its own timeout. */
+const REVIEW_TIMEOUT_MS = 10 * 60 * 1000;
+
+/**
+ * @param {{ command: string, args: string[] }} how
+ * @param {string} cwd
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
+function run({ command, args }, cwd) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: REVIEW_TIMEOUT_MS,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk) => (stderr += chunk));
+    child.on("error", (e) => resolve({ code: null, stdout, stderr: `${stderr}${e.message}\n` }));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * A fenced block that no backtick run in `text` can close.
+ * @param {string} text
+ */
+function fence(text) {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = "`".repeat(Math.max(3, longest + 1));
+  return `${ticks}text\n${text}\n${ticks}`;
+}
+
+/**
+ * @param {{
+ *   root: string,
+ *   base: string,
+ *   head?: string,
+ *   out: string,
+ *   pr: number,
+ *   headSha: string,
+ *   command?: typeof reviewCommand,
+ *   log?: (line: string) => void,
+ * }} options
+ */
+export async function reviewAttempts({
+  root,
+  base,
+  head = "HEAD",
+  out,
+  pr,
+  headSha,
+  command = reviewCommand,
+  log = console.log,
+}) {
+  const ids = kataIds(root);
+  const { attempts, skipped } = findAttempts(changedFiles(root, base, head), ids);
+  const known = ids.map((id) => `${shortId(id)} (${id})`).join(", ");
+
+  /** @type {string[]} */
+  const sections = [];
+  for (const { dir, kata } of attempts) {
+    log(`review: ${dir} as an attempt at ${kata}`);
+    const result = await run(command(kata, dir), root);
+    log(`  exit ${result.code ?? "(killed)"}`);
+    if (result.stdout.trim()) sections.push(result.stdout.trim());
+    else
+      sections.push(
+        [
+          `## \`${dir}\` (${kata})`,
+          "",
+          `The review did not run (exit ${result.code ?? "none: killed"}). Its last lines:`,
+          "",
+          fence(result.stderr.trim().split("\n").slice(-30).join("\n")),
+        ].join("\n"),
+      );
+  }
+  for (const { dir } of skipped) log(`skip: ${dir} matches no kata (a folder named after one of: ${known})`);
+  if (skipped.length > 0)
+    sections.push(
+      [
+        "### Skipped",
+        "",
+        `These folders hold changed \`.ts\` files but no part of their path names a kata (${known}):`,
+        "",
+        ...skipped.map(({ dir }) => `- \`${dir}\``),
+      ].join("\n"),
+    );
+  if (attempts.length === 0 && skipped.length === 0) {
+    log(`no .ts file under ${ATTEMPTS}/ was added or changed`);
+    sections.push(`No \`.ts\` file under \`${ATTEMPTS}/\` was added or changed.`);
+  }
+
+  mkdirSync(out, { recursive: true });
+  const meta = { number: pr, headSha, attempts: attempts.length, skipped: skipped.length };
+  writeFileSync(path.join(out, META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
+  writeFileSync(path.join(out, REVIEW_FILE), `${sections.join("\n\n")}\n`);
+  log(`wrote ${path.join(out, META_FILE)} and ${path.join(out, REVIEW_FILE)}`);
+  return meta;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { base: { type: "string" }, head: { type: "string" }, out: { type: "string" } },
+  });
+  const pr = Number(process.env.PR_NUMBER);
+  const headSha = process.env.HEAD_SHA ?? "";
+  if (!values.base || !values.out || !Number.isSafeInteger(pr) || pr < 1 || !/^[0-9a-f]{40}$/.test(headSha)) {
+    console.error(
+      "usage: PR_NUMBER=<n> HEAD_SHA=<sha> node review-attempts.mjs --base <rev> [--head <rev>] --out <dir>",
+    );
+    return 2;
+  }
+  await reviewAttempts({
+    root: process.cwd(),
+    base: values.base,
+    head: values.head ?? "HEAD",
+    out: path.resolve(values.out),
+    pr,
+    headSha,
+  });
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main();
+}
