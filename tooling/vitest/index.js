@@ -57,21 +57,6 @@ function sharedAliases(kataDir) {
 }
 
 /**
- * The stuck-worker watchdog (shared/src/watchdog): each worker beats while its event loop runs, and vitest's main
- * process kills one that stops, so `while (true) {}` fails the run, named, instead of hanging it. Not under
- * StrykerJS, whose own timeout already ends a mutant's endless loop.
- * @param {string} dir
- */
-function watchdog(dir) {
-  const root = sharedRoot(dir);
-  if (root === undefined || process.env.STRYKER_MUTATOR_WORKER !== undefined) return {};
-  return {
-    setupFiles: [path.join(root, "src/watchdog/heartbeat.ts")],
-    globalSetup: [path.join(root, "src/watchdog/global-setup.ts")],
-  };
-}
-
-/**
  * The kata preset. `export default kataConfig(import.meta.dirname)` in a kata's vitest.config.ts.
  * KATA_TARGET picks what runs: starter (default), solution, or an attempt folder.
  * @param {string} kataDir
@@ -82,7 +67,6 @@ export function kataConfig(kataDir) {
     resolve: { alias: sharedAliases(kataDir) },
     test: {
       ...common,
-      ...watchdog(kataDir),
       name: `${path.basename(kataDir)} [${target.name}]`,
       root: kataDir,
       include: ["test/**/*.test.ts"],
@@ -101,7 +85,6 @@ export function unitConfig(dir) {
   return defineConfig({
     test: {
       ...common,
-      ...watchdog(dir),
       root: dir,
       include: ["test/**/*.test.ts", "src/**/*.test.ts"],
       // Fixtures are katas and workspaces that tests run on, not tests of this package.

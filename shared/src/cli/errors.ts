@@ -18,6 +18,12 @@ export class KataError extends Error {
   }
 }
 
+/**
+ * A mistake the socket layers can name as it happens (a loop that never ends, a missing await): program()
+ * prints its message as one line, without a stack, and the program ends with exit code 1.
+ */
+export class LessonError extends KataError {}
+
 /** Thrown by errorHandling() and usage checks: the program ends with `exitCode` (C's exit(n)). */
 export class ProgramExit extends KataError {
   declare readonly code: "KATA_EXIT";

@@ -1,16 +1,12 @@
-import "../internal/listen-hook.ts";
-
-import { AsyncResource } from "node:async_hooks";
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { currentContext, newContext, processIO, type ProgramIO, runInContext } from "../internal/context.ts";
 import { fromNodeError } from "../internal/errno.ts";
-import { isBusyLoopError } from "../internal/pace.ts";
 import { closeAllAtExit } from "../internal/sockets.ts";
 import { checkArgs } from "./args.ts";
-import { ProgramExit, TodoError } from "./errors.ts";
+import { LessonError, ProgramExit, TodoError } from "./errors.ts";
 
 /**
  * A program's entry point: runs it with these arguments and resolves with its exit code. `params` (set by
@@ -18,6 +14,8 @@ import { ProgramExit, TodoError } from "./errors.ts";
  */
 export type Main = ((args: readonly string[], io?: Partial<ProgramIO>) => Promise<number>) & {
   readonly params?: readonly string[];
+  /** Set by program(): the program stops by itself on SIGINT/SIGTERM (see ProgramOptions). */
+  readonly handlesSignals?: boolean;
 };
 
 export interface ProgramOptions<P extends readonly string[] = readonly string[]> {
@@ -75,7 +73,7 @@ export function program<const P extends readonly string[]>(
     const io: ProgramIO = { ...outer, signal: local.signal };
     const ctx = newContext(options.name, io);
     return runInContext(ctx, async () => {
-      const forward = AsyncResource.bind(() => local.abort(outer.signal?.reason));
+      const forward = () => local.abort(outer.signal?.reason);
       if (outer.signal?.aborted) forward();
       else outer.signal?.addEventListener("abort", forward, { once: true });
       try {
@@ -85,12 +83,8 @@ export function program<const P extends readonly string[]>(
         return (await body(checked, io)) ?? 0;
       } catch (err) {
         if (err instanceof ProgramExit) return err.exitCode;
-        if (err instanceof TodoError) {
-          io.stderr.write(`${err.message}\n`);
-          return 1;
-        }
-        // A loop the layer stopped (it kept calling after 0 or -1): the lesson in one line, no stack.
-        if (isBusyLoopError(err)) {
+        // A starter's TODO, or a mistake the layer named (a loop after 0 or -1, a missing await): one line.
+        if (err instanceof TodoError || err instanceof LessonError) {
           io.stderr.write(`${err.message}\n`);
           return 1;
         }
@@ -102,7 +96,7 @@ export function program<const P extends readonly string[]>(
       }
     });
   };
-  return Object.assign(main, { params: options.params });
+  return Object.assign(main, { params: options.params, handlesSignals: options.handlesSignals === true });
 }
 
 function flush(stream: NodeJS.WritableStream): Promise<void> {
@@ -126,10 +120,15 @@ function isEntry(moduleUrl: string): boolean {
  */
 export function runIfMain(moduleUrl: string, main: Main, options: { handlesSignals?: boolean } = {}): void {
   if (!isEntry(moduleUrl)) return;
-  // A test that spawned this program learns its parameters, to check it listens on the <port> it was given.
-  if (process.env.TCP_KATAS_IPC === "1") process.send?.({ type: "params", params: main.params });
   const controller = new AbortController();
-  if (options.handlesSignals) {
+  // A call made without await fails in a Promise nobody awaits: its lesson, not a stack trace.
+  process.on("unhandledRejection", (err) => {
+    process.stderr.write(
+      `${err instanceof LessonError ? err.message : String((err as Error)?.stack ?? err)}\n`,
+    );
+    process.exit(1);
+  });
+  if (options.handlesSignals ?? main.handlesSignals) {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) process.exit(128 + (signal === "SIGINT" ? 2 : 15));

@@ -89,6 +89,24 @@ export function loadCatalogue<K extends string>(dir: string, lang: Lang = DEFAUL
   };
 }
 
+/** A catalogue from messages already loaded (bundled JSON), by language; English required. */
+export function catalogueOf<K extends string>(
+  byLang: Readonly<Record<Lang, Messages>>,
+  lang: Lang = DEFAULT_LANG,
+): Catalogue<K> {
+  const fallback = byLang[DEFAULT_LANG];
+  if (!fallback) throw new Error("Every catalogue has English.");
+  const own = byLang[lang];
+  return {
+    lang: own ? lang : DEFAULT_LANG,
+    t(key, params) {
+      const text = own?.[key] ?? fallback[key];
+      if (text === undefined) throw new Error(`No message "${key}".`);
+      return fill(key, text, params);
+    },
+  };
+}
+
 /**
  * What is wrong with the catalogue in `dir`: keys a language lacks or has in excess, and messages whose
  * placeholders differ from the English one. An empty list means every language is complete.

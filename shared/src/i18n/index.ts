@@ -8,11 +8,13 @@
 export {
   availableLangs,
   type Catalogue,
+  catalogueOf,
   checkCatalogues,
   DEFAULT_LANG,
   type Lang,
   loadCatalogue,
   placeholders,
 } from "./catalogue.ts";
-export { resolveLang, SHARED_LOCALES, stateDir, storeLang, workspaceRoot } from "./lang.ts";
-export { messages, msg, type SharedKey, useLang } from "./messages.ts";
+export { resolveLang, stateDir, storeLang, workspaceRoot } from "./lang.ts";
+export { SHARED_LOCALES } from "./locales-dir.ts";
+export { messages, msg, SHARED_LANGS, type SharedKey, useLang } from "./messages.ts";

@@ -1,11 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
-import { availableLangs, DEFAULT_LANG, type Lang } from "./catalogue.ts";
-
-/** The shared catalogue's folder: its languages are the ones the project knows. */
-export const SHARED_LOCALES = fileURLToPath(new URL("./locales/", import.meta.url));
+import { DEFAULT_LANG, type Lang } from "./catalogue.ts";
 
 /** The folder with pnpm-workspace.yaml at or above `cwd`, or undefined outside the workspace. */
 export function workspaceRoot(cwd: string = process.cwd()): string | undefined {
@@ -44,13 +40,9 @@ function localeLang(locale: string): string {
 /**
  * The learner's language, first found of: KATA_LANG (if it is a known language); the choice stored by
  * `pnpm kata lang` in `<state dir>/config.json`; the locale (the first of LC_ALL, LC_MESSAGES, LANG that is
- * set decides, as in POSIX); English. `known` defaults to the languages of the shared catalogue.
+ * set decides, as in POSIX); English. `known`: the languages the caller has messages in.
  */
-export function resolveLang(
-  env: NodeJS.ProcessEnv = process.env,
-  cwd: string = process.cwd(),
-  known: readonly Lang[] = availableLangs(SHARED_LOCALES),
-): Lang {
+export function resolveLang(env: NodeJS.ProcessEnv, cwd: string, known: readonly Lang[]): Lang {
   const isKnown = (lang: string | undefined): lang is Lang => lang !== undefined && known.includes(lang);
   const chosen = env.KATA_LANG?.trim().toLowerCase();
   if (isKnown(chosen)) return chosen;

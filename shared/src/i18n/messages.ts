@@ -1,16 +1,21 @@
-import { type Catalogue, type Lang, loadCatalogue } from "./catalogue.ts";
-import { resolveLang, SHARED_LOCALES } from "./lang.ts";
-// A type-only import: the keys are checked at compile time, the files are read at run time.
-import type en from "./locales/en.json";
+import { type Catalogue, catalogueOf, type Lang } from "./catalogue.ts";
+import { resolveLang } from "./lang.ts";
+// Imported, not read from disk: a program bundled to run behind the test boundary carries its messages.
+import en from "./locales/en.json" with { type: "json" };
+import ko from "./locales/ko.json" with { type: "json" };
 
 /** The keys of the shared catalogue (shared/testing's and shared/cli's messages), typed from en.json. */
 export type SharedKey = keyof typeof en;
+
+const SHARED: Readonly<Record<Lang, Readonly<Record<string, string>>>> = { en, ko };
+/** The languages the shared messages are written in. */
+export const SHARED_LANGS: readonly Lang[] = Object.keys(SHARED);
 
 let current: Catalogue<SharedKey> | undefined;
 
 /** The shared catalogue in the learner's language (resolveLang(), decided on first use). */
 export function messages(): Catalogue<SharedKey> {
-  current ??= loadCatalogue<SharedKey>(SHARED_LOCALES, resolveLang());
+  current ??= catalogueOf<SharedKey>(SHARED, resolveLang(process.env, process.cwd(), SHARED_LANGS));
   return current;
 }
 
@@ -20,9 +25,9 @@ export function msg(key: SharedKey, params?: Record<string, string | number>): s
 }
 
 /**
- * Fixes the language of the shared messages for this process (a test asserting exact texts pins "en");
+ * Fixes the language of the shared messages for this thread (a test asserting exact texts pins "en");
  * undefined goes back to resolveLang() on next use.
  */
 export function useLang(lang: Lang | undefined): void {
-  current = lang === undefined ? undefined : loadCatalogue<SharedKey>(SHARED_LOCALES, lang);
+  current = lang === undefined ? undefined : catalogueOf<SharedKey>(SHARED, lang);
 }

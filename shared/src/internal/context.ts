@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Readable, Writable } from "node:stream";
 
+import { KataError } from "../cli/errors.ts";
 import type { SysError } from "./errno.ts";
 import { newPace, type Pace } from "./pace.ts";
 
@@ -18,22 +18,33 @@ export interface TraceEvent {
   readonly detail?: Readonly<Record<string, string | number>>;
 }
 
+/** A call that has to wait (for a client, for bytes, for the peer to read): which call, on which socket. */
+export interface Waiting {
+  readonly call: string;
+  readonly fd: number;
+}
+
 /** What a program reads and writes, and what can stop it. Defaults to the process's own. */
 export interface ProgramIO {
   stdin: Readable;
   stdout: Writable;
   stderr: Writable;
-  /** Aborted by SIGINT/SIGTERM when run as a script, by the test when run in-process. */
+  /** Aborted by SIGINT/SIGTERM when run as a script, by the test when run behind the boundary. */
   signal?: AbortSignal;
-  /** Sees every traced call as it happens. */
+  /** Sees every traced call as it ends. */
   observe?: (event: TraceEvent) => void;
+  /** Told when a call starts to wait, so a test can say where a program is blocked. */
+  onWait?: (waiting: Waiting) => void;
   /** Told the port as soon as the program listens (whatever API it listens with). */
   onListening?: (port: number) => void;
+  /** Told each time a server the program runs takes a connection. */
+  onConnection?: () => void;
 }
 
 /**
  * The state C keeps per process: the descriptor table, errno, and (for Winsock) the startup count and last
- * error. Each program run in-process gets its own, so two programs in one test never share an errno.
+ * error. A thread runs one program at a time (a test runs each behind its own boundary), so it is one value
+ * per thread, set by program() and traced() for the time they run.
  */
 export interface ProgramContext {
   readonly name: string;
@@ -48,9 +59,9 @@ export interface ProgramContext {
   readonly fds: Map<number, unknown>;
   /** How the program's calls have gone lately: when it last let the event loop run, what it repeats. */
   readonly pace: Pace;
+  /** By descriptor, the calls started and not finished yet (see ./pending.ts: a missing await). */
+  readonly pending: Map<number, Set<string>>;
 }
-
-const storage = new AsyncLocalStorage<ProgramContext>();
 
 export function processIO(): ProgramIO {
   return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -67,51 +78,44 @@ export function newContext(name: string, io: ProgramIO, tracing = io.observe !==
     wsaLastError: 0,
     fds: new Map(),
     pace: newPace(),
+    pending: new Map(),
   };
 }
 
-let fallback: ProgramContext | undefined;
-/**
- * The program a script runs (the process's own stdio, no tracing), held without AsyncLocalStorage: once ALS is
- * used, Node 20 runs promise hooks on every promise, which costs a ported server about a third of its CPU while
- * streaming. Any program or traced() run inside or beside it still gets ALS, and ALS is looked up first.
- */
-let sole: ProgramContext | undefined;
-
-/** The running program's context; code outside any program (a test, an experiment) shares one default. */
-export function currentContext(): ProgramContext {
-  const ctx = storage.getStore() ?? sole;
-  if (ctx) return ctx;
-  fallback ??= newContext("node", processIO());
-  return fallback;
-}
-
-function isScriptRun(ctx: ProgramContext): boolean {
-  return (
-    !ctx.tracing &&
-    ctx.io.stdout === process.stdout &&
-    ctx.io.stderr === process.stderr &&
-    sole === undefined &&
-    storage.getStore() === undefined
-  );
-}
-
-export function runInContext<T>(ctx: ProgramContext, fn: () => T): T {
-  if (!isScriptRun(ctx)) return storage.run(ctx, fn);
-  sole = ctx;
-  const release = () => {
-    if (sole === ctx) sole = undefined;
-  };
-  let result: T;
-  try {
-    result = fn();
-  } catch (err) {
-    release();
-    throw err;
+/** Thrown when a second program starts in a thread where one is running (code KATA_ONE_PROGRAM). */
+export class OneProgramPerThread extends KataError {
+  declare readonly code: "KATA_ONE_PROGRAM";
+  constructor(running: string, starting: string) {
+    super(
+      "OneProgramPerThread",
+      "KATA_ONE_PROGRAM",
+      `${starting} cannot start while ${running} runs in this thread: each program has its own descriptors and errno, so run each behind its own boundary (@tcp-katas/shared/testing's run()).`,
+    );
   }
-  if (result instanceof Promise) return result.finally(release) as T;
-  release();
-  return result;
+}
+
+let current: ProgramContext | undefined;
+/** Set while program() or traced() runs one. */
+let running: ProgramContext | undefined;
+
+/** The running program's context; code outside any program (an experiment, a test) shares one default. */
+export function currentContext(): ProgramContext {
+  current ??= newContext("node", processIO());
+  return current;
+}
+
+/** Runs `fn` as the thread's program, with `ctx` as its state, and puts the earlier state back after. */
+export async function runInContext<T>(ctx: ProgramContext, fn: () => Promise<T>): Promise<T> {
+  if (running) throw new OneProgramPerThread(running.name, ctx.name);
+  const before = current;
+  running = ctx;
+  current = ctx;
+  try {
+    return await fn();
+  } finally {
+    running = undefined;
+    current = before;
+  }
 }
 
 export function record(event: TraceEvent): void {
@@ -119,4 +123,10 @@ export function record(event: TraceEvent): void {
   if (!ctx.tracing) return;
   ctx.trace.push(event);
   ctx.io.observe?.(event);
+}
+
+/** What a layer call passes down to a wait, so the test hears where the program is blocked (if it listens). */
+export function waiter(ctx: ProgramContext, call: string, fd: number): (() => void) | undefined {
+  const onWait = ctx.io.onWait;
+  return onWait && (() => onWait({ call, fd }));
 }

@@ -12,6 +12,7 @@
  *   what the call returned, what that means, and how to end the loop. A program that reads 0 once and stops
  *   never sees it; accept() and close() start a descriptor's count afresh.
  */
+import { LessonError } from "../cli/errors.ts";
 import { msg } from "../i18n/messages.ts";
 
 /** Calls in a row answering 0 or -1 on one descriptor that make a busy loop. */
@@ -22,11 +23,10 @@ const TURN_MS = 2;
 const CLOCK_EVERY = 64;
 
 /** Thrown by a layer call that a busy loop keeps repeating. program() prints the message and exits 1. */
-export class BusyLoopError extends Error {
-  readonly code = "KATA_BUSY_LOOP";
+export class BusyLoopError extends LessonError {
+  declare readonly code: "KATA_BUSY_LOOP";
   constructor(message: string) {
-    super(message);
-    this.name = "BusyLoopError";
+    super("BusyLoopError", "KATA_BUSY_LOOP", message);
   }
 }
 

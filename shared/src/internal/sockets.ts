@@ -15,7 +15,6 @@ import net from "node:net";
 import { ByteReader } from "../framing/byte-reader.ts";
 import { currentContext, type ProgramContext } from "./context.ts";
 import { type ErrnoName, fromNodeError, type SysError, sysError } from "./errno.ts";
-import { quietServer } from "./listen-hook.ts";
 import { SendBuffer } from "./send-buffer.ts";
 
 export interface Address {
@@ -102,7 +101,7 @@ export async function bindSocket(fd: number, address: Address): Promise<void> {
   const d = lookup(fd);
   if (d.kind !== "fresh" || d.bound) fail("EINVAL");
   if (!net.isIPv4(address.host)) fail("EADDRNOTAVAIL");
-  const probe = quietServer(net.createServer());
+  const probe = net.createServer();
   await listenOnce(probe, address.host, address.port);
   const port = (probe.address() as net.AddressInfo).port;
   await closeServer(probe);
@@ -118,7 +117,9 @@ export async function listenSocket(fd: number, backlog: number): Promise<Address
   const queue: net.Socket[] = [];
   const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
   const state: Listening = { kind: "listening", server, address, queue };
+  const { io } = currentContext();
   server.on("connection", (socket) => {
+    io.onConnection?.();
     // Until accept() takes it, a connection is only queued: paused, so its bytes wait unread.
     socket.on("error", () => undefined);
     socket.setNoDelay(true);
@@ -140,6 +141,7 @@ export async function listenSocket(fd: number, backlog: number): Promise<Address
   const actual = { host: address.host, port: (server.address() as net.AddressInfo).port };
   state.address = actual;
   table().set(fd, state);
+  currentContext().io.onListening?.(actual.port);
   return actual;
 }
 
@@ -169,22 +171,24 @@ function adopt(socket: net.Socket): number {
 }
 
 /** accept(): the oldest waiting connection, or waits for one. Closing the listener interrupts it (EINTR). */
-export async function acceptSocket(fd: number): Promise<{ fd: number; peer: Address }> {
+export async function acceptSocket(fd: number, waiting?: () => void): Promise<{ fd: number; peer: Address }> {
   const d = lookup(fd);
   if (d.kind !== "listening") fail("EINVAL");
   if (d.waiter) fail("EALREADY");
-  const socket =
-    d.queue.shift() ??
-    (await new Promise<net.Socket | undefined>((resolve) => {
+  let socket = d.queue.shift();
+  if (!socket) {
+    waiting?.();
+    socket = await new Promise<net.Socket | undefined>((resolve) => {
       d.waiter = resolve;
-    }));
+    });
+  }
   if (!socket) fail("EINTR");
   const newFd = adopt(socket);
   return { fd: newFd, peer: (lookup(newFd) as Connected).peer };
 }
 
 /** connect(): a real TCP connect to a dotted-quad address; no name lookup ever happens. */
-export async function connectSocket(fd: number, address: Address): Promise<void> {
+export async function connectSocket(fd: number, address: Address, waiting?: () => void): Promise<void> {
   const d = lookup(fd);
   if (d.kind === "connected") fail("EISCONN");
   if (d.kind === "connecting") fail("EALREADY");
@@ -192,6 +196,7 @@ export async function connectSocket(fd: number, address: Address): Promise<void>
   if (!net.isIPv4(address.host)) fail("EINVAL");
   if (address.port === 0) fail("ECONNREFUSED");
   table().set(fd, { kind: "connecting" });
+  waiting?.();
   try {
     const socket = await new Promise<net.Socket>((resolve, reject) => {
       const s = net.connect({
@@ -293,6 +298,7 @@ export function writeSocket(
   fd: number,
   bytes: Uint8Array,
   report: ResetReport,
+  waiting?: () => void,
 ): number | Promise<number> {
   const d = connected(fd, ctx);
   const { socket } = d;
@@ -309,6 +315,7 @@ export function writeSocket(
     if (failed) throw failed;
   }
   if (!socket.writableNeedDrain) return bytes.length;
+  waiting?.();
   return drained(socket).then(() => {
     // Reset while this write waited: C's blocked write fails with it.
     const late = socket.destroyed ? failureOf(d, report) : undefined;

@@ -9,9 +9,10 @@
  * The blocking calls (bind, listen, accept, connect, read, write) return promises: `await` them where C blocks.
  * @module
  */
-import { currentContext, type ProgramContext, record, type TraceEvent } from "../internal/context.ts";
+import { currentContext, type ProgramContext, record, type TraceEvent, waiter } from "../internal/context.ts";
 import { ERRNO, errnoByNumber, type ErrnoName, type SysError, sysError } from "../internal/errno.ts";
 import { note, settle, waited } from "../internal/pace.ts";
+import { begin, notAPromise } from "../internal/pending.ts";
 import * as core from "../internal/sockets.ts";
 import { addressFromHost, htons, inet_ntoa, ntohs } from "./byte-order.ts";
 
@@ -108,52 +109,99 @@ export function socket(domain: number, type: number, protocol: number): number {
 }
 
 /** bind(): gives the socket its address. Fails with EADDRINUSE when the port is taken. */
-export async function bind(fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> {
-  const address = checkAddress("bind", fd, addr);
-  if (typeof address === "number") return address;
+export function bind(fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> {
+  const done = begin(currentContext(), "bind", fd);
+  return bindNow(done, fd, addr, _addrlen);
+}
+
+async function bindNow(done: () => void, fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> {
   try {
-    await core.bindSocket(fd, address);
-    return ok("bind", fd, 0, { host: address.host, port: core.localAddress(fd).port });
-  } catch (err) {
-    return failed("bind", fd, err);
+    const address = checkAddress("bind", fd, addr);
+    if (typeof address === "number") return address;
+    try {
+      await core.bindSocket(fd, address);
+      return ok("bind", fd, 0, { host: address.host, port: core.localAddress(fd).port });
+    } catch (err) {
+      return failed("bind", fd, err);
+    }
+  } finally {
+    done();
   }
 }
 
 /** listen(): from now on, connects to this address succeed and wait in the queue for accept(). */
-export async function listen(fd: number, backlog: number): Promise<number> {
+export function listen(fd: number, backlog: number): Promise<number> {
+  notAPromise("listen", "backlog", backlog);
+  const done = begin(currentContext(), "listen", fd);
+  return listenNow(done, fd, backlog);
+}
+
+async function listenNow(done: () => void, fd: number, backlog: number): Promise<number> {
   try {
-    const address = await core.listenSocket(fd, backlog);
-    return ok("listen", fd, 0, { host: address.host, port: address.port, backlog });
-  } catch (err) {
-    return failed("listen", fd, err);
+    try {
+      const address = await core.listenSocket(fd, backlog);
+      return ok("listen", fd, 0, { host: address.host, port: address.port, backlog });
+    } catch (err) {
+      return failed("listen", fd, err);
+    }
+  } finally {
+    done();
   }
 }
 
 /** accept(): the next waiting connection's new descriptor (waits if none); fills addr with the peer's address. */
-export async function accept(fd: number, addr?: sockaddr_in, _addrlen?: unknown): Promise<number> {
+export function accept(fd: number, addr?: sockaddr_in, _addrlen?: unknown): Promise<number> {
+  const done = begin(currentContext(), "accept", fd);
+  return acceptNow(done, fd, addr, _addrlen);
+}
+
+async function acceptNow(
+  done: () => void,
+  fd: number,
+  addr?: sockaddr_in,
+  _addrlen?: unknown,
+): Promise<number> {
   try {
-    const { fd: newFd, peer } = await core.acceptSocket(fd);
-    if (addr) {
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(peer.port);
-      addr.sin_addr.s_addr = addressFromHost(peer.host);
+    try {
+      const { fd: newFd, peer } = await core.acceptSocket(fd, waiter(currentContext(), "accept", fd));
+      if (addr) {
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(peer.port);
+        addr.sin_addr.s_addr = addressFromHost(peer.host);
+      }
+      note(currentContext().pace, "posix", "accept", newFd, newFd, false);
+      return ok("accept", fd, newFd, { host: peer.host, port: peer.port });
+    } catch (err) {
+      return failed("accept", fd, err);
     }
-    note(currentContext().pace, "posix", "accept", newFd, newFd, false);
-    return ok("accept", fd, newFd, { host: peer.host, port: peer.port });
-  } catch (err) {
-    return failed("accept", fd, err);
+  } finally {
+    done();
   }
 }
 
 /** connect(): resolves 0 once the server's listen queue took the connection (not when it accepts it). */
-export async function connect(fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> {
-  const address = checkAddress("connect", fd, addr);
-  if (typeof address === "number") return address;
+export function connect(fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> {
+  const done = begin(currentContext(), "connect", fd);
+  return connectNow(done, fd, addr, _addrlen);
+}
+
+async function connectNow(
+  done: () => void,
+  fd: number,
+  addr: sockaddr_in,
+  _addrlen?: number,
+): Promise<number> {
   try {
-    await core.connectSocket(fd, address);
-    return ok("connect", fd, 0, { host: address.host, port: address.port });
-  } catch (err) {
-    return failed("connect", fd, err);
+    const address = checkAddress("connect", fd, addr);
+    if (typeof address === "number") return address;
+    try {
+      await core.connectSocket(fd, address, waiter(currentContext(), "connect", fd));
+      return ok("connect", fd, 0, { host: address.host, port: address.port });
+    } catch (err) {
+      return failed("connect", fd, err);
+    }
+  } finally {
+    done();
   }
 }
 
@@ -168,50 +216,76 @@ function checkBuffer(call: string, fd: number, buf: Uint8Array, n: number): numb
  * 0 means the peer closed; -1 an error. A reset is reported once, as on Linux: -1 with ECONNRESET, then 0.
  * It may return fewer bytes than were sent.
  */
-export async function read(fd: number, buf: Uint8Array, n: number): Promise<number> {
-  const ctx = currentContext();
-  let result = checkBuffer("read", fd, buf, n);
-  if (result === undefined) {
-    try {
-      result = core.readSocket(ctx, fd, buf, n, "once");
-      while (result === core.WOULD_BLOCK) {
-        await core.readable(ctx, fd);
-        waited(ctx.pace);
+export function read(fd: number, buf: Uint8Array, n: number): Promise<number> {
+  notAPromise("read", "n", n);
+  const done = begin(currentContext(), "read", fd);
+  return readNow(done, fd, buf, n);
+}
+
+async function readNow(done: () => void, fd: number, buf: Uint8Array, n: number): Promise<number> {
+  try {
+    const ctx = currentContext();
+    let result = checkBuffer("read", fd, buf, n);
+    if (result === undefined) {
+      try {
         result = core.readSocket(ctx, fd, buf, n, "once");
+        while (result === core.WOULD_BLOCK) {
+          await core.readable(ctx, fd);
+          waited(ctx.pace);
+          result = core.readSocket(ctx, fd, buf, n, "once");
+        }
+        moved(ctx, "read", fd, result);
+        // 0 for a read of 0 bytes is not the peer's end: it is not counted toward a busy loop.
+        note(ctx.pace, "posix", "read", fd, result, result === 0 && n > 0);
+      } catch (err) {
+        result = failed("read", fd, err);
       }
-      moved(ctx, "read", fd, result);
-      // 0 for a read of 0 bytes is not the peer's end: it is not counted toward a busy loop.
-      note(ctx.pace, "posix", "read", fd, result, result === 0 && n > 0);
-    } catch (err) {
-      result = failed("read", fd, err);
     }
+    return settle(ctx.pace, result);
+  } finally {
+    done();
   }
-  return settle(ctx.pace, result);
 }
 
 /**
  * write(): copies the first n bytes of buf into the socket's send buffer and returns n (waits while the peer
  * does not read). After a reset: -1 with ECONNRESET once (if no read reported it first), then EPIPE.
  */
-export async function write(fd: number, buf: Uint8Array, n: number): Promise<number> {
-  const ctx = currentContext();
-  let result = checkBuffer("write", fd, buf, n);
-  if (result === undefined) {
-    try {
-      const answer = core.writeSocket(ctx, fd, n === buf.length ? buf : buf.subarray(0, n), "once");
-      if (typeof answer === "number") {
-        result = answer;
-      } else {
-        result = await answer;
-        waited(ctx.pace);
+export function write(fd: number, buf: Uint8Array, n: number): Promise<number> {
+  notAPromise("write", "n", n);
+  const done = begin(currentContext(), "write", fd);
+  return writeNow(done, fd, buf, n);
+}
+
+async function writeNow(done: () => void, fd: number, buf: Uint8Array, n: number): Promise<number> {
+  try {
+    const ctx = currentContext();
+    let result = checkBuffer("write", fd, buf, n);
+    if (result === undefined) {
+      try {
+        const answer = core.writeSocket(
+          ctx,
+          fd,
+          n === buf.length ? buf : buf.subarray(0, n),
+          "once",
+          waiter(ctx, "write", fd),
+        );
+        if (typeof answer === "number") {
+          result = answer;
+        } else {
+          result = await answer;
+          waited(ctx.pace);
+        }
+        moved(ctx, "write", fd, result);
+        if (result > 0) note(ctx.pace, "posix", "write", fd, result, false);
+      } catch (err) {
+        result = failed("write", fd, err);
       }
-      moved(ctx, "write", fd, result);
-      if (result > 0) note(ctx.pace, "posix", "write", fd, result, false);
-    } catch (err) {
-      result = failed("write", fd, err);
     }
+    return settle(ctx.pace, result);
+  } finally {
+    done();
   }
-  return settle(ctx.pace, result);
 }
 
 /** shutdown(fd, SHUT_WR): "I am done sending" (FIN); reading goes on. */

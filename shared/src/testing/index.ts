@@ -1,9 +1,14 @@
 /**
- * What the katas' tests share: real sockets on 127.0.0.1 port 0, programs run in-process or as child
- * processes with deadlines, byte-exact diffs, a re-chunking proxy, and checks over the layers' call traces.
+ * The mechanics the katas' tests share, and no text of the chapter: a learner's program run behind the
+ * boundary (a worker thread, or a process) with deadlines, real sockets on 127.0.0.1 port 0, byte-exact diffs,
+ * a re-chunking proxy, and checks over the layers' call traces. What a kata's programs must do is written in
+ * that kata's own tests.
  * @module
  */
-export type { TraceEvent } from "../internal/context.ts";
+export type { TraceEvent, Waiting } from "../internal/context.ts";
+export { ProgramLoadError } from "./boundary/bundle.ts";
+export { ChildRun, type ProgramFile, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
+export { CALL_DEADLINE_MS, load, type Traced, tracedCall, unload } from "./boundary/library.ts";
 export { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
 export { registerCleanup } from "./cleanup.ts";
 export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
@@ -18,13 +23,9 @@ export {
   type TestClient,
 } from "./net.ts";
 export { localLabel, Output, prefixed } from "./output.ts";
-export { NotDoneYet, ProgramRun } from "./program-run.ts";
+export { NotDoneYet, ProgramRun, RunFailed } from "./program-run.ts";
 export { type Rechunk, type RechunkProxy, rechunkProxy } from "./proxy.ts";
-export { InProcessRun, startProgram } from "./run.ts";
-export { ChildRun, spawnProgram } from "./spawn.ts";
-export { clientTranscript, type EchoClientSuite, echoClientSuite } from "./suites/echo-client.ts";
-export { type EchoServerSuite, echoServerSuite } from "./suites/echo-server.ts";
-export { type Layer, type StartedServer, startServer } from "./suites/start.ts";
+export { run, type StartedServer,startServer } from "./run.ts";
 export {
   countCalls,
   describeTrace,

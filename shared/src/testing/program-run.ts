@@ -1,6 +1,9 @@
 import { KataError } from "../cli/errors.ts";
 import { msg } from "../i18n/messages.ts";
-import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
+import type { TraceEvent, Waiting } from "../internal/context.ts";
+import type { ProgramCommand, ProgramEvent } from "./boundary/protocol.ts";
+import { bytesDiff, BytesMismatch, describeBytes, firstDifference } from "./bytes.ts";
+import { DeadlineExceeded,DEFAULT_DEADLINE_MS } from "./deadline.ts";
 import { localLabel, Output, prefixed } from "./output.ts";
 
 /** A starter's todo() reached: the test fails with the TODO text, at once (code KATA_NOT_DONE). */
@@ -12,72 +15,164 @@ export class NotDoneYet extends KataError {
   }
 }
 
+/** The program did something no wait can recover from (code KATA_RUN): it exited, diverged, listens elsewhere. */
+export class RunFailed extends KataError {
+  declare readonly code: "KATA_RUN";
+
+  constructor(message: string) {
+    super("RunFailed", "KATA_RUN", message);
+  }
+}
+
 /** The port as bind() stores it when htons() is forgotten on a little-endian machine: its two bytes swapped. */
 function swapped(port: number): number {
   return ((port & 0xff) << 8) | (port >> 8);
 }
 
-/** What a test can do with a running program, in-process or as a child process. */
+/** How long a program has to answer a ping before it counts as not letting its event loop run. */
+const PING_MS = 300;
+
+/**
+ * A learner's program running behind the boundary, as a test sees it: its output, the port it listens on, the
+ * calls it made, where it is blocked, its exit. Every wait ends at once when the program can no longer do what
+ * is waited for (it exited, it printed something else, it listens on another port) and otherwise at its
+ * deadline, with the program's output and where it was blocked.
+ */
 export abstract class ProgramRun {
   readonly stdout = new Output();
   readonly stderr = new Output();
+  /** The posix/winsock calls it made so far, in order (live: it grows while the program runs). */
+  readonly trace: TraceEvent[] = [];
   /** The label in the learner's language, as messages show it ("your server", "내 서버"). */
   readonly shownLabel: string;
   #code: number | undefined;
-  #exited: Promise<number>;
-  #resolveExit!: (code: number) => void;
-  #port: Promise<number>;
-  #resolvePort!: (port: number) => void;
+  #connections = 0;
+  #blocked: Waiting | undefined;
+  #port: number | undefined;
   #askedPort: number | undefined;
-  /** Rejects when the program did something that no wait can recover from (it listens on the wrong port). */
-  #broken: Promise<never>;
-  #break!: (err: Error) => void;
+  #params: readonly string[] | undefined;
+  readonly #args: readonly string[];
+  /** Set when the run can no longer do anything a test waits for (other than end). */
+  #broken: RunFailed | undefined;
+  #loadError: string | undefined;
+  #pong: (() => void) | undefined;
+  /** Re-checked after every event: the waits in progress. */
+  readonly #waits = new Set<() => void>();
 
   constructor(
     readonly label: string,
+    args: readonly string[],
     readonly deadlineMs = DEFAULT_DEADLINE_MS,
   ) {
     this.shownLabel = localLabel(label);
-    this.#exited = new Promise((resolve) => (this.#resolveExit = resolve));
-    this.#port = new Promise((resolve) => (this.#resolvePort = resolve));
-    this.#broken = new Promise<never>((_, reject) => (this.#break = reject));
-    this.#broken.catch(() => undefined);
+    this.#args = args;
   }
 
-  /** Subclasses report the exit code and the listening port through these. */
+  /** What the carrier (worker, child process) received from the program. */
+  protected receive(event: ProgramEvent): void {
+    switch (event.type) {
+      case "out":
+        (event.stream === "stdout" ? this.stdout : this.stderr).push(Buffer.from(event.data));
+        break;
+      case "params":
+        this.#params = event.params;
+        this.#checkPort();
+        break;
+      case "listening":
+        this.#port ??= event.port;
+        this.#checkPort();
+        break;
+      case "connection":
+        this.#connections += 1;
+        break;
+      case "call":
+        this.trace.push(event.event);
+        if (this.#blocked?.call === event.event.call) this.#blocked = undefined;
+        break;
+      case "wait":
+        this.#blocked = event.waiting;
+        break;
+      case "exit":
+        this.exited(event.code);
+        break;
+      case "pong":
+        this.#pong?.();
+        break;
+      default:
+        break;
+    }
+    this.#recheck();
+  }
+
+  #recheck(): void {
+    for (const check of [...this.#waits]) check();
+  }
+
+  /** The carrier says the program has ended (its last output already received). */
   protected exited(code: number): void {
     if (this.#code !== undefined) return;
     this.#code = code;
+    this.#blocked = undefined;
     this.stdout.end();
     this.stderr.end();
-    this.#resolveExit(code);
+    this.#recheck();
   }
 
-  /**
-   * Subclasses tell the program's parameters and arguments: when `<port>` was given a non-zero value, a program
-   * that listens on another port fails every wait at once, saying which port and asking about htons().
-   */
-  protected expectPort(params: readonly string[] | undefined, args: readonly string[]): void {
-    const at = params?.indexOf("<port>") ?? -1;
-    const asked = at === -1 ? undefined : Number(args[at]);
-    if (asked !== undefined && Number.isInteger(asked) && asked > 0 && asked <= 0xffff)
-      this.#askedPort = asked;
+  /** The file could not be bundled: the run ends at once, and every wait says why. */
+  protected failedToLoad(message: string): void {
+    this.#loadError = message;
+    this.stderr.push(Buffer.from(`${message}\n`));
+    this.exited(1);
   }
 
-  protected listening(port: number): void {
-    const asked = this.#askedPort;
-    if (asked !== undefined && port !== asked) {
-      const params = { label: this.shownLabel, actual: port, asked };
-      // port() is left waiting: the failure below ends it, as it ends every other wait.
-      this.#break(new Error(msg(port === swapped(asked) ? "run.wrongPortHtons" : "run.wrongPort", params)));
-      return;
-    }
-    this.#resolvePort(port);
+  /** When `<port>` was given a non-zero value, a program listening elsewhere fails every wait, asking about htons(). */
+  #checkPort(): void {
+    const at = this.#params?.indexOf("<port>") ?? -1;
+    const asked = at === -1 ? NaN : Number(this.#args[at]);
+    if (Number.isInteger(asked) && asked > 0 && asked <= 0xffff) this.#askedPort = asked;
+    const actual = this.#port;
+    if (this.#askedPort === undefined || actual === undefined || actual === this.#askedPort) return;
+    const params = { label: this.shownLabel, actual, asked: this.#askedPort };
+    this.#broken ??= new RunFailed(
+      msg(actual === swapped(this.#askedPort) ? "run.wrongPortHtons" : "run.wrongPort", params),
+    );
   }
+
+  protected abstract send(command: ProgramCommand): void;
+  /** Ends the program at once, whatever it is doing (the test is over, or it waited in vain). */
+  abstract end(): Promise<void>;
 
   /** The exit code, once the program has ended. */
   get exitCode(): number | undefined {
     return this.#code;
+  }
+
+  /** True until the program has ended (a plain check, no waiting). */
+  get running(): boolean {
+    return this.#code === undefined;
+  }
+
+  /** How many connections its servers have taken (before accept(): Node takes them as they come). */
+  get connections(): number {
+    return this.#connections;
+  }
+
+  /** The call it is blocked in now, if any. */
+  get blockedIn(): Waiting | undefined {
+    return this.#blocked;
+  }
+
+  write(data: string | Uint8Array): void {
+    this.send({ type: "stdin", data: typeof data === "string" ? Buffer.from(data) : data });
+  }
+
+  endInput(): void {
+    this.send({ type: "end-stdin" });
+  }
+
+  /** Asks the program to stop, as a signal would (programs written to handle SIGINT/SIGTERM end cleanly). */
+  stop(signal: "SIGINT" | "SIGTERM" = "SIGTERM"): void {
+    if (this.running) this.send({ type: "signal", signal });
   }
 
   /** Both outputs, each line prefixed, for failure messages. */
@@ -92,67 +187,136 @@ export abstract class ProgramRun {
     return /^TODO: (.*)$/m.exec(this.stderr.text)?.[1];
   }
 
-  /** Rejects as soon as the program ends, saying it ended before `what` happened. */
-  protected endedBefore(what: string): Promise<never> {
-    return this.#exited.then((code) => {
-      const todo = this.todo();
-      if (todo !== undefined) throw new NotDoneYet(todo);
-      throw new Error(
-        `${msg("run.exitedBefore", { label: this.shownLabel, code, what })}\n${this.transcript()}`,
-      );
+  /** Where the program is now: blocked in a call, waiting for something else, or spinning. */
+  async whereNow(): Promise<string> {
+    if (!this.running) return "";
+    const blocked = this.#blocked;
+    if (blocked) return msg("run.blockedIn", { label: this.shownLabel, call: blocked.call, fd: blocked.fd });
+    const answered = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), PING_MS);
+      this.#pong = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.send({ type: "ping" });
     });
+    this.#pong = undefined;
+    return msg(answered ? "run.idle" : "run.busy", { label: this.shownLabel });
   }
 
-  /** Waits for `promise`, failing at once if the program ends or breaks first, and at the deadline otherwise. */
-  protected wait<T>(promise: Promise<T>, what: string, ms = this.deadlineMs): Promise<T> {
-    const failed = this.#brokenWithTranscript();
-    return withDeadline(Promise.race([failed, promise, this.endedBefore(what)]), what, ms, () =>
-      this.transcript(),
-    );
+  /** Why a wait for `what` cannot succeed any more (it exited, it broke), or undefined while it still can. */
+  whyNot(what: string): Error | undefined {
+    if (this.#broken) return new RunFailed(`${this.#broken.message}\n${this.transcript()}`);
+    if (this.running) return undefined;
+    if (this.#loadError !== undefined)
+      return new RunFailed(`${msg("run.loadFailed", { label: this.shownLabel })}\n${this.#loadError}`);
+    const todo = this.todo();
+    if (todo !== undefined) return new NotDoneYet(todo);
+    const params = { label: this.shownLabel, code: this.#code ?? -1, what, clients: this.#connections };
+    const head = this.#connections > 0 ? msg("run.exitedAfter", params) : msg("run.exitedBefore", params);
+    return new RunFailed(`${head}\n${this.transcript()}`);
   }
 
-  #brokenWithTranscript(): Promise<never> {
-    return this.#broken.catch((err: unknown) => {
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${this.transcript()}`);
+  /**
+   * Waits until `done()` gives a value; fails as soon as `failed()` names a reason or the run can no longer
+   * give it, and at the deadline otherwise (with where the program was and what it printed). The program is
+   * ended when a wait times out: nothing it does afterwards can pass the test.
+   */
+  protected waitFor<T>(
+    what: string,
+    done: () => T | undefined,
+    failed: () => Error | undefined = () => undefined,
+    ms = this.deadlineMs,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const finish = (outcome: () => void) => {
+        clearTimeout(timer);
+        this.#waits.delete(check);
+        outcome();
+      };
+      const check = () => {
+        const value = done();
+        if (value !== undefined) return finish(() => resolve(value));
+        const why = failed() ?? this.whyNot(what);
+        if (why) finish(() => reject(why));
+      };
+      const timer = setTimeout(() => {
+        this.#waits.delete(check);
+        void this.whereNow().then(async (where) => {
+          const head = msg("deadline.timedOut", { ms, what });
+          await this.end();
+          reject(new DeadlineExceeded([head, where, this.transcript()].filter(Boolean).join("\n")));
+        });
+      }, ms);
+      this.#waits.add(check);
+      check();
     });
   }
 
   /** The port the program listens on (learned as it listens, not from its output). */
   port(ms?: number): Promise<number> {
-    return this.wait(this.#port, msg("run.what.listen", { label: this.shownLabel }), ms);
-  }
-
-  /** Waits until stdout contains `text`. */
-  async waitForStdout(
-    text: string,
-    what = msg("run.what.print", { label: this.shownLabel, text: JSON.stringify(text) }),
-    ms?: number,
-  ): Promise<void> {
-    const seen = this.stdout.until((o) => o.text.includes(text));
-    await this.wait(seen, what, ms);
-  }
-
-  /** Waits until stdout holds `count` occurrences of `text`. */
-  async waitForCount(text: string, count: number, what?: string, ms?: number): Promise<void> {
-    const seen = this.stdout.until((o) => o.text.split(text).length - 1 >= count);
-    await this.wait(
-      seen,
-      what ?? msg("run.what.printCount", { label: this.shownLabel, text: JSON.stringify(text), count }),
+    return this.waitFor(
+      msg("run.what.listen", { label: this.shownLabel }),
+      () => (this.#broken ? undefined : this.#port),
+      undefined,
       ms,
     );
   }
 
-  /** Waits for the program to end and returns its exit code; a TODO fails the test with its text. */
-  async waitForExit(
-    what = msg("run.what.exit", { label: this.shownLabel }),
-    ms = this.deadlineMs,
-  ): Promise<number> {
-    const code = await withDeadline(
-      Promise.race([this.#brokenWithTranscript(), this.#exited]),
+  /**
+   * Waits until the program's stdout, from its first byte, begins with `expected` (everything it must have
+   * printed so far). Fails at once when what it printed can no longer become that, with a byte diff.
+   */
+  waitForStdout(expected: string | Uint8Array, ms?: number): Promise<void> {
+    const want = Buffer.from(expected);
+    const what = msg("run.what.stdout", { label: this.shownLabel, text: describeBytes(want) });
+    return this.waitFor(
       what,
+      () =>
+        this.stdout.length >= want.length && this.stdout.bytes.subarray(0, want.length).equals(want)
+          ? true
+          : undefined,
+      () => {
+        const got = this.stdout.bytes;
+        const at = firstDifference(want, got);
+        if (at === -1 || at >= Math.min(want.length, got.length)) return undefined;
+        const diff = bytesDiff(
+          msg("run.stdoutSoFar", { label: this.shownLabel }),
+          want,
+          got.subarray(0, want.length + 40),
+        );
+        return new BytesMismatch(
+          `${msg("run.diverged", { label: this.shownLabel })}\n${diff}\n${this.transcript()}`,
+        );
+      },
       ms,
-      () => this.transcript(),
+    ).then(() => undefined);
+  }
+
+  /** Waits until the program has made a call that `match` accepts (a test watching the trace as it grows). */
+  waitForCall(what: string, match: (event: TraceEvent) => boolean, ms?: number): Promise<TraceEvent> {
+    return this.waitFor(what, () => this.trace.find(match), undefined, ms);
+  }
+
+  /** Waits until its servers have taken `n` connections in all. */
+  waitForConnections(n: number, ms?: number): Promise<void> {
+    return this.waitFor(
+      msg("run.what.connection", { label: this.shownLabel }),
+      () => (this.#connections >= n ? true : undefined),
+      undefined,
+      ms,
+    ).then(() => undefined);
+  }
+
+  /** Waits for the program to end and returns its exit code; a TODO or a failure to load fails the test with it. */
+  async waitForExit(what = msg("run.what.exit", { label: this.shownLabel }), ms?: number): Promise<number> {
+    const code = await this.waitFor(
+      what,
+      () => this.#code,
+      () => (this.#broken ? this.whyNot(what) : undefined),
+      ms,
     );
+    if (this.#loadError !== undefined) throw this.whyNot(what) ?? new RunFailed(this.#loadError);
     const todo = this.todo();
     if (todo !== undefined) throw new NotDoneYet(todo);
     return code;
@@ -162,21 +326,11 @@ export abstract class ProgramRun {
    * Waits for the end and checks the exit code; a wrong one fails with both outputs, so the program's own
    * error line (a busy-loop lesson, a connect() error) is shown with it.
    */
-  async expectExit(expected: number, ms = this.deadlineMs): Promise<void> {
+  async expectExit(expected: number, ms?: number): Promise<void> {
     const code = await this.waitForExit(undefined, ms);
     if (code !== expected)
-      throw new Error(
+      throw new RunFailed(
         `${msg("run.wrongExit", { label: this.shownLabel, code, expected })}\n${this.transcript()}`,
       );
   }
-
-  /** True until the program has ended (a plain check, no waiting). */
-  get running(): boolean {
-    return this.#code === undefined;
-  }
-
-  abstract write(text: string | Uint8Array): void;
-  abstract endInput(): void;
-  /** Asks the program to stop (SIGTERM as a child, the abort signal in-process). */
-  abstract stop(): void;
 }

@@ -1,75 +1,53 @@
-import { PassThrough } from "node:stream";
-
-import type { Main } from "../cli/program.ts";
-import { msg } from "../i18n/messages.ts";
-import type { TraceEvent } from "../internal/context.ts";
+import { ChildRun, type ProgramFile, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
 import { registerCleanup } from "./cleanup.ts";
-import { mirroredStream } from "./live.ts";
-import { ProgramRun } from "./program-run.ts";
-
-/** A program's main() running inside the test's process, with its own stdin/stdout/stderr and call trace. */
-export class InProcessRun extends ProgramRun {
-  readonly trace: TraceEvent[] = [];
-  readonly #stdin = new PassThrough();
-  readonly #controller = new AbortController();
-
-  constructor(main: Main, args: readonly string[], label: string, deadlineMs?: number) {
-    super(label, deadlineMs);
-    this.expectPort(main.params, args);
-    const stdout = mirroredStream(`${label} stdout`);
-    const stderr = mirroredStream(`${label} stderr`);
-    this.stdout.attach(stdout);
-    this.stderr.attach(stderr);
-    const run = main(args, {
-      stdin: this.#stdin,
-      stdout,
-      stderr,
-      signal: this.#controller.signal,
-      observe: (event) => this.trace.push(event),
-      onListening: (port) => this.listening(port),
-    });
-    void run.then(
-      (code) => {
-        // Let the last writes reach the Output before the exit is seen.
-        setImmediate(() => this.exited(code));
-      },
-      (err: unknown) => {
-        stderr.write(`${msg("run.mainRejected", { error: String(err) })}\n`);
-        setImmediate(() => this.exited(1));
-      },
-    );
-    registerCleanup(() => {
-      this.#controller.abort();
-      this.#stdin.end();
-    });
-  }
-
-  write(text: string | Uint8Array): void {
-    this.#stdin.write(text);
-  }
-
-  endInput(): void {
-    this.#stdin.end();
-  }
-
-  stop(): void {
-    this.#controller.abort("SIGTERM");
-  }
-}
+import { connectLocal, type TestClient } from "./net.ts";
+import type { ProgramRun } from "./program-run.ts";
 
 /**
- * Starts `main(args)` in-process: fast, and its posix/winsock calls are traced. Give the label the learner
- * should read in messages ("your server").
+ * Starts a learner's program behind the boundary, `main(args)` of `program`, and ends it when the test ends.
+ * `process: true` runs it as a process of its own (real stdio, signals) instead of a worker thread.
  */
-export function startProgram(
-  main: Main,
+export function run(
+  program: ProgramFile,
   args: readonly string[],
-  options: { label?: string; stdin?: string; deadlineMs?: number } = {},
-): InProcessRun {
-  const run = new InProcessRun(main, args, options.label ?? "your program", options.deadlineMs);
+  options: RunOptions & { process?: boolean } = {},
+): ProgramRun {
+  const started = options.process
+    ? new ChildRun(program, args, options)
+    : new WorkerRun(program, args, options);
+  registerCleanup(() => started.end());
   if (options.stdin !== undefined) {
-    run.write(options.stdin);
-    run.endInput();
+    started.write(options.stdin);
+    started.endInput();
   }
-  return run;
+  return started;
+}
+
+export interface StartedServer {
+  readonly run: ProgramRun;
+  readonly port: number;
+  /**
+   * A test client connected to the server. When the server has exited, it says so (its code, how many
+   * connections it took, its output) instead of "connection refused".
+   */
+  readonly connect: () => Promise<TestClient>;
+}
+
+/** Starts a server program on port 0 (args `["0"]` unless given) and waits until it listens. */
+export async function startServer(
+  program: ProgramFile,
+  options: RunOptions & { args?: readonly string[] } = {},
+): Promise<StartedServer> {
+  const server = run(program, options.args ?? ["0"], { label: "your server", ...options });
+  const port = await server.port();
+  const connect = async () => {
+    const gone = server.whyNot(`a connection to port ${port}`);
+    if (gone) throw gone;
+    try {
+      return await connectLocal(port);
+    } catch (err) {
+      throw server.whyNot(`a connection to port ${port}`) ?? err;
+    }
+  };
+  return { run: server, port, connect };
 }

@@ -5,8 +5,9 @@
  * SOCKET_ERROR, the reason read with WSAGetLastError(), send/recv with flags, closesocket.
  * @module
  */
-import { currentContext, type ProgramContext, record } from "../internal/context.ts";
+import { currentContext, type ProgramContext, record, waiter } from "../internal/context.ts";
 import { note, settle, waited } from "../internal/pace.ts";
+import { begin, notAPromise } from "../internal/pending.ts";
 import * as core from "../internal/sockets.ts";
 import { addressFromHost, htons, inet_ntoa, ntohs } from "../posix/byte-order.ts";
 import { AF_INET, IPPROTO_TCP, PF_INET, SOCK_STREAM, type sockaddr_in } from "../posix/index.ts";
@@ -182,60 +183,107 @@ function precheck(call: string, s: SOCKET, result: Failure = SOCKET_ERROR): numb
 }
 
 /** bind(): 0 or SOCKET_ERROR (WSAEADDRINUSE when the port is taken). */
-export async function bind(s: SOCKET, addr: sockaddr_in, _namelen?: number): Promise<number> {
-  const stop = precheck("bind", s);
-  if (stop !== undefined) return stop;
-  const target = address("bind", s, addr);
-  if (typeof target === "number") return target;
+export function bind(s: SOCKET, addr: sockaddr_in, _namelen?: number): Promise<number> {
+  const done = begin(currentContext(), "bind", s);
+  return bindNow(done, s, addr, _namelen);
+}
+
+async function bindNow(done: () => void, s: SOCKET, addr: sockaddr_in, _namelen?: number): Promise<number> {
   try {
-    await core.bindSocket(toFd(s), target);
-    return ok("bind", s, 0, { host: target.host, port: core.localAddress(toFd(s)).port });
-  } catch (err) {
-    return failed("bind", s, err, SOCKET_ERROR);
+    const stop = precheck("bind", s);
+    if (stop !== undefined) return stop;
+    const target = address("bind", s, addr);
+    if (typeof target === "number") return target;
+    try {
+      await core.bindSocket(toFd(s), target);
+      return ok("bind", s, 0, { host: target.host, port: core.localAddress(toFd(s)).port });
+    } catch (err) {
+      return failed("bind", s, err, SOCKET_ERROR);
+    }
+  } finally {
+    done();
   }
 }
 
 /** listen(): 0 or SOCKET_ERROR. */
-export async function listen(s: SOCKET, backlog: number): Promise<number> {
-  const stop = precheck("listen", s);
-  if (stop !== undefined) return stop;
+export function listen(s: SOCKET, backlog: number): Promise<number> {
+  notAPromise("listen", "backlog", backlog);
+  const done = begin(currentContext(), "listen", s);
+  return listenNow(done, s, backlog);
+}
+
+async function listenNow(done: () => void, s: SOCKET, backlog: number): Promise<number> {
   try {
-    const where = await core.listenSocket(toFd(s), backlog);
-    return ok("listen", s, 0, { host: where.host, port: where.port, backlog });
-  } catch (err) {
-    return failed("listen", s, err, SOCKET_ERROR);
+    const stop = precheck("listen", s);
+    if (stop !== undefined) return stop;
+    try {
+      const where = await core.listenSocket(toFd(s), backlog);
+      return ok("listen", s, 0, { host: where.host, port: where.port, backlog });
+    } catch (err) {
+      return failed("listen", s, err, SOCKET_ERROR);
+    }
+  } finally {
+    done();
   }
 }
 
 /** accept(): the next connection's SOCKET, or INVALID_SOCKET (WSAEINTR when the listener was closed meanwhile). */
-export async function accept(s: SOCKET, addr?: sockaddr_in, _addrlen?: unknown): Promise<SOCKET> {
-  const stop = precheck("accept", s, INVALID_SOCKET);
-  if (stop !== undefined) return stop;
+export function accept(s: SOCKET, addr?: sockaddr_in, _addrlen?: unknown): Promise<SOCKET> {
+  const done = begin(currentContext(), "accept", s);
+  return acceptNow(done, s, addr, _addrlen);
+}
+
+async function acceptNow(
+  done: () => void,
+  s: SOCKET,
+  addr?: sockaddr_in,
+  _addrlen?: unknown,
+): Promise<SOCKET> {
   try {
-    const { fd, peer } = await core.acceptSocket(toFd(s));
-    if (addr) {
-      addr.sin_family = AF_INET;
-      addr.sin_port = htons(peer.port);
-      addr.sin_addr.s_addr = addressFromHost(peer.host);
+    const stop = precheck("accept", s, INVALID_SOCKET);
+    if (stop !== undefined) return stop;
+    try {
+      const { fd, peer } = await core.acceptSocket(toFd(s), waiter(currentContext(), "accept", s));
+      if (addr) {
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(peer.port);
+        addr.sin_addr.s_addr = addressFromHost(peer.host);
+      }
+      note(currentContext().pace, "winsock", "accept", toSocket(fd), 0, false);
+      return ok("accept", s, toSocket(fd), { host: peer.host, port: peer.port });
+    } catch (err) {
+      return failed("accept", s, err, INVALID_SOCKET);
     }
-    note(currentContext().pace, "winsock", "accept", toSocket(fd), 0, false);
-    return ok("accept", s, toSocket(fd), { host: peer.host, port: peer.port });
-  } catch (err) {
-    return failed("accept", s, err, INVALID_SOCKET);
+  } finally {
+    done();
   }
 }
 
 /** connect(): 0 or SOCKET_ERROR (WSAECONNREFUSED when nothing listens). */
-export async function connect(s: SOCKET, addr: sockaddr_in, _namelen?: number): Promise<number> {
-  const stop = precheck("connect", s);
-  if (stop !== undefined) return stop;
-  const target = address("connect", s, addr);
-  if (typeof target === "number") return target;
+export function connect(s: SOCKET, addr: sockaddr_in, _namelen?: number): Promise<number> {
+  const done = begin(currentContext(), "connect", s);
+  return connectNow(done, s, addr, _namelen);
+}
+
+async function connectNow(
+  done: () => void,
+  s: SOCKET,
+  addr: sockaddr_in,
+  _namelen?: number,
+): Promise<number> {
   try {
-    await core.connectSocket(toFd(s), target);
-    return ok("connect", s, 0, { host: target.host, port: target.port });
-  } catch (err) {
-    return failed("connect", s, err, SOCKET_ERROR);
+    const stop = precheck("connect", s);
+    if (stop !== undefined) return stop;
+    const target = address("connect", s, addr);
+    if (typeof target === "number") return target;
+    try {
+      await core.connectSocket(toFd(s), target, waiter(currentContext(), "connect", s));
+      return ok("connect", s, 0, { host: target.host, port: target.port });
+    } catch (err) {
+      return failed("connect", s, err, SOCKET_ERROR);
+    }
+  } finally {
+    done();
   }
 }
 
@@ -261,57 +309,90 @@ function moved(ctx: ProgramContext, call: string, s: SOCKET, result: number): vo
  * send(): copies the bytes into the socket's send buffer and returns the count (waits while the peer does not
  * read), or SOCKET_ERROR. After a reset every send fails with WSAECONNRESET. Only flags 0 is supported.
  */
-export async function send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-  const ctx = currentContext();
-  let result = usable(ctx, "send", s) ?? badLength("send", s, buf, len);
-  if (result === undefined && flags !== 0) result = refuse("send", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
-  if (result === undefined) {
-    try {
-      const answer = core.writeSocket(
-        ctx,
-        toFd(s),
-        len === buf.length ? buf : buf.subarray(0, len),
-        "always",
-      );
-      if (typeof answer === "number") {
-        result = answer;
-      } else {
-        result = await answer;
-        waited(ctx.pace);
+export function send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
+  notAPromise("send", "len", len);
+  const done = begin(currentContext(), "send", s);
+  return sendNow(done, s, buf, len, flags);
+}
+
+async function sendNow(
+  done: () => void,
+  s: SOCKET,
+  buf: Uint8Array,
+  len: number,
+  flags: number,
+): Promise<number> {
+  try {
+    const ctx = currentContext();
+    let result = usable(ctx, "send", s) ?? badLength("send", s, buf, len);
+    if (result === undefined && flags !== 0) result = refuse("send", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
+    if (result === undefined) {
+      try {
+        const answer = core.writeSocket(
+          ctx,
+          toFd(s),
+          len === buf.length ? buf : buf.subarray(0, len),
+          "always",
+        );
+        if (typeof answer === "number") {
+          result = answer;
+        } else {
+          result = await answer;
+          waited(ctx.pace);
+        }
+        moved(ctx, "send", s, result);
+        if (result > 0) note(ctx.pace, "winsock", "send", s, result, false);
+      } catch (err) {
+        result = failed("send", s, err, SOCKET_ERROR);
       }
-      moved(ctx, "send", s, result);
-      if (result > 0) note(ctx.pace, "winsock", "send", s, result, false);
-    } catch (err) {
-      result = failed("send", s, err, SOCKET_ERROR);
     }
+    return settle(ctx.pace, result);
+  } finally {
+    done();
   }
-  return settle(ctx.pace, result);
 }
 
 /**
  * recv(): bytes received (at most len), 0 when the peer closed gracefully, SOCKET_ERROR on an error. As on
  * Windows, a reset is not reported once: every recv after it fails with WSAECONNRESET.
  */
-export async function recv(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-  const ctx = currentContext();
-  let result = usable(ctx, "recv", s) ?? badLength("recv", s, buf, len);
-  if (result === undefined && flags !== 0) result = refuse("recv", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
-  if (result === undefined) {
-    try {
-      result = core.readSocket(ctx, toFd(s), buf, len, "always");
-      while (result === core.WOULD_BLOCK) {
-        await core.readable(ctx, toFd(s));
-        waited(ctx.pace);
+export function recv(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
+  notAPromise("recv", "len", len);
+  const done = begin(currentContext(), "recv", s);
+  return recvNow(done, s, buf, len, flags);
+}
+
+async function recvNow(
+  done: () => void,
+  s: SOCKET,
+  buf: Uint8Array,
+  len: number,
+  flags: number,
+): Promise<number> {
+  try {
+    const ctx = currentContext();
+    let result = usable(ctx, "recv", s) ?? badLength("recv", s, buf, len);
+    if (result === undefined && flags !== 0) result = refuse("recv", s, "WSAEOPNOTSUPP", SOCKET_ERROR);
+    if (result === undefined) {
+      try {
         result = core.readSocket(ctx, toFd(s), buf, len, "always");
+        while (result === core.WOULD_BLOCK) {
+          ctx.io.onWait?.({ call: "recv", fd: s });
+          await core.readable(ctx, toFd(s));
+          waited(ctx.pace);
+          result = core.readSocket(ctx, toFd(s), buf, len, "always");
+        }
+        moved(ctx, "recv", s, result);
+        // 0 for a recv of 0 bytes is not the peer's end: it is not counted toward a busy loop.
+        note(ctx.pace, "winsock", "recv", s, result, result === 0 && len > 0);
+      } catch (err) {
+        result = failed("recv", s, err, SOCKET_ERROR);
       }
-      moved(ctx, "recv", s, result);
-      // 0 for a recv of 0 bytes is not the peer's end: it is not counted toward a busy loop.
-      note(ctx.pace, "winsock", "recv", s, result, result === 0 && len > 0);
-    } catch (err) {
-      result = failed("recv", s, err, SOCKET_ERROR);
     }
+    return settle(ctx.pace, result);
+  } finally {
+    done();
   }
-  return settle(ctx.pace, result);
 }
 
 /** closesocket(): 0 or SOCKET_ERROR (WSAENOTSOCK for a handle that is not open). */

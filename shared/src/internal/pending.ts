@@ -1,0 +1,52 @@
+/**
+ * The mistake a Node program can make and a C program cannot: calling a socket function without `await`.
+ * The call starts, returns a Promise, and the program goes on as if it had its answer. Two signs name it at
+ * once: a call on a socket while an earlier call on it has not finished (a read loop without await calls
+ * read() again and again; accept() runs while listen() is still going), and a Promise passed where a
+ * descriptor or a length goes. Reading while a write waits (and the other way round) is allowed: a socket
+ * is full duplex, and the stream-safe client does exactly that.
+ */
+import { LessonError } from "../cli/errors.ts";
+import { msg } from "../i18n/messages.ts";
+import type { ProgramContext } from "./context.ts";
+
+/** A call made without `await` (code KATA_MISSING_AWAIT); program() prints the lesson and exits 1. */
+export class MissingAwait extends LessonError {
+  declare readonly code: "KATA_MISSING_AWAIT";
+  constructor(message: string) {
+    super("MissingAwait", "KATA_MISSING_AWAIT", message);
+  }
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/** Throws MissingAwait when `value` (an argument of `call`, named `what`) is a Promise. */
+export function notAPromise(call: string, what: string, value: unknown): void {
+  if (isThenable(value)) throw new MissingAwait(msg("await.promise", { call, what }));
+}
+
+const DUPLEX = [new Set(["read", "write"]), new Set(["recv", "send"])];
+const overlapAllowed = (a: string, b: string) => a !== b && DUPLEX.some((s) => s.has(a) && s.has(b));
+
+/**
+ * Marks `call` on `fd` as started and returns what ends it; throws MissingAwait, synchronously (a loop that
+ * never awaits would never see a rejected Promise), when an earlier call on `fd` has not finished.
+ */
+export function begin(ctx: ProgramContext, call: string, fd: number): () => void {
+  notAPromise(call, "fd", fd);
+  let calls = ctx.pending.get(fd);
+  if (!calls) {
+    calls = new Set();
+    ctx.pending.set(fd, calls);
+  }
+  for (const earlier of calls)
+    if (!overlapAllowed(earlier, call)) throw new MissingAwait(msg("await.again", { call, earlier, fd }));
+  calls.add(call);
+  const mine = calls;
+  return () => {
+    mine.delete(call);
+    if (mine.size === 0 && ctx.pending.get(fd) === mine) ctx.pending.delete(fd);
+  };
+}

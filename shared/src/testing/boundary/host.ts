@@ -1,0 +1,220 @@
+/**
+ * The program side of the boundary. A test bundles the learner's file with this module (see ./bundle.ts), and
+ * the bundle runs in a worker thread (or a child process): serve() finds how it was started and either runs the
+ * program's main(args, io) with its output, listening port, calls and exit sent over the one channel, or
+ * answers calls of the module's exports one by one. Outside a boundary it does nothing.
+ */
+import { PassThrough, Writable } from "node:stream";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+
+import { LessonError } from "../../cli/errors.ts";
+import type { Main } from "../../cli/program.ts";
+import { newContext, type ProgramIO, runInContext, type TraceEvent } from "../../internal/context.ts";
+import type {
+  ExportShape,
+  LibraryCall,
+  LibraryReply,
+  ProgramCommand,
+  ProgramEvent,
+  Settlement,
+  Start,
+} from "./protocol.ts";
+import { crossError, revive } from "./values.ts";
+
+/** How the boundary was started: a worker's data, or a child process's environment. */
+function startOf(): (Start & { file: string }) | undefined {
+  if (!isMainThread) return (workerData as { start?: Start & { file: string } } | undefined)?.start;
+  if (process.env.KATA_BOUNDARY !== "main" || typeof process.send !== "function") return undefined;
+  return { mode: "main", args: process.argv.slice(2), file: process.env.KATA_BOUNDARY_FILE ?? "program" };
+}
+
+function post(event: ProgramEvent): void {
+  if (parentPort) parentPort.postMessage(event);
+  else process.send?.(event);
+}
+
+function onCommand(handle: (command: ProgramCommand) => void): void {
+  if (parentPort) parentPort.on("message", handle);
+  else process.on("message", (m) => handle(m as ProgramCommand));
+}
+
+/** A stream whose every write crosses the channel at once, in order with the other events. */
+function channelStream(stream: "stdout" | "stderr"): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      post({ type: "out", stream, data: chunk });
+      done();
+    },
+  });
+}
+
+function describeThrown(err: unknown): string {
+  if (err instanceof LessonError) return err.message;
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+function runMain(namespace: Record<string, unknown>, file: string, args: string[]): void {
+  const inWorker = parentPort !== null;
+  const stdin = inWorker ? new PassThrough() : process.stdin;
+  const stdout = inWorker ? channelStream("stdout") : process.stdout;
+  const stderr = inWorker ? channelStream("stderr") : process.stderr;
+  let ended = false;
+  const exit = (code: number) => {
+    if (ended) return;
+    ended = true;
+    if (inWorker) {
+      post({ type: "exit", code });
+      return;
+    }
+    // A child ends as a C program does: its output handed over first.
+    let left = 2;
+    const done = () => --left === 0 && process.exit(code);
+    process.stdout.write("", done);
+    process.stderr.write("", done);
+  };
+  // What a program did not catch, or a call made without await that failed in a Promise nobody awaited.
+  const crash = (err: unknown) => {
+    stderr.write(`${describeThrown(err)}\n`);
+    exit(1);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
+
+  const main = namespace.main as Main | undefined;
+  const controller = new AbortController();
+  onCommand((command) => {
+    if (command.type === "stdin" && stdin instanceof PassThrough) stdin.write(command.data);
+    else if (command.type === "end-stdin") stdin.end();
+    else if (command.type === "signal") controller.abort(command.signal);
+    else if (command.type === "ping") post({ type: "pong" });
+  });
+  if (!inWorker) {
+    process.channel?.unref();
+    const stop = (signal: NodeJS.Signals) => {
+      if (main?.handlesSignals !== true || controller.signal.aborted)
+        process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+      controller.abort(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  }
+  if (typeof main !== "function") {
+    stderr.write(`${file} exports no main(args, io): every program of a kata does (see its solution/).\n`);
+    exit(1);
+    return;
+  }
+  post({ type: "params", params: main.params ?? [] });
+  const io: ProgramIO = {
+    stdin,
+    stdout,
+    stderr,
+    signal: controller.signal,
+    observe: (event) => post({ type: "call", event }),
+    onWait: (waiting) => post({ type: "wait", waiting }),
+    onListening: (port) => post({ type: "listening", port }),
+    onConnection: () => post({ type: "connection" }),
+  };
+  main(args, io).then(exit, crash);
+}
+
+function shapeOf(namespace: Record<string, unknown>): Record<string, ExportShape> {
+  const shape: Record<string, ExportShape> = {};
+  for (const [name, value] of Object.entries(namespace)) {
+    if (typeof value === "function") {
+      shape[name] = { kind: "function" };
+      continue;
+    }
+    try {
+      structuredClone(value);
+      shape[name] = { kind: "value", value };
+    } catch {
+      // a value that cannot cross is not offered
+    }
+  }
+  return shape;
+}
+
+/** What a settled call left open in this thread (sockets, servers, child processes, timers). */
+async function leftOpen(): Promise<string[]> {
+  // Closing takes a turn or two of the event loop.
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  return process.getActiveResourcesInfo().filter((r) => r !== "MessagePort" && r !== "Immediate");
+}
+
+function serveLibrary(namespace: Record<string, unknown>, start: Extract<Start, { mode: "library" }>): void {
+  const flag = new Int32Array(start.flag);
+  const answer = (reply: LibraryReply) => {
+    start.calls.postMessage(reply);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  };
+  const settle = async (id: number, work: Promise<unknown>, trace: TraceEvent[]) => {
+    let settlement: Settlement;
+    try {
+      settlement = { id, kind: "value", value: await work, trace, leftOpen: [] };
+    } catch (err) {
+      settlement = { id, kind: "error", error: crossError(err), trace, leftOpen: [] };
+    }
+    settlement.leftOpen = await leftOpen();
+    try {
+      start.settled.postMessage(settlement);
+    } catch (err) {
+      start.settled.postMessage({
+        id,
+        kind: "error",
+        error: crossError(err),
+        trace,
+        leftOpen: settlement.leftOpen,
+      });
+    }
+  };
+  start.calls.on("message", (call: LibraryCall) => {
+    if (call.name === "") {
+      answer({ id: call.id, kind: "value", value: shapeOf(namespace) });
+      return;
+    }
+    const fn = namespace[call.name] as (...args: unknown[]) => unknown;
+    const args = call.args.map(revive);
+    if (call.traced) {
+      const trace: TraceEvent[] = [];
+      const ctx = newContext(call.name, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        observe: (e) => trace.push(e),
+      });
+      answer({ id: call.id, kind: "pending" });
+      void settle(
+        call.id,
+        runInContext(ctx, async () => fn(...args)),
+        trace,
+      );
+      return;
+    }
+    let value: unknown;
+    try {
+      value = fn(...args);
+    } catch (err) {
+      answer({ id: call.id, kind: "error", error: crossError(err) });
+      return;
+    }
+    if (typeof (value as { then?: unknown } | null)?.then === "function") {
+      answer({ id: call.id, kind: "pending" });
+      void settle(call.id, Promise.resolve(value), []);
+      return;
+    }
+    try {
+      answer({ id: call.id, kind: "value", value });
+    } catch (err) {
+      answer({ id: call.id, kind: "error", error: crossError(err) });
+    }
+  });
+}
+
+/** Runs the bundled module as its boundary was started to (does nothing when it was not started by one). */
+export function serve(namespace: Record<string, unknown>): void {
+  const start = startOf();
+  if (start === undefined) return;
+  if (start.mode === "main") runMain(namespace, start.file, start.args);
+  else serveLibrary(namespace, start);
+}

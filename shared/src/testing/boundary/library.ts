@@ -1,0 +1,223 @@
+/**
+ * A learner's module whose exports a test calls one by one (04-1's parsers, 04-2's experiments), behind the
+ * boundary all the same. The module runs in a worker thread; each call crosses synchronously (the test
+ * thread waits on a shared flag, Atomics.wait, with a deadline), so a test reads `parsePcap(bytes)` as if the
+ * function were its own, and a parser caught in an endless loop fails that test in seconds instead of
+ * freezing the run. A call that returns a Promise comes back as a Promise. Errors keep their name, message,
+ * code and properties, and the export of an error class works with instanceof (by class name).
+ */
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+
+import { msg } from "../../i18n/messages.ts";
+import type { TraceEvent } from "../../internal/context.ts";
+import { DeadlineExceeded } from "../deadline.ts";
+import type { ProgramLoadError } from "./bundle.ts";
+import { bundleSync } from "./bundle.ts";
+import { fileOf,type ProgramFile } from "./carriers.ts";
+import type { ExportShape, LibraryCall, LibraryReply, Settlement } from "./protocol.ts";
+import { crossedFrom, revive, reviveError } from "./values.ts";
+
+/** How long one call may take before its worker is stopped. */
+export const CALL_DEADLINE_MS = 3_000;
+
+// Plain CommonJS, run by the worker without a loader. A module that throws as it loads answers every call
+// with that error (the host, which would answer, never started).
+const BOOT = `const { workerData } = require("node:worker_threads");
+const { pathToFileURL } = require("node:url");
+process.setSourceMapsEnabled(true);
+import(pathToFileURL(workerData.bundle).href).catch((err) => {
+  const { calls, flag } = workerData.start;
+  const error = { name: String(err && err.name), message: String(err && err.message), stack: err && err.stack,
+    code: undefined, classes: [], props: {} };
+  calls.on("message", (call) => {
+    calls.postMessage({ id: call.id, kind: "error", error });
+    const f = new Int32Array(flag);
+    Atomics.store(f, 0, 1);
+    Atomics.notify(f, 0);
+  });
+});`;
+
+interface Live {
+  worker: Worker;
+  flag: Int32Array;
+  calls: MessagePort;
+  settled: MessagePort;
+}
+
+/** What a traced call gives: its result, the layer calls it made, and what it left open in its thread. */
+export interface Traced<T> {
+  result: T;
+  trace: TraceEvent[];
+  leftOpen: string[];
+}
+
+const EXPORT = Symbol.for("tcp-katas.boundary.export");
+
+class Library {
+  #live: Live | undefined;
+  #shape: Record<string, ExportShape> | undefined;
+  #loadError: ProgramLoadError | undefined;
+  #next = 1;
+  readonly #pending = new Map<number, { resolve: (s: Settlement) => void; timer: NodeJS.Timeout }>();
+  readonly #stubs = new Map<string, unknown>();
+
+  constructor(
+    readonly file: string,
+    readonly resolveFrom: string,
+    readonly deadlineMs: number,
+  ) {}
+
+  #start(): Live {
+    if (this.#live) return this.#live;
+    if (this.#loadError) throw this.#loadError;
+    let bundled: string;
+    try {
+      bundled = bundleSync(this.file, { resolveFrom: this.resolveFrom, kind: "library" });
+    } catch (err) {
+      this.#loadError = err as ProgramLoadError;
+      throw err;
+    }
+    const flag = new SharedArrayBuffer(4);
+    const calls = new MessageChannel();
+    const settled = new MessageChannel();
+    const worker = new Worker(BOOT, {
+      eval: true,
+      workerData: {
+        bundle: bundled,
+        start: { mode: "library", flag, calls: calls.port2, settled: settled.port2 },
+      },
+      transferList: [calls.port2, settled.port2],
+    });
+    // A test's worker must not be kept alive by one it no longer uses.
+    worker.unref();
+    settled.port1.on("message", (s: Settlement) => {
+      const waiting = this.#pending.get(s.id);
+      if (!waiting) return;
+      this.#pending.delete(s.id);
+      clearTimeout(waiting.timer);
+      waiting.resolve(s);
+    });
+    settled.port1.unref();
+    worker.on("error", () => undefined);
+    this.#live = { worker, flag: new Int32Array(flag), calls: calls.port1, settled: settled.port1 };
+    return this.#live;
+  }
+
+  /** Stops the worker (the next call starts a fresh one). */
+  stop(): void {
+    const live = this.#live;
+    this.#live = undefined;
+    this.#shape = undefined;
+    if (!live) return;
+    live.calls.close();
+    live.settled.close();
+    void live.worker.terminate();
+  }
+
+  #call(name: string, args: unknown[], traced: boolean): LibraryReply {
+    const live = this.#start();
+    const call: LibraryCall = { id: this.#next++, name, args, traced };
+    Atomics.store(live.flag, 0, 0);
+    live.calls.postMessage(call);
+    // The first call also waits for the worker to start and load the module.
+    const outcome = Atomics.wait(live.flag, 0, 0, this.deadlineMs);
+    const reply = receiveMessageOnPort(live.calls)?.message as LibraryReply | undefined;
+    if (outcome === "timed-out" || reply === undefined) {
+      this.stop();
+      throw new DeadlineExceeded(msg("lib.timedOut", { call: name || "import", ms: this.deadlineMs }));
+    }
+    return reply;
+  }
+
+  /** What the module exports (functions, and values that can cross). */
+  shape(): Record<string, ExportShape> {
+    if (!this.#shape) {
+      const reply = this.#call("", [], false);
+      if (reply.kind !== "value") throw new Error(`${this.file}: its exports could not be listed.`);
+      this.#shape = reply.value as Record<string, ExportShape>;
+    }
+    return this.#shape;
+  }
+
+  #settlement(id: number, name: string): Promise<Settlement> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        this.stop();
+        reject(new DeadlineExceeded(msg("lib.timedOut", { call: name, ms: this.deadlineMs })));
+      }, this.deadlineMs);
+      this.#pending.set(id, { resolve, timer });
+    });
+  }
+
+  invoke(name: string, args: unknown[]): unknown {
+    const reply = this.#call(name, args, false);
+    if (reply.kind === "value") return revive(reply.value);
+    if (reply.kind === "error") throw reviveError(reply.error);
+    return this.#settlement(reply.id, name).then((s) => {
+      if (s.kind === "error") throw reviveError(s.error);
+      return revive(s.value);
+    });
+  }
+
+  async traced(name: string, args: unknown[]): Promise<Traced<unknown>> {
+    const reply = this.#call(name, args, true);
+    if (reply.kind === "error") throw reviveError(reply.error);
+    if (reply.kind === "value") return { result: revive(reply.value), trace: [], leftOpen: [] };
+    const s = await this.#settlement(reply.id, name);
+    if (s.kind === "error") throw reviveError(s.error);
+    return { result: revive(s.value), trace: s.trace, leftOpen: s.leftOpen };
+  }
+
+  /**
+   * The test's handle on one export: callable, and usable with instanceof when the export is an error class.
+   * Made without loading anything, so a file that does not compile fails the tests that call it, not the
+   * test file's import.
+   */
+  stub(name: string): unknown {
+    const known = this.#stubs.get(name);
+    if (known !== undefined) return known;
+    const stub = (...args: unknown[]) => this.invoke(name, args);
+    Object.defineProperty(stub, "name", { value: name });
+    Object.defineProperty(stub, Symbol.hasInstance, { value: (v: unknown) => crossedFrom(v, name) });
+    Object.defineProperty(stub, EXPORT, { value: { library: this, name } });
+    this.#stubs.set(name, stub);
+    return stub;
+  }
+}
+
+/**
+ * The module `program` as a test uses it: `const { parsePcap } = load<typeof import("../solution/pcap.ts")>(file)`.
+ * Nothing starts until an export is first used; a file that does not compile fails that use with
+ * `file:line:column: message`.
+ */
+export function load<M extends object>(program: ProgramFile, options: { deadlineMs?: number } = {}): M {
+  const { file, resolveFrom } = fileOf(program);
+  const library = new Library(file, resolveFrom, options.deadlineMs ?? CALL_DEADLINE_MS);
+  return new Proxy({} as M, {
+    get: (_target, name) => (typeof name === "string" && name !== "then" ? library.stub(name) : undefined),
+    has: (_target, name) => typeof name === "string" && name in library.shape(),
+    ownKeys: () => Object.keys(library.shape()),
+    getOwnPropertyDescriptor: (_target, name) =>
+      typeof name === "string" && name in library.shape()
+        ? { enumerable: true, configurable: true, value: library.stub(name) }
+        : undefined,
+  });
+}
+
+/** Calls an export of a loaded module as a program of its own and returns what it gave with the calls it made. */
+export function tracedCall<A extends unknown[], R>(
+  fn: (...args: A) => R,
+  ...args: A
+): Promise<Traced<Awaited<R>>> | undefined {
+  const target = (fn as { [EXPORT]?: { library: Library; name: string } })[EXPORT];
+  return target?.library.traced(target.name, args) as Promise<Traced<Awaited<R>>> | undefined;
+}
+
+/** Stops the worker behind a loaded module (tests that check a fresh start). */
+export function unload(module: object): void {
+  for (const value of Object.values(module)) {
+    const target = (value as { [EXPORT]?: { library: Library } } | null)?.[EXPORT];
+    if (target) return target.library.stop();
+  }
+}

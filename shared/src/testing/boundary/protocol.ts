@@ -1,0 +1,70 @@
+/**
+ * The one channel between a test and a learner's program behind the boundary (a worker thread, or a child
+ * process for the tests that need a real process). Everything a test learns about the program comes this way.
+ */
+import type { MessagePort } from "node:worker_threads";
+
+import type { TraceEvent, Waiting } from "../../internal/context.ts";
+
+/** What the program side tells the test side. */
+export type ProgramEvent =
+  /** The program's parameters as program() declares them (`<port>` is checked against where it listens). */
+  | { type: "params"; params: readonly string[] }
+  | { type: "out"; stream: "stdout" | "stderr"; data: Uint8Array }
+  /** It listens on this port (the layers tell it; a node:net program through the bundle's net module). */
+  | { type: "listening"; port: number }
+  /** A server of the program took a connection (before any accept()). */
+  | { type: "connection" }
+  /** A traced posix/winsock call ended. */
+  | { type: "call"; event: TraceEvent }
+  /** A call started to wait: the program is blocked in it until its next "call" event. */
+  | { type: "wait"; waiting: Waiting }
+  | { type: "exit"; code: number }
+  /** The answer to "ping": the program's event loop runs (it is waiting, not spinning). */
+  | { type: "pong" };
+
+/** What the test side tells the program side. */
+export type ProgramCommand =
+  | { type: "stdin"; data: Uint8Array }
+  | { type: "end-stdin" }
+  | { type: "signal"; signal: "SIGINT" | "SIGTERM" }
+  | { type: "ping" };
+
+/** How a boundary starts: a program's main(args), or a module whose exports a test calls one by one. */
+export type Start =
+  | { mode: "main"; args: string[] }
+  | { mode: "library"; flag: SharedArrayBuffer; calls: MessagePort; settled: MessagePort };
+
+/** A call of a library export, from the test side. */
+export interface LibraryCall {
+  id: number;
+  /** The export's name, or "" for "describe the exports". */
+  name: string;
+  args: unknown[];
+  /** Run it as a program of its own and send back the calls it made (for experiments on the layers). */
+  traced: boolean;
+}
+
+/** An error thrown across the boundary: what it said, and the names of its classes (for instanceof). */
+export interface CrossedError {
+  name: string;
+  message: string;
+  stack: string | undefined;
+  code: string | undefined;
+  classes: string[];
+  props: Record<string, unknown>;
+}
+
+/** What a library call gave back at once: a value, an error, or "a Promise, settled later". */
+export type LibraryReply =
+  | { id: number; kind: "value"; value: unknown }
+  | { id: number; kind: "error"; error: CrossedError }
+  | { id: number; kind: "pending" };
+
+/** How a pending call settled, with its trace and what it left open (the resources of its thread). */
+export type Settlement = (
+  { id: number; kind: "value"; value: unknown } | { id: number; kind: "error"; error: CrossedError }
+) & { trace: TraceEvent[]; leftOpen: string[] };
+
+/** An export as the test side sees it before calling it. */
+export type ExportShape = { kind: "function" } | { kind: "value"; value: unknown };
