@@ -2,7 +2,8 @@
 // Untrusted Markdown (a review made by a pull request's own code) made safe to post as a comment by the bot.
 // Node built-ins only: the workflow_run job runs this file with plain `node`, nothing installed.
 //
-// What stays: headings, lists, tables, emphasis, fenced code blocks (```mermaid still renders).
+// What stays: headings, lists, tables, emphasis, fenced code blocks (```mermaid still renders); the review's
+// collapsible sections (<details><summary>) become a bold title line.
 // What goes: raw HTML (every `<` outside a fenced block is `&lt;`), character references that could spell one of
 // the characters below (`&` before a name or `#` is `&amp;`), @mentions and team mentions, and issue or pull
 // request references that notify (#12, owner/repo#12, GH-12, links to .../issues/12 or .../pull/12): a zero-width
@@ -107,8 +108,20 @@ export function* escapedLines(markdown) {
       yield { line: fence.char.repeat(fence.length) + info, code: false, fence: true, open };
       continue;
     }
-    yield { line: escapeText(line), code: false, fence: false, open };
+    yield { line: escapeText(collapsible(line)), code: false, fence: false, open };
   }
+}
+
+/**
+ * The one HTML the kata CLI's review writes, a collapsible section per failing test, made plain Markdown before
+ * escaping: `<details><summary>title</summary>` becomes the title in bold, `</details>` an empty line. Any other
+ * HTML on the line, or anywhere, is escaped like the rest.
+ * @param {string} line
+ */
+function collapsible(line) {
+  const summary = /^\s*(?:<details>\s*)?<summary>(.*)<\/summary>\s*$/i.exec(line);
+  if (summary) return `**${summary[1]?.trim() ?? ""}**`;
+  return /^\s*<\/?details>\s*$/i.test(line) ? "" : line;
 }
 
 /** @param {Fence | undefined} open */

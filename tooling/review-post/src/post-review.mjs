@@ -53,10 +53,8 @@ const commandData = (message) => message.replace(/%/g, "%25").replace(/\r/g, "%0
 function header(run, meta) {
   const link = runLink(run);
   return [
-    "### Kata review",
-    "",
-    `Commit \`${run.head_sha.slice(0, 7)}\`${link ? ` · ${link}` : ""} · ${plural(meta.attempts, "attempt")} reviewed` +
-      (meta.skipped ? `, ${plural(meta.skipped, "folder")} skipped` : ""),
+    `**Kata review** · commit \`${run.head_sha.slice(0, 7)}\`${link ? ` · ${link}` : ""} · ` +
+      `${plural(meta.attempts, "attempt")} reviewed${meta.skipped ? `, ${plural(meta.skipped, "folder")} skipped` : ""}`,
     "",
     "_The text below was made by this pull request's own code and is shown as text: mentions, references and HTML in it do nothing._",
     "",

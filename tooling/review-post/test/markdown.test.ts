@@ -77,6 +77,31 @@ describe("escapeMarkdown", () => {
     expect(escapeMarkdown("```<img src=x>\ncode\n```")).toBe("```\ncode\n```");
   });
 
+  it("turns the review's collapsible sections into a bold title, and escapes any other HTML", () => {
+    const review = [
+      "<details><summary>stage 3 · the second client waits its turn <b>@alice</b></summary>",
+      "",
+      "```text",
+      "Error: <details> in code stays",
+      "```",
+      "",
+      "</details>",
+      '<details open><summary onclick="x()">s</summary>',
+    ].join("\n");
+    expect(escapeMarkdown(review)).toBe(
+      [
+        `**stage 3 · the second client waits its turn &lt;b>@${Z}alice&lt;/b>**`,
+        "",
+        "```text",
+        "Error: <details> in code stays",
+        "```",
+        "",
+        "",
+        '&lt;details open>&lt;summary onclick="x()">s&lt;/summary>',
+      ].join("\n"),
+    );
+  });
+
   it("reads \\r\\n and \\r as line ends, as GitHub does", () => {
     expect(escapeMarkdown("```\r\n<b>\r```\r<b>")).toBe("```\n<b>\n```\n&lt;b>");
   });

@@ -70,9 +70,11 @@ describe("posting", () => {
     expect(first.log).toMatch(/created comment \d+ on pull request #7/);
     expect(botComments()).toHaveLength(1);
     const [comment] = botComments();
-    expect(comment?.body.startsWith(`${MARKER}\n### Kata review`)).toBe(true);
+    expect(comment?.body.startsWith(`${MARKER}\n**Kata review** · commit \`aaaaaaa\` · [review run](`)).toBe(
+      true,
+    );
+    expect(comment?.body).toContain("1 attempt reviewed\n");
     expect(comment?.body).toContain("first");
-    expect(comment?.body).toContain(`Commit \`aaaaaaa\``);
 
     artifact(102, "## Review of 04-3-iterative-echo — `attempts/alice/04-3`\n\nsecond");
     const second = await post({ id: 102 });
@@ -133,7 +135,7 @@ describe("posting", () => {
     expect(body.length).toBeLessThan(65_536);
     expect(body).toMatch(/✂️ Cut here: .* lines shown\)/);
     // The block the cut fell in is closed before the note.
-    expect(body).toMatch(/\na line o[^\n]*\n```\n\n> ✂️/);
+    expect(body).toMatch(/\na line[^\n]*\n```\n\n> ✂️/);
   });
 });
 
