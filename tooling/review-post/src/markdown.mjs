@@ -87,7 +87,12 @@ function closesFence(line, open) {
  * @returns {Generator<{ line: string, code: boolean, fence: boolean, open: Fence | undefined }>}
  */
 export function* escapedLines(markdown) {
-  const text = markdown.replace(/\r\n?/g, "\n").replace(/\0/g, "\uFFFD");
+  // As CommonMark reads it: \r\n and \r end lines, NUL is U+FFFD. A byte order mark goes: one that opened a
+  // document would be dropped by GitHub, and with it the line after would be a fence that this parser missed.
+  const text = markdown
+    .replace(/\r\n?/g, "\n")
+    .replace(/\0/g, "\uFFFD")
+    .replace(/\uFEFF/g, "");
   /** @type {Fence | undefined} */
   let open;
   for (const line of text.split("\n")) {

@@ -104,6 +104,8 @@ describe("escapeMarkdown", () => {
 
   it("reads \\r\\n and \\r as line ends, as GitHub does", () => {
     expect(escapeMarkdown("```\r\n<b>\r```\r<b>")).toBe("```\n<b>\n```\n&lt;b>");
+    // A byte order mark is dropped, so a fence after one is a fence here too.
+    expect(escapeMarkdown("\uFEFF```\n<b>\n```\n<b>")).toBe("```\n<b>\n```\n&lt;b>");
   });
 });
 
