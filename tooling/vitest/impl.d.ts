@@ -2,10 +2,11 @@ declare module "vitest" {
   export interface ProvidedContext {
     kataTarget: string;
     kataTargetName: string;
+    kataDir: string;
   }
 }
 
 export declare function targetDir(): string;
 export declare function targetName(): string;
-/** Imports one file of the target; type it with the solution's module: `impl<typeof import("../solution/x.ts")>("x.ts")`. */
-export declare function impl<M>(file: string): Promise<M>;
+/** One program file of the target, for @tcp-katas/shared/testing's run(), startServer() and load(). */
+export declare function program(file: string): { file: string; resolveFrom: string };

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 
 import { inject } from "vitest";
 
@@ -15,15 +14,17 @@ export function targetName() {
 }
 
 /**
- * Imports one file of the target, e.g. `await impl("echo-server.ts")`.
+ * One program file of the target, as the boundary runs it: its path, and the kata folder whose packages its
+ * imports resolve from (so an attempt folder anywhere runs with the kata's @tcp-katas/shared).
  * @param {string} file
+ * @returns {{ file: string, resolveFrom: string }}
  */
-export async function impl(file) {
+export function program(file) {
   const full = path.join(targetDir(), file);
   if (!existsSync(full)) {
     throw new Error(
       `${targetName()}/${file} does not exist: every kata target needs the same files as solution/.`,
     );
   }
-  return import(pathToFileURL(full).href);
+  return { file: full, resolveFrom: inject("kataDir") };
 }

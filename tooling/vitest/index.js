@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 
 import { defineConfig } from "vitest/config";
@@ -25,38 +23,6 @@ const common = {
 };
 
 /**
- * The folder of @tcp-katas/shared as the package at `dir` resolves it, or undefined where it is not installed.
- * @param {string} dir
- */
-function sharedRoot(dir) {
-  try {
-    return path.dirname(
-      createRequire(path.join(dir, "package.json")).resolve("@tcp-katas/shared/package.json"),
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Maps every subpath export of @tcp-katas/shared to its source file, resolved from the kata package,
- * so an attempt folder outside the kata (a study group's) imports the same shared code.
- * @param {string} kataDir
- */
-function sharedAliases(kataDir) {
-  const root = sharedRoot(kataDir);
-  if (root === undefined) return [];
-  /** @type {{ exports: Record<string, string | { default: string }> }} */
-  const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
-  return Object.entries(pkg.exports)
-    .filter(([key]) => key.startsWith("./") && key !== "./package.json")
-    .map(([key, value]) => ({
-      find: `@tcp-katas/shared/${key.slice(2)}`,
-      replacement: path.join(root, typeof value === "string" ? value : value.default),
-    }));
-}
-
-/**
  * The kata preset. `export default kataConfig(import.meta.dirname)` in a kata's vitest.config.ts.
  * KATA_TARGET picks what runs: starter (default), solution, or an attempt folder.
  * @param {string} kataDir
@@ -64,13 +30,12 @@ function sharedAliases(kataDir) {
 export function kataConfig(kataDir) {
   const target = resolveTarget(kataDir, process.env[TARGET_ENV]);
   return defineConfig({
-    resolve: { alias: sharedAliases(kataDir) },
     test: {
       ...common,
       name: `${path.basename(kataDir)} [${target.name}]`,
       root: kataDir,
       include: ["test/**/*.test.ts"],
-      provide: { kataTarget: target.dir, kataTargetName: target.name },
+      provide: { kataTarget: target.dir, kataTargetName: target.name, kataDir },
       // Learners read the stage names; CI and tools read the summary.
       reporters: process.env.CI ? ["dot"] : ["default"],
     },

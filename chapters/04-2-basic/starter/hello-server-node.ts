@@ -1,9 +1,11 @@
 // Stage 4: hello-server.ts again, in idiomatic node:net (net.createServer, 'listening', 'connection', socket.end).
-// See README.md, "Stage 4: the same pair in idiomatic node:net".
+// The lesson: README.md (한국어: README.ko.md), "Stage 4".
 import { program, runIfMain, todo } from "@tcp-katas/shared/cli";
 
-export const main = program({ name: "hello-server-node.ts", params: ["<port>"] }, async ([port]) => {
-  todo(`stage 4: hello-server-node.ts: net.createServer(), listen on port ${port}, greet one client, close`);
+export const main = program({ name: "hello-server-node.ts" }, async ([port]) => {
+  todo(
+    `stage 4: hello-server-node.ts: params: ["<port>"], then net.createServer(), listen on port ${port}, greet one client, close`,
+  );
 });
 
 runIfMain(import.meta.url, main);

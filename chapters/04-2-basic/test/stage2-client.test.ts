@@ -1,96 +1,120 @@
+// Stage 2: hello-client.ts, the listing's client. What it must do:
+//   - take two arguments, <IP> <port> (an IPv4 address such as 127.0.0.1: no name lookup); anything else prints
+//     `Usage : hello-client.ts <IP> <port>` on stderr and exits 1;
+//   - socket → connect → read until the server closes (0) → close; never bind;
+//   - print exactly `Message from server : Hello World!` and a newline, and exit 0, however TCP cut the bytes;
+//   - a refused connection prints `connect() error: Connection refused (ECONNREFUSED)`, a reset
+//     `read() error: Connection reset by peer (ECONNRESET)`, and exits 1.
 import {
   expectAllClosed,
   expectBytes,
   expectCallOrder,
   listenLocal,
   refusedPort,
-  startProgram,
+  run,
 } from "@tcp-katas/shared/testing";
-import { impl } from "@tcp-katas/vitest-config/impl";
+import { program } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
-type Client = typeof import("../solution/hello-client.ts");
-const { main } = await impl<Client>("hello-client.ts");
+const CLIENT = program("hello-client.ts");
+const PRINTED = "Message from server : Hello World!\n";
 
 /** A server that sends the greeting and closes, like hello-server.ts. */
 const greeter = () => listenLocal((socket) => socket.end("Hello World!"));
+const client = (port: number) => run(CLIENT, ["127.0.0.1", String(port)], { label: "your client" });
 
 describe("stage 2: hello-client.ts, the four steps", () => {
   it("prints exactly `Message from server : Hello World!` and exits 0", async () => {
     const server = await greeter();
-    const client = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
-    await client.expectExit(0);
-    expectBytes(client.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
-    expectBytes(client.stderr.text, "", "Your client's stderr");
+    const c = client(server.port);
+    await c.expectExit(0);
+    expectBytes(c.stdout.text, PRINTED, "Your client's stdout");
+    expectBytes(c.stderr.text, "", "Your client's stderr");
   });
 
   it("calls socket → connect → read → close, never bind, and closes its socket", async () => {
     const server = await greeter();
-    const client = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
-    await client.waitForExit();
-    expectCallOrder(client.trace, ["socket", "connect", "read", "close"]);
+    const c = client(server.port);
+    await c.expectExit(0);
+    expectCallOrder(c.trace, ["socket", "connect", "read", "close"]);
     expect(
-      client.trace.filter((e) => e.call === "bind"),
+      c.trace.filter((e) => e.call === "bind"),
       "a client needs no bind()",
     ).toEqual([]);
-    expectAllClosed(client.trace);
+    expectAllClosed(c.trace);
   });
 
   it("prints the whole greeting when it arrives in pieces (TCP keeps no message boundaries)", async () => {
-    // The cut is made, not hoped for: "World!" is sent only after the client's first read() has returned
+    // The cut is made, not hoped for: "World!" is sent only once the client's first read() has returned
     // "Hello ", so one read cannot be enough.
+    let c: ReturnType<typeof client> | undefined;
     const server = await listenLocal((socket) => {
       socket.write("Hello ");
-      const firstRead = () => client.trace.some((e) => e.call === "read" && e.result > 0) === true;
-      const later = () => {
-        if (socket.destroyed) return;
-        if (firstRead()) socket.end("World!");
-        else setImmediate(later);
-      };
-      later();
+      void c
+        ?.waitForCall("a read() that returns bytes", (e) => e.call === "read" && e.result > 0)
+        .then(
+          () => socket.end("World!"),
+          () => socket.destroy(),
+        );
     });
-    const client = startProgram(main, ["127.0.0.1", String(server.port)], { label: "your client" });
-    await client.expectExit(0);
-    expectBytes(client.stdout.text, "Message from server : Hello World!\n", "Your client's stdout");
-    expect(client.trace.filter((e) => e.call === "read" && e.result > 0).length).toBeGreaterThan(1);
+    c = client(server.port);
+    await c.expectExit(0);
+    expectBytes(c.stdout.text, PRINTED, "Your client's stdout");
+    expect(
+      c.trace.filter((e) => e.call === "read" && e.result > 0).length,
+      "read() calls that returned bytes",
+    ).toBeGreaterThan(1);
   });
 
-  it("reports a refused connection as `connect() error: ... (ECONNREFUSED)` and exits 1", async () => {
-    const client = startProgram(main, ["127.0.0.1", String(await refusedPort())], { label: "your client" });
-    await client.expectExit(1);
+  it("reports a refused connection as `connect() error: Connection refused (ECONNREFUSED)` and exits 1", async () => {
+    const c = client(await refusedPort());
+    await c.expectExit(1);
     expectBytes(
-      client.stderr.text,
+      c.stderr.text,
       "connect() error: Connection refused (ECONNREFUSED)\n",
       "Your client's stderr",
     );
   });
 
-  it("reports a server that resets as `read() error: ... (ECONNRESET)` and exits 1", async () => {
-    // Reset on the next turn of the event loop: the client (in this process) has seen its connect() succeed
-    // by then, so the read is what fails, every time.
-    const rude = await listenLocal((socket) => setImmediate(() => socket.resetAndDestroy()));
-    const client = startProgram(main, ["127.0.0.1", String(rude.port)], { label: "your client" });
-    await client.expectExit(1);
-    expect(client.stderr.text).toMatch(/^read\(\) error: .* \(ECONNRESET\)\n$/);
+  it("reports a server that resets as `read() error: Connection reset by peer (ECONNRESET)` and exits 1", async () => {
+    // Reset only once the client's connect() has returned: the read is what fails, every time.
+    let c: ReturnType<typeof client> | undefined;
+    const rude = await listenLocal((socket) => {
+      void c
+        ?.waitForCall("connect()", (e) => e.call === "connect")
+        .then(
+          () => socket.resetAndDestroy(),
+          () => socket.destroy(),
+        );
+    });
+    c = client(rude.port);
+    await c.expectExit(1);
+    expectBytes(
+      c.stderr.text,
+      "read() error: Connection reset by peer (ECONNRESET)\n",
+      "Your client's stderr",
+    );
   });
 
   it.each(["999.1.1.1", "localhost", "1.2.3"])(
-    "refuses the IP %j at once, without a DNS lookup",
+    "refuses the IP %j at once (no name lookup): the Usage line, then why",
     async (ip) => {
-      const client = startProgram(main, [ip, "9190"], { label: "your client", deadlineMs: 1_000 });
-      await client.expectExit(1);
-      expect(client.stderr.text).toMatch(
-        /^Usage : hello-client\.ts <IP> <port>\n<IP> must be an IPv4 address/,
+      const c = run(CLIENT, [ip, "9190"], { label: "your client" });
+      await c.expectExit(1);
+      expectBytes(
+        c.stderr.text,
+        `Usage : hello-client.ts <IP> <port>\n<IP> must be an IPv4 address such as 127.0.0.1, got ${JSON.stringify(ip)}\n`,
+        "Your client's stderr",
       );
     },
   );
 
   it.each([[[]], [["127.0.0.1"]], [["127.0.0.1", "1", "2"]]])(
-    "prints the Usage line for %j",
+    "prints `Usage : hello-client.ts <IP> <port>` for %j and exits 1",
     async (args) => {
-      const client = startProgram(main, args, { label: "your client" });
-      await client.expectExit(1);
-      expectBytes(client.stderr.text, "Usage : hello-client.ts <IP> <port>\n", "Your client's stderr");
+      const c = run(CLIENT, args, { label: "your client" });
+      await c.expectExit(1);
+      expectBytes(c.stderr.text, "Usage : hello-client.ts <IP> <port>\n", "Your client's stderr");
     },
   );
 });

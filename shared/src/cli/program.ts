@@ -21,8 +21,12 @@ export type Main = ((args: readonly string[], io?: Partial<ProgramIO>) => Promis
 export interface ProgramOptions<P extends readonly string[] = readonly string[]> {
   /** The name printed in `Usage : <name> ...` (the listing's argv[0]); the file name, e.g. "echo-server.ts". */
   name: string;
-  /** The listing's arguments, e.g. ["<IP>", "<port>"]. `<port>` and `<IP>` are also checked for form. */
-  params: P;
+  /**
+   * The listing's arguments, e.g. ["<IP>", "<port>"]: with them, program() makes the listing's
+   * `if (argc != N)` check (the Usage line, exit 1), and checks `<port>` and `<IP>` for form. Without them
+   * (a starter, before the learner declares them) the arguments reach the body unchecked.
+   */
+  params?: P;
   /** The program stops by itself on SIGINT/SIGTERM (io.signal); otherwise a signal ends it as it would a C program. */
   handlesSignals?: boolean;
 }
@@ -77,7 +81,7 @@ export function program<const P extends readonly string[]>(
       if (outer.signal?.aborted) forward();
       else outer.signal?.addEventListener("abort", forward, { once: true });
       try {
-        const checked = checkArgs(options.name, options.params, args, io) as {
+        const checked = (options.params ? checkArgs(options.name, options.params, args, io) : [...args]) as {
           -readonly [K in keyof P]: string;
         };
         return (await body(checked, io)) ?? 0;

@@ -14,6 +14,7 @@ export { registerCleanup } from "./cleanup.ts";
 export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 export { errorMatching } from "./errors.ts";
 export {
+  byteSwapped,
   connectLocal,
   freePort,
   listenLocal,
@@ -25,7 +26,7 @@ export {
 export { localLabel, Output, prefixed } from "./output.ts";
 export { NotDoneYet, ProgramRun, RunFailed } from "./program-run.ts";
 export { type Rechunk, type RechunkProxy, rechunkProxy } from "./proxy.ts";
-export { run, type StartedServer,startServer } from "./run.ts";
+export { run, type StartedServer, startServer } from "./run.ts";
 export {
   countCalls,
   describeTrace,

@@ -34,14 +34,26 @@ export async function listenLocal(onConnection?: (socket: net.Socket) => void): 
   return { server, port: (server.address() as net.AddressInfo).port, connections, close };
 }
 
-/** A free port, found by listening on port 0 and closing (for child processes, which must be told a port). */
+/** A port with its two bytes swapped, as bind() gets it when htons() is forgotten on a little-endian machine. */
+export function byteSwapped(port: number): number {
+  return ((port & 0xff) << 8) | (port >> 8);
+}
+
+/**
+ * A free port, found by listening on port 0 and closing (for a program that must be told a port). Its
+ * byte-swapped value is another port, 1024 or above, so a program that forgot htons() listens somewhere else,
+ * where it may (no root needed), and the test can say so.
+ */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, LOOPBACK);
-  await once(server, "listening");
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (;;) {
+    const server = net.createServer();
+    server.listen(0, LOOPBACK);
+    await once(server, "listening");
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const swapped = byteSwapped(port);
+    if (swapped !== port && swapped >= 1024) return port;
+  }
 }
 
 /** A test's own TCP client: what it received so far, and ways to wait for more. */

@@ -3,7 +3,8 @@ import { msg } from "../i18n/messages.ts";
 import type { TraceEvent, Waiting } from "../internal/context.ts";
 import type { ProgramCommand, ProgramEvent } from "./boundary/protocol.ts";
 import { bytesDiff, BytesMismatch, describeBytes, firstDifference } from "./bytes.ts";
-import { DeadlineExceeded,DEFAULT_DEADLINE_MS } from "./deadline.ts";
+import { DeadlineExceeded, DEFAULT_DEADLINE_MS } from "./deadline.ts";
+import { byteSwapped } from "./net.ts";
 import { localLabel, Output, prefixed } from "./output.ts";
 
 /** A starter's todo() reached: the test fails with the TODO text, at once (code KATA_NOT_DONE). */
@@ -22,11 +23,6 @@ export class RunFailed extends KataError {
   constructor(message: string) {
     super("RunFailed", "KATA_RUN", message);
   }
-}
-
-/** The port as bind() stores it when htons() is forgotten on a little-endian machine: its two bytes swapped. */
-function swapped(port: number): number {
-  return ((port & 0xff) << 8) | (port >> 8);
 }
 
 /** How long a program has to answer a ping before it counts as not letting its event loop run. */
@@ -55,6 +51,7 @@ export abstract class ProgramRun {
   /** Set when the run can no longer do anything a test waits for (other than end). */
   #broken: RunFailed | undefined;
   #loadError: string | undefined;
+  #leftOpen: string[] = [];
   #pong: (() => void) | undefined;
   /** Re-checked after every event: the waits in progress. */
   readonly #waits = new Set<() => void>();
@@ -93,6 +90,7 @@ export abstract class ProgramRun {
         this.#blocked = event.waiting;
         break;
       case "exit":
+        this.#leftOpen = event.leftOpen ?? [];
         this.exited(event.code);
         break;
       case "pong":
@@ -134,7 +132,7 @@ export abstract class ProgramRun {
     if (this.#askedPort === undefined || actual === undefined || actual === this.#askedPort) return;
     const params = { label: this.shownLabel, actual, asked: this.#askedPort };
     this.#broken ??= new RunFailed(
-      msg(actual === swapped(this.#askedPort) ? "run.wrongPortHtons" : "run.wrongPort", params),
+      msg(actual === byteSwapped(this.#askedPort) ? "run.wrongPortHtons" : "run.wrongPort", params),
     );
   }
 
@@ -155,6 +153,14 @@ export abstract class ProgramRun {
   /** How many connections its servers have taken (before accept(): Node takes them as they come). */
   get connections(): number {
     return this.#connections;
+  }
+
+  /**
+   * What the program's thread still held open when main() returned, as Node names it ("TCPServerWrap" for a
+   * server never closed, "TCPSocketWrap", "Timeout", "ProcessWrap"...). Known once it has exited.
+   */
+  get leftOpen(): readonly string[] {
+    return this.#leftOpen;
   }
 
   /** The call it is blocked in now, if any. */

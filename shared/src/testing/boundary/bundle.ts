@@ -51,6 +51,10 @@ function fresh(entry: Built): boolean {
   });
 }
 
+function cacheDir(opts: BundleOptions): string {
+  return path.join(opts.resolveFrom, "node_modules", ".cache", "tcp-katas");
+}
+
 function options(file: string, opts: BundleOptions): esbuild.BuildOptions {
   const entry = `import * as program from ${JSON.stringify(file)};\nimport { serve } from ${JSON.stringify(HOST)};\nserve(program);\n`;
   return {
@@ -61,6 +65,8 @@ function options(file: string, opts: BundleOptions): esbuild.BuildOptions {
     target: "node20",
     sourcemap: "inline",
     write: false,
+    // The source map's paths are relative to this folder, where the bundle is saved.
+    outfile: path.join(cacheDir(opts), "bundle.mjs"),
     metafile: true,
     logLevel: "silent",
     absWorkingDir: opts.resolveFrom,
@@ -92,7 +98,7 @@ function loadError(file: string, err: unknown): ProgramLoadError {
 
 function save(file: string, opts: BundleOptions, result: esbuild.BuildResult): string {
   const code = result.outputFiles?.[0]?.text ?? "";
-  const dir = path.join(opts.resolveFrom, "node_modules", ".cache", "tcp-katas");
+  const dir = cacheDir(opts);
   mkdirSync(dir, { recursive: true });
   const hash = createHash("sha1").update(code).digest("hex").slice(0, 16);
   const out = path.join(dir, `${path.basename(file, path.extname(file))}-${hash}.mjs`);

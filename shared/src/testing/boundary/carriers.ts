@@ -94,7 +94,7 @@ export class WorkerRun extends ProgramRun {
   }
 }
 
-/** A program as a process of its own (`node bundle.mjs ARGS`), with real stdin, stdout, stderr and signals. */
+/** A program as a process of its own, with real stdin, stdout, stderr and signals. */
 export class ChildRun extends ProgramRun {
   #child: ChildProcess | undefined;
   #ended = false;
@@ -118,8 +118,17 @@ export class ChildRun extends ProgramRun {
       return;
     }
     if (this.#ended) return this.#goneNow();
-    const child = spawn(process.execPath, ["--enable-source-maps", bundled, ...args], {
-      env: { ...process.env, KATA_BOUNDARY: "main", KATA_BOUNDARY_FILE: path.basename(file), NO_COLOR: "1" },
+    // Started through -e, so the bundle is not the process's entry: its runIfMain() stands back for the host.
+    const boot = "import(require('node:url').pathToFileURL(process.env.KATA_BOUNDARY_BUNDLE).href)";
+    const child = spawn(process.execPath, ["--enable-source-maps", "-e", boot], {
+      env: {
+        ...process.env,
+        KATA_BOUNDARY: "main",
+        KATA_BOUNDARY_BUNDLE: bundled,
+        KATA_BOUNDARY_FILE: path.basename(file),
+        KATA_BOUNDARY_ARGS: JSON.stringify(args),
+        NO_COLOR: "1",
+      },
       stdio: ["pipe", "pipe", "pipe", "ipc"],
     });
     this.#child = child;

@@ -25,7 +25,12 @@ import { crossError, revive } from "./values.ts";
 function startOf(): (Start & { file: string }) | undefined {
   if (!isMainThread) return (workerData as { start?: Start & { file: string } } | undefined)?.start;
   if (process.env.KATA_BOUNDARY !== "main" || typeof process.send !== "function") return undefined;
-  return { mode: "main", args: process.argv.slice(2), file: process.env.KATA_BOUNDARY_FILE ?? "program" };
+  const args: unknown = JSON.parse(process.env.KATA_BOUNDARY_ARGS ?? "[]");
+  return {
+    mode: "main",
+    args: Array.isArray(args) ? args.map(String) : [],
+    file: process.env.KATA_BOUNDARY_FILE ?? "program",
+  };
 }
 
 function post(event: ProgramEvent): void {
@@ -63,7 +68,7 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
     if (ended) return;
     ended = true;
     if (inWorker) {
-      post({ type: "exit", code });
+      void leftOpen().then((open) => post({ type: "exit", code, leftOpen: open }));
       return;
     }
     // A child ends as a C program does: its output handed over first.
@@ -134,7 +139,7 @@ function shapeOf(namespace: Record<string, unknown>): Record<string, ExportShape
   return shape;
 }
 
-/** What a settled call left open in this thread (sockets, servers, child processes, timers). */
+/** What a program or a settled call left open in this thread (sockets, servers, child processes, timers). */
 async function leftOpen(): Promise<string[]> {
   // Closing takes a turn or two of the event loop.
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));

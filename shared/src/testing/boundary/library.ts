@@ -13,7 +13,7 @@ import type { TraceEvent } from "../../internal/context.ts";
 import { DeadlineExceeded } from "../deadline.ts";
 import type { ProgramLoadError } from "./bundle.ts";
 import { bundleSync } from "./bundle.ts";
-import { fileOf,type ProgramFile } from "./carriers.ts";
+import { fileOf, type ProgramFile } from "./carriers.ts";
 import type { ExportShape, LibraryCall, LibraryReply, Settlement } from "./protocol.ts";
 import { crossedFrom, revive, reviveError } from "./values.ts";
 

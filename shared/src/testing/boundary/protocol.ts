@@ -19,7 +19,8 @@ export type ProgramEvent =
   | { type: "call"; event: TraceEvent }
   /** A call started to wait: the program is blocked in it until its next "call" event. */
   | { type: "wait"; waiting: Waiting }
-  | { type: "exit"; code: number }
+  /** main() returned (or the program crashed); `leftOpen`: the handles its thread still held then. */
+  | { type: "exit"; code: number; leftOpen?: string[] }
   /** The answer to "ping": the program's event loop runs (it is waiting, not spinning). */
   | { type: "pong" };
 
