@@ -1,3 +1,4 @@
+import { t } from "../i18n/messages.ts";
 import type { ErrorCause } from "./program.ts";
 
 /**
@@ -43,11 +44,12 @@ export class TodoError extends KataError {
 }
 
 /**
- * Marks a part of a starter still to write. The program stops at once with `TODO: <what>` on stderr, and the
- * kata's tests fail with that text, so the learner sees what to do next.
+ * Marks a part of a starter still to write. The program stops at once with `TODO: <what>` on stderr (in the
+ * learner's language when `ko` is given), and the kata's tests fail with that text, so the learner sees what to
+ * do next.
  */
-export function todo(what: string): never {
-  throw new TodoError(`TODO: ${what}`);
+export function todo(what: string, ko?: string): never {
+  throw new TodoError(`TODO: ${ko === undefined ? what : t({ en: what, ko })}`);
 }
 
 /**

@@ -17,4 +17,4 @@ export {
 } from "./catalogue.ts";
 export { resolveLang, stateDir, storeLang, workspaceRoot } from "./lang.ts";
 export { SHARED_LOCALES } from "./locales-dir.ts";
-export { messages, msg, SHARED_LANGS, type SharedKey, useLang } from "./messages.ts";
+export { messages, msg, SHARED_LANGS, type SharedKey, t, type Texts, useLang } from "./messages.ts";

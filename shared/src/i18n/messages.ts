@@ -31,3 +31,14 @@ export function msg(key: SharedKey, params?: Record<string, string | number>): s
 export function useLang(lang: Lang | undefined): void {
   current = lang === undefined ? undefined : catalogueOf<SharedKey>(SHARED, lang);
 }
+
+/** A text given in every language the learner may read, as test titles and labels are written. */
+export interface Texts {
+  readonly en: string;
+  readonly ko: string;
+}
+
+/** The text in the learner's language: `it(t({ en: "greets one client", ko: "클라이언트 하나에게 인사한다" }), ...)`. */
+export function t(texts: Texts): string {
+  return messages().lang === "ko" ? texts.ko : texts.en;
+}

@@ -5,6 +5,7 @@
  * that kata's own tests.
  * @module
  */
+export { t, type Texts } from "../i18n/messages.ts";
 export type { TraceEvent, Waiting } from "../internal/context.ts";
 export { ProgramLoadError } from "./boundary/bundle.ts";
 export { ChildRun, type ProgramFile, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
