@@ -6,8 +6,9 @@ import {
   expectAllClosed,
   expectCallOrder,
   load,
-  tracedCall,
+  t,
   type Traced,
+  tracedCall,
 } from "@tcp-katas/shared/testing";
 import { program } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
@@ -25,91 +26,188 @@ async function observe<A extends unknown[], R>(
   return observed;
 }
 
-describe("stage 3: review questions 4-6, by experiment", () => {
-  it("Q4: connect() to a socket that is bound but not listening is refused (ECONNREFUSED)", async () => {
-    const { result, trace } = await observe(experiments.connectBeforeListen);
-    expect(result, "the errno name connect() set").toBe("ECONNREFUSED");
-    expect(countCalls(trace, "listen"), "the experiment must not call listen()").toBe(0);
-    // The answer must come from a connect() that ran, to the port a bind() took: not from memory.
-    const bound = trace.find((e) => e.call === "bind" && e.result === 0);
-    const refused = trace.find((e) => e.call === "connect");
-    expect(bound, "the experiment binds a server socket (and does not listen)").toBeDefined();
-    expect(refused, "the experiment calls connect() and reports what it returned").toMatchObject({
-      result: -1,
-      error: result,
-    });
-    expect(refused?.fd, "the client is a socket of its own, not the bound one").not.toBe(bound?.fd);
-    expectAllClosed(trace);
-  });
+describe(
+  t({ en: "stage 3: review questions 4-6, by experiment", ko: "3단계: 내용 확인문제 4-6, 실험으로 답하기" }),
+  () => {
+    it(
+      t({
+        en: "Q4: connect() to a socket that is bound but not listening is refused (ECONNREFUSED)",
+        ko: "Q4: bind만 하고 listen 하지 않은 소켓으로의 connect()는 거절된다(ECONNREFUSED)",
+      }),
+      async () => {
+        const { result, trace } = await observe(experiments.connectBeforeListen);
+        expect(result, t({ en: "the errno name connect() set", ko: "connect()가 설정한 errno 이름" })).toBe(
+          "ECONNREFUSED",
+        );
+        expect(
+          countCalls(trace, "listen"),
+          t({ en: "the experiment must not call listen()", ko: "실험은 listen()을 호출하면 안 된다" }),
+        ).toBe(0);
+        // The answer must come from a connect() that ran, to the port a bind() took: not from memory.
+        const bound = trace.find((e) => e.call === "bind" && e.result === 0);
+        const refused = trace.find((e) => e.call === "connect");
+        expect(
+          bound,
+          t({
+            en: "the experiment binds a server socket (and does not listen)",
+            ko: "실험은 서버 소켓을 bind 한다(listen은 하지 않는다)",
+          }),
+        ).toBeDefined();
+        expect(
+          refused,
+          t({
+            en: "the experiment calls connect() and reports what it returned",
+            ko: "실험은 connect()를 호출하고 그 반환값을 알린다",
+          }),
+        ).toMatchObject({
+          result: -1,
+          error: result,
+        });
+        expect(
+          refused?.fd,
+          t({
+            en: "the client is a socket of its own, not the bound one",
+            ko: "클라이언트는 bind 한 소켓이 아닌 별도의 소켓이다",
+          }),
+        ).not.toBe(bound?.fd);
+        expectAllClosed(trace);
+      },
+    );
 
-  it("Q4/Q5: after listen(), connect() succeeds (returns 0) although accept() was never called", async () => {
-    const { result, trace } = await observe(experiments.connectWithoutAccept);
-    expect(result, "what connect() returned").toBe(0);
-    expectCallOrder(trace, ["listen", "connect"]);
-    expect(countCalls(trace, "accept"), "the experiment must not call accept()").toBe(0);
-    expectAllClosed(trace);
-  });
+    it(
+      t({
+        en: "Q4/Q5: after listen(), connect() succeeds (returns 0) although accept() was never called",
+        ko: "Q4/Q5: listen() 뒤에는 accept()를 호출하지 않아도 connect()가 성공한다(0을 반환)",
+      }),
+      async () => {
+        const { result, trace } = await observe(experiments.connectWithoutAccept);
+        expect(result, t({ en: "what connect() returned", ko: "connect()의 반환값" })).toBe(0);
+        expectCallOrder(trace, ["listen", "connect"]);
+        expect(
+          countCalls(trace, "accept"),
+          t({ en: "the experiment must not call accept()", ko: "실험은 accept()를 호출하면 안 된다" }),
+        ).toBe(0);
+        expectAllClosed(trace);
+      },
+    );
 
-  it("Q5: connections wait in the queue in arrival order until accept() takes them", async () => {
-    const { result, trace } = await observe(experiments.acceptOrder, 4);
-    expect(result, "what each accepted connection had sent, in accept() order").toEqual([
-      "client 1",
-      "client 2",
-      "client 3",
-      "client 4",
-    ]);
-    const firstAccept = trace.findIndex((e) => e.call === "accept");
-    const lastConnect = trace.findLastIndex((e) => e.call === "connect");
-    expect(firstAccept, "every client connects before the first accept()").toBeGreaterThan(lastConnect);
-    expectAllClosed(trace);
-  });
+    it(
+      t({
+        en: "Q5: connections wait in the queue in arrival order until accept() takes them",
+        ko: "Q5: 연결은 accept()가 꺼낼 때까지 도착한 순서대로 연결요청 대기 큐에서 기다린다",
+      }),
+      async () => {
+        const { result, trace } = await observe(experiments.acceptOrder, 4);
+        expect(
+          result,
+          t({
+            en: "what each accepted connection had sent, in accept() order",
+            ko: "accept() 순서대로, 각 연결이 보낸 것",
+          }),
+        ).toEqual(["client 1", "client 2", "client 3", "client 4"]);
+        const firstAccept = trace.findIndex((e) => e.call === "accept");
+        const lastConnect = trace.findLastIndex((e) => e.call === "connect");
+        expect(
+          firstAccept,
+          t({
+            en: "every client connects before the first accept()",
+            ko: "모든 클라이언트가 첫 accept() 전에 연결한다",
+          }),
+        ).toBeGreaterThan(lastConnect);
+        expectAllClosed(trace);
+      },
+    );
 
-  it("Q6: a client has port 0 before connect() and an ephemeral port after, without bind()", async () => {
-    const { result, trace } = await observe(experiments.clientPortBeforeAndAfterConnect);
-    expect(result.before, "the client's port before connect()").toBe(0);
-    expect(result.after, "the client's port after connect()").toBeGreaterThan(0);
-    const connected = trace.findIndex((e) => e.call === "connect" && e.result === 0);
-    expect(connected, "the client connects").toBeGreaterThan(-1);
-    const client = trace[connected]?.fd;
-    expect(
-      trace.filter((e) => e.call === "bind" && e.fd === client),
-      "the client must not bind()",
-    ).toEqual([]);
-    // Both ports must be what getsockname() said on the client's socket, before and after connect().
-    const asked = (e: (typeof trace)[number]) => e.call === "getsockname" && e.fd === client;
-    expect(
-      trace.slice(0, connected).find(asked)?.detail?.port,
-      "before: getsockname() on the client's socket before connect()",
-    ).toBe(result.before);
-    expect(
-      trace.slice(connected + 1).find(asked)?.detail?.port,
-      "after: getsockname() on the client's socket after connect()",
-    ).toBe(result.after);
-    expectAllClosed(trace);
-  });
+    it(
+      t({
+        en: "Q6: a client has port 0 before connect() and an ephemeral port after, without bind()",
+        ko: "Q6: 클라이언트의 포트는 connect() 전에는 0이고, bind() 없이도 connect() 뒤에는 임시 포트가 된다",
+      }),
+      async () => {
+        const { result, trace } = await observe(experiments.clientPortBeforeAndAfterConnect);
+        expect(
+          result.before,
+          t({ en: "the client's port before connect()", ko: "connect() 전 클라이언트의 포트" }),
+        ).toBe(0);
+        expect(
+          result.after,
+          t({ en: "the client's port after connect()", ko: "connect() 뒤 클라이언트의 포트" }),
+        ).toBeGreaterThan(0);
+        const connected = trace.findIndex((e) => e.call === "connect" && e.result === 0);
+        expect(connected, t({ en: "the client connects", ko: "클라이언트가 연결한다" })).toBeGreaterThan(-1);
+        const client = trace[connected]?.fd;
+        expect(
+          trace.filter((e) => e.call === "bind" && e.fd === client),
+          t({ en: "the client must not bind()", ko: "클라이언트는 bind() 하면 안 된다" }),
+        ).toEqual([]);
+        // Both ports must be what getsockname() said on the client's socket, before and after connect().
+        const asked = (e: (typeof trace)[number]) => e.call === "getsockname" && e.fd === client;
+        expect(
+          trace.slice(0, connected).find(asked)?.detail?.port,
+          t({
+            en: "before: getsockname() on the client's socket before connect()",
+            ko: "전: connect() 전에 클라이언트 소켓에 getsockname()으로 얻은 포트",
+          }),
+        ).toBe(result.before);
+        expect(
+          trace.slice(connected + 1).find(asked)?.detail?.port,
+          t({
+            en: "after: getsockname() on the client's socket after connect()",
+            ko: "후: connect() 뒤에 클라이언트 소켓에 getsockname()으로 얻은 포트",
+          }),
+        ).toBe(result.after);
+        expectAllClosed(trace);
+      },
+    );
 
-  it("Q5 on a real kernel (bonus): past the backlog, connects wait (Linux, macOS) or are refused (Windows); nothing is left behind", async () => {
-    const { result, leftOpen } = await observe(experiments.connectsBeyondBacklog, 2, 6);
-    expect(result.completed + result.waiting + result.refused, "every client is counted once").toBe(6);
-    expect(
-      result.completed,
-      "connections completed while nobody accepted (more than 4: something accepted them; is the server's event loop really held?)",
-    ).toBeLessThanOrEqual(4);
-    expect(
-      result.completed,
-      "at least one connection must complete, or the server never listened",
-    ).toBeGreaterThanOrEqual(1);
-    if (process.platform === "linux") {
-      // Linux keeps backlog + 1 completed connections in the accept queue and drops the other SYNs.
-      expect(result, "on Linux: backlog + 1 complete, the rest wait, none is refused").toEqual({
-        completed: 3,
-        waiting: 3,
-        refused: 0,
-      });
-    }
-    expect(
-      leftOpen,
-      "what the experiment left open when it returned (destroy every client socket, end the server's process)",
-    ).toEqual([]);
-  }, 15_000);
-});
+    it(
+      t({
+        en: "Q5 on a real kernel (bonus): past the backlog, connects wait (Linux, macOS) or are refused (Windows); nothing is left behind",
+        ko: "실제 커널에서의 Q5(보너스): backlog를 넘은 connect는 기다리거나(Linux, macOS) 거절되고(Windows), 남는 것이 없다",
+      }),
+      async () => {
+        const { result, leftOpen } = await observe(experiments.connectsBeyondBacklog, 2, 6);
+        expect(
+          result.completed + result.waiting + result.refused,
+          t({ en: "every client is counted once", ko: "모든 클라이언트를 한 번씩 센다" }),
+        ).toBe(6);
+        expect(
+          result.completed,
+          t({
+            en: "connections completed while nobody accepted (more than 4: something accepted them; is the server's event loop really held?)",
+            ko: "아무도 accept 하지 않는 동안 완료된 연결 수(4보다 많으면 무언가가 accept 한 것입니다. 서버의 이벤트 루프가 정말 멈춰 있나요?)",
+          }),
+        ).toBeLessThanOrEqual(4);
+        expect(
+          result.completed,
+          t({
+            en: "at least one connection must complete, or the server never listened",
+            ko: "적어도 연결 하나는 완료되어야 한다(아니면 서버가 listen 하지 않은 것)",
+          }),
+        ).toBeGreaterThanOrEqual(1);
+        if (process.platform === "linux") {
+          // Linux keeps backlog + 1 completed connections in the accept queue and drops the other SYNs.
+          expect(
+            result,
+            t({
+              en: "on Linux: backlog + 1 complete, the rest wait, none is refused",
+              ko: "Linux: backlog + 1개가 완료되고, 나머지는 기다리며, 거절되는 것은 없다",
+            }),
+          ).toEqual({
+            completed: 3,
+            waiting: 3,
+            refused: 0,
+          });
+        }
+        expect(
+          leftOpen,
+          t({
+            en: "what the experiment left open when it returned (destroy every client socket, end the server's process)",
+            ko: "실험이 끝날 때 열어 둔 것(클라이언트 소켓을 모두 destroy 하고 서버 프로세스를 끝내세요)",
+          }),
+        ).toEqual([]);
+      },
+      15_000,
+    );
+  },
+);
