@@ -1,22 +1,32 @@
-/** The stream ended in the middle of something that needed more bytes. */
-export class UnexpectedEofError extends Error {
-  override readonly name = "UnexpectedEofError";
+import { KataError } from "../cli/errors.ts";
+
+/** The stream ended in the middle of something that needed more bytes (code KATA_EOF). */
+export class UnexpectedEofError extends KataError {
+  declare readonly code: "KATA_EOF";
   constructor(
     readonly wanted: number,
     readonly got: number,
     what = "bytes",
   ) {
-    super(`stream ended ${wanted - got} byte(s) short: wanted ${wanted} ${what}, got ${got}`);
+    super(
+      "UnexpectedEofError",
+      "KATA_EOF",
+      `stream ended ${wanted - got} byte(s) short: wanted ${wanted} ${what}, got ${got}`,
+    );
   }
 }
 
-/** A frame larger than the decoder accepts (a guard against a peer making us buffer without bound). */
-export class FrameTooLargeError extends Error {
-  override readonly name = "FrameTooLargeError";
+/** More bytes without a delimiter than a reader accepts: a guard against buffering without bound (code KATA_FRAME). */
+export class FrameTooLargeError extends KataError {
+  declare readonly code: "KATA_FRAME";
   constructor(
     readonly size: number,
     readonly max: number,
   ) {
-    super(`frame of ${size} bytes is larger than the maximum of ${max} bytes`);
+    super(
+      "FrameTooLargeError",
+      "KATA_FRAME",
+      `frame of ${size} bytes is larger than the maximum of ${max} bytes`,
+    );
   }
 }
