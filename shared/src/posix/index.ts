@@ -230,6 +230,7 @@ async function readNow(done: () => void, fd: number, buf: Uint8Array, n: number)
       try {
         result = core.readSocket(ctx, fd, buf, n, "once");
         while (result === core.WOULD_BLOCK) {
+          ctx.io.onWait?.({ call: "read", fd });
           await core.readable(ctx, fd);
           waited(ctx.pace);
           result = core.readSocket(ctx, fd, buf, n, "once");

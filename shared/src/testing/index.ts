@@ -8,14 +8,14 @@
 export { t, type Texts } from "../i18n/messages.ts";
 export type { TraceEvent, Waiting } from "../internal/context.ts";
 export { ProgramLoadError } from "./boundary/bundle.ts";
-export { ChildRun, type ProgramFile, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
+export { ChildRun, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
 export { CALL_DEADLINE_MS, load, type Traced, tracedCall, unload } from "./boundary/library.ts";
+export { type ProgramFile, spawnProgram } from "./boundary/spawn.ts";
 export { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
 export { registerCleanup } from "./cleanup.ts";
 export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 export { errorMatching } from "./errors.ts";
 export {
-  byteSwapped,
   connectLocal,
   freePort,
   listenLocal,
@@ -25,6 +25,7 @@ export {
   type TestClient,
 } from "./net.ts";
 export { localLabel, Output, prefixed } from "./output.ts";
+export { byteSwapped } from "./ports.ts";
 export { NotDoneYet, ProgramRun, RunFailed } from "./program-run.ts";
 export { type Rechunk, type RechunkProxy, rechunkProxy } from "./proxy.ts";
 export { run, type StartedServer, startServer } from "./run.ts";

@@ -5,6 +5,7 @@ import { msg } from "../i18n/messages.ts";
 import { registerCleanup } from "./cleanup.ts";
 import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 import { Output } from "./output.ts";
+import { byteSwapped } from "./ports.ts";
 
 export const LOOPBACK = "127.0.0.1";
 
@@ -32,11 +33,6 @@ export async function listenLocal(onConnection?: (socket: net.Socket) => void): 
   server.listen(0, LOOPBACK);
   await once(server, "listening");
   return { server, port: (server.address() as net.AddressInfo).port, connections, close };
-}
-
-/** A port with its two bytes swapped, as bind() gets it when htons() is forgotten on a little-endian machine. */
-export function byteSwapped(port: number): number {
-  return ((port & 0xff) << 8) | (port >> 8);
 }
 
 /**

@@ -4,8 +4,8 @@ import type { TraceEvent, Waiting } from "../internal/context.ts";
 import type { ProgramCommand, ProgramEvent } from "./boundary/protocol.ts";
 import { bytesDiff, BytesMismatch, describeBytes, firstDifference } from "./bytes.ts";
 import { DeadlineExceeded, DEFAULT_DEADLINE_MS } from "./deadline.ts";
-import { byteSwapped } from "./net.ts";
 import { localLabel, Output, prefixed } from "./output.ts";
+import { byteSwapped } from "./ports.ts";
 
 /** A starter's todo() reached: the test fails with the TODO text, at once (code KATA_NOT_DONE). */
 export class NotDoneYet extends KataError {

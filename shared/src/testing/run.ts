@@ -1,4 +1,5 @@
-import { ChildRun, type ProgramFile, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
+import { ChildRun, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
+import type { ProgramFile } from "./boundary/spawn.ts";
 import { registerCleanup } from "./cleanup.ts";
 import { connectLocal, type TestClient } from "./net.ts";
 import type { ProgramRun } from "./program-run.ts";

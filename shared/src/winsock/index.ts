@@ -333,6 +333,7 @@ async function sendNow(
           toFd(s),
           len === buf.length ? buf : buf.subarray(0, len),
           "always",
+          waiter(ctx, "send", s),
         );
         if (typeof answer === "number") {
           result = answer;

@@ -9,8 +9,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { createRequire } from "node:module";
 import path from "node:path";
 
+import type { Kata } from "@tcp-katas/katas";
+
 import type { Ctx } from "./context.ts";
-import type { Kata } from "./manifest.ts";
 import type { RunResult } from "./runner/index.ts";
 
 /** Folders that hold no input of a test run (installed packages, the learner's state, tool caches). */
@@ -85,7 +86,7 @@ export async function cached(
   const hit = fresh ? undefined : load(file)[kata.id];
   if (hit?.key === key) return { result: hit.result, fromCache: true };
   const result = await run();
-  if (result.crash === undefined && result.stuck === undefined) {
+  if (result.crash === undefined) {
     // Read again: another kata's run may have stored its result meanwhile. Written whole, then renamed.
     const store = { ...load(file), [kata.id]: { key, result } };
     mkdirSync(ctx.stateDir, { recursive: true });

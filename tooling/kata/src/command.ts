@@ -32,11 +32,7 @@ export function targetOf(ctx: Ctx, values: Parsed["values"]): Target {
   return { solution, ...(impl ? { impl } : {}) };
 }
 
-/**
- * The environment a kata's tests run with: the learner's language, whatever chose it, and the runner's
- * KATA_HARD_DEADLINE_MS when the CLI's own environment sets it (in-process, that is io.env, not process.env).
- */
+/** The environment a kata's tests run with: the learner's language, whatever chose it. */
 export function testEnv(ctx: Ctx): NodeJS.ProcessEnv {
-  const deadline = ctx.io.env.KATA_HARD_DEADLINE_MS;
-  return { KATA_LANG: ctx.lang, ...(deadline ? { KATA_HARD_DEADLINE_MS: deadline } : {}) };
+  return { KATA_LANG: ctx.lang };
 }

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import type { Kata } from "./manifest.ts";
+import type { Kata } from "@tcp-katas/katas";
 
 const git = (args: string[], cwd: string) =>
   execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 });

@@ -1,12 +1,12 @@
 import type { Readable, Writable } from "node:stream";
 
+import { findWorkspace, type Kata, loadKatas } from "@tcp-katas/katas";
 import type { Catalogue } from "@tcp-katas/shared/i18n";
+import { stateDir } from "@tcp-katas/shared/i18n";
 
 import { CliError } from "./errors.ts";
 import { loadCatalogue, type MessageKey, type Params, resolveLang } from "./i18n.ts";
-import { type Kata, loadKatas } from "./manifest.ts";
 import { createStyle, type Style, useColor } from "./style.ts";
-import { findWorkspace, stateDirOf } from "./workspace.ts";
 
 /** What the CLI reads and writes: the process's own by default, a test's in-process. */
 export interface CliIo {
@@ -81,7 +81,7 @@ export class Ctx {
   }
 
   get stateDir(): string {
-    return stateDirOf(this.root, this.io.env);
+    return stateDir(this.io.env, this.root) ?? this.root;
   }
 
   /** Every kata checked out, validated. */

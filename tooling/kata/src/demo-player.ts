@@ -1,10 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
+
+import type { DemoStep, Kata } from "@tcp-katas/katas";
+import { type ProgramEvent, spawnProgram } from "@tcp-katas/shared/boundary";
 
 import type { Ctx } from "./context.ts";
 import { CliError } from "./errors.ts";
-import type { DemoStep, Kata } from "./manifest.ts";
-import { tsxLoader } from "./programs.ts";
 
 const COLORS = ["cyan", "magenta", "yellow", "green", "blue"] as const;
 const STEP_DEADLINE_MS = 15_000;
@@ -19,25 +20,36 @@ class Actor {
   #code: number | undefined;
   port: number | undefined;
 
-  constructor(
-    private readonly ctx: Ctx,
-    readonly name: string,
-    readonly color: (typeof COLORS)[number],
+  /** Starts a program of the kata behind the boundary, which tells the port it listens on. */
+  static async start(
+    ctx: Ctx,
+    name: string,
+    color: (typeof COLORS)[number],
     kata: Kata,
     file: string,
     args: string[],
-  ) {
-    this.child = spawn(process.execPath, ["--import", tsxLoader(kata), file, ...args], {
+  ): Promise<Actor> {
+    const child = await spawnProgram({ file, resolveFrom: kata.dir }, args, {
       cwd: kata.dir,
-      env: { ...ctx.io.env, TCP_KATAS_IPC: "1", NO_COLOR: "1", FORCE_COLOR: "0" },
-      stdio: ["pipe", "pipe", "pipe", "ipc"],
+      env: { ...ctx.io.env, NO_COLOR: "1", FORCE_COLOR: "0" },
     });
-    this.#say(ctx.style.dim(`$ ${path.basename(file)} ${args.join(" ")}`));
+    return new Actor(ctx, name, color, child, `$ ${path.basename(file)} ${args.join(" ")}`);
+  }
+
+  private constructor(
+    private readonly ctx: Ctx,
+    readonly name: string,
+    readonly color: (typeof COLORS)[number],
+    child: ChildProcess,
+    command: string,
+  ) {
+    this.child = child;
+    this.#say(ctx.style.dim(command));
     this.child.stdout?.on("data", (d: Buffer) => this.#output(d.toString()));
     this.child.stderr?.on("data", (d: Buffer) => this.#output(d.toString()));
     this.child.stdin?.on("error", () => undefined);
-    this.child.on("message", (m: { type?: string; port?: number }) => {
-      if (m.type === "listening" && typeof m.port === "number") {
+    this.child.on("message", (m: ProgramEvent) => {
+      if (m.type === "listening") {
         this.port = m.port;
         this.#say(ctx.style.dim(ctx.t("demo.listening", { port: m.port })));
         this.#wake();
@@ -130,7 +142,7 @@ export async function playDemo(
       if ("note" in step) ctx.out(accent(`  ${ctx.text(step.note)}`));
       else if ("start" in step) {
         const args = step.args.map((a) => (a === "$PORT" ? String(port) : a));
-        const a = new Actor(
+        const a = await Actor.start(
           ctx,
           step.start,
           COLORS[actors.size % COLORS.length] ?? "cyan",

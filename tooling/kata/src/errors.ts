@@ -1,3 +1,5 @@
+import { KataError } from "@tcp-katas/shared/cli";
+
 /**
  * Expected failures of the CLI, each with a stable code (undici's style): the CLI prints the message without a
  * stack and exits with `exitCode`. Tools and tests tell failures apart by `code`, never by message text.
@@ -14,15 +16,12 @@ export type CliErrorCode =
   /** Anything else the user can fix: a missing folder, a missing tool (exit 1). */
   | "KATA_FAILED";
 
-export class CliError extends Error {
-  override readonly name = "CliError";
+export class CliError extends KataError {
+  declare readonly code: CliErrorCode;
   readonly exitCode: number;
 
-  constructor(
-    message: string,
-    readonly code: CliErrorCode = "KATA_FAILED",
-  ) {
-    super(message);
+  constructor(message: string, code: CliErrorCode = "KATA_FAILED") {
+    super("CliError", code, message);
     this.exitCode = code === "KATA_USAGE" ? 2 : 1;
   }
 }

@@ -1,6 +1,7 @@
+import type { Kata, Stage } from "@tcp-katas/katas";
+
 import type { Ctx } from "./context.ts";
 import { usageError } from "./errors.ts";
-import type { Kata, Stage } from "./manifest.ts";
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 
+import { KataError } from "@tcp-katas/shared/cli";
+
 import type { Command, OptionSpec, Parsed } from "./command.ts";
 import { type CliIo, Ctx, processIo } from "./context.ts";
 import { CliError, usageError } from "./errors.ts";
@@ -122,9 +124,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     return await command.run(ctx, parsed);
   } catch (err) {
-    if (err instanceof CliError) {
+    // An expected failure (a bad kata.json, no workspace, a usage error): its message, no stack.
+    if (err instanceof KataError) {
       ctx.err(ctx.errStyle.bad(err.message));
-      return err.exitCode;
+      return err instanceof CliError ? err.exitCode : 1;
     }
     throw err;
   } finally {

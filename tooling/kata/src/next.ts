@@ -1,7 +1,8 @@
+import type { Kata } from "@tcp-katas/katas";
+
 import { cached, runKey } from "./board-cache.ts";
 import { testEnv } from "./command.ts";
 import type { Ctx } from "./context.ts";
-import type { Kata } from "./manifest.ts";
 import { allDone, runKata, type RunResult } from "./runner/index.ts";
 
 /** The starter's result, from the board's store when nothing it depends on changed since the board last ran. */

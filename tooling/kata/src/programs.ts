@@ -1,10 +1,9 @@
-import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+
+import type { Kata } from "@tcp-katas/katas";
 
 import type { Ctx } from "./context.ts";
 import { usageError } from "./errors.ts";
-import type { Kata } from "./manifest.ts";
 
 /** The file of a runnable program of the kata, by its name with or without ".ts". */
 export function programFile(ctx: Ctx, kata: Kata, dir: string, name: string | undefined): string {
@@ -14,9 +13,4 @@ export function programFile(ctx: Ctx, kata: Kata, dir: string, name: string | un
   if (!names.includes(file))
     throw usageError(ctx.t("run.unknown", { id: kata.id, name, names: names.join(", ") }));
   return path.join(dir, file);
-}
-
-/** tsx's loader, as the kata itself resolves it, for running a program file directly. */
-export function tsxLoader(kata: Kata): string {
-  return pathToFileURL(createRequire(path.join(kata.dir, "package.json")).resolve("tsx")).href;
 }

@@ -1,5 +1,6 @@
+import type { Kata } from "@tcp-katas/katas";
+
 import type { Ctx } from "./context.ts";
-import type { Kata } from "./manifest.ts";
 import {
   failureSummary,
   isNotDone,
@@ -69,17 +70,10 @@ export class LiveFailure {
   };
 }
 
-/** What stopped a run that did not finish: a stuck test (killed) or vitest itself. */
+/** What kept tests from running: a test file that could not load, an error outside any test, vitest itself. */
 export function runProblems(ctx: Ctx, result: RunResult): string[] {
   const out: string[] = [];
   const { bad } = ctx.style;
-  if (result.stuck) {
-    out.push(
-      bad(ctx.t("check.stuck", { name: result.stuck.name, seconds: Math.round(result.stuck.ms / 1000) })),
-      indent(ctx.t("check.stuckWhy"), "    "),
-      indent(result.stuck.transcript || ctx.t("check.noOutput"), "    "),
-    );
-  }
   for (const e of result.fileErrors)
     out.push(bad(ctx.t("check.fileError", { file: e.file })), indent(failureSummary(e.message, 12)));
   for (const e of result.errors) out.push(bad(ctx.t("check.unhandled")), indent(failureSummary(e, 12)));
@@ -103,12 +97,7 @@ export function printResult(
   const ran = result.stages.filter((s) => s.ran);
   for (const s of result.stages) {
     const stage = kata.stages.find((x) => x.stage === s.stage);
-    const stopped = result.stuck !== undefined && s.ran && s.passed + s.failed === 0;
-    const count = !s.ran
-      ? dim(` ${ctx.t("state.notRun")}`)
-      : stopped
-        ? dim(` ${ctx.t("state.stopped")}`)
-        : dim(` ${s.passed}/${s.passed + s.failed}`);
+    const count = !s.ran ? dim(` ${ctx.t("state.notRun")}`) : dim(` ${s.passed}/${s.passed + s.failed}`);
     out.push(
       `  ${stageMark(ctx, s)} ${ctx.t("stage.label", { n: s.stage })}: ${stage ? ctx.text(stage.title) : ""}${count}`,
     );

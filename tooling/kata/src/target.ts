@@ -1,9 +1,10 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 
+import type { Kata } from "@tcp-katas/katas";
+
 import type { Ctx } from "./context.ts";
 import { usageError } from "./errors.ts";
-import type { Kata } from "./manifest.ts";
 
 /** What a command runs against: the kata's starter/ (default), its solution/, or any attempt folder. */
 export interface Target {

@@ -24,7 +24,7 @@ describe("check", SLOW, () => {
   it("shows an untouched starter as not started (a TODO, by its error code), naming the TODO and the hint", async () => {
     const r = await kata(["check", "01-1"], { cwd: workspace() });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("· stage 1: hello.ts greets 1/2");
+    expect(r.stdout).toContain("· stage 1: hello.ts greets 0/2");
     expect(r.stdout).toContain("· stage 2: shout() in capitals 0/1");
     expect(r.stdout).toContain('TODO: stage 1: hello.ts: print "Hello, Ada!"');
     expect(r.stdout).toContain("pnpm kata hint 01-1-tiny 1");
@@ -48,7 +48,7 @@ describe("check", SLOW, () => {
     expect(r.stdout).toContain('"Hi, Ada!\\n"');
   });
 
-  it("kills a test that never lets the event loop run, says which, shows its output and leaves no process", async () => {
+  it("fails a program that never lets its event loop run at its test's deadline, says so, shows its output and leaves no process", async () => {
     const ws = workspace();
     const dir = attempt(ws, "hello.ts", (t) =>
       t.replace(
@@ -56,32 +56,13 @@ describe("check", SLOW, () => {
         'io.stdout.write("spinning now\\n");\n  for (;;) {\n    // never yields\n  }',
       ),
     );
-    const r = await kata(["check", "01-1", "1", "--impl", dir], {
-      cwd: ws,
-      env: { KATA_HARD_DEADLINE_MS: "3000" },
-    });
+    const r = await kata(["check", "01-1", "1", "--impl", dir], { cwd: ws });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('The tests were stopped: "stage 1: hello.ts greets > prints Hello, <name>!"');
+    expect(r.stdout).toContain("hello is in no socket call and its event loop does not run");
     expect(r.stdout).toContain("[hello stdout] spinning now");
     expect(r.stdout).toContain("✗ stage 1");
     expect(processesWith(dir)).toEqual([]);
     expect(processesWith(path.join(ws, KATA))).toEqual([]);
-  });
-  it("leaves alone a test that waits longer than the deadline while its event loop runs (a busy CPU once made one look stuck)", async () => {
-    const ws = workspace();
-    const dir = attempt(ws, "hello.ts", (t) =>
-      t.replace(
-        "io.stdout.write(`Hello, ${name}!\\n`);",
-        "await new Promise((r) => setTimeout(r, 3000));\n  $&",
-      ),
-    );
-    const r = await kata(["check", "01-1", "1", "--impl", dir], {
-      cwd: ws,
-      env: { KATA_HARD_DEADLINE_MS: "1000" },
-    });
-    expect(r.stdout).not.toContain("The tests were stopped");
-    expect(r.stdout).toContain("✓ stage 1");
-    expect(r.code).toBe(0);
   });
 });
 

@@ -7,7 +7,7 @@
  * they came from changes.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -51,6 +51,16 @@ function fresh(entry: Built): boolean {
   });
 }
 
+/** Where Node would look for packages imported by a file in `dir`: every node_modules from there up. */
+function nodeModulesFrom(dir: string): string[] {
+  const found: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    const candidate = path.join(at, "node_modules");
+    if (existsSync(candidate)) found.push(candidate);
+    if (path.dirname(at) === at) return found;
+  }
+}
+
 function cacheDir(opts: BundleOptions): string {
   return path.join(opts.resolveFrom, "node_modules", ".cache", "tcp-katas");
 }
@@ -70,7 +80,7 @@ function options(file: string, opts: BundleOptions): esbuild.BuildOptions {
     metafile: true,
     logLevel: "silent",
     absWorkingDir: opts.resolveFrom,
-    nodePaths: [path.join(opts.resolveFrom, "node_modules")],
+    nodePaths: nodeModulesFrom(opts.resolveFrom),
     // CommonJS code inside an ESM bundle may still call require().
     banner: {
       js: 'import { createRequire as __kataRequire } from "node:module"; const require = __kataRequire(import.meta.url);',
@@ -88,10 +98,19 @@ const reportingNet: esbuild.Plugin = {
   },
 };
 
-function loadError(file: string, err: unknown): ProgramLoadError {
+/** A file as the learner knows it: relative to where the tests run when it is inside, else absolute. */
+function shown(file: string, opts: BundleOptions): string {
+  const full = path.resolve(opts.resolveFrom, file);
+  const rel = path.relative(process.cwd(), full);
+  return rel.startsWith("..") || path.isAbsolute(rel) ? full : rel;
+}
+
+function loadError(file: string, opts: BundleOptions, err: unknown): ProgramLoadError {
   const errors = (err as { errors?: esbuild.Message[] }).errors ?? [];
   const lines = errors.map((e) =>
-    e.location ? `${e.location.file}:${e.location.line}:${e.location.column + 1}: ${e.text}` : e.text,
+    e.location
+      ? `${shown(e.location.file, opts)}:${e.location.line}:${e.location.column + 1}: ${e.text}`
+      : e.text,
   );
   return new ProgramLoadError(lines.length > 0 ? lines.join("\n") : `${file}: ${String(err)}`);
 }
@@ -130,7 +149,7 @@ export async function bundle(file: string, opts: BundleOptions): Promise<string>
     });
     return save(file, opts, result);
   } catch (err) {
-    throw loadError(file, err);
+    throw loadError(file, opts, err);
   }
 }
 
@@ -141,6 +160,6 @@ export function bundleSync(file: string, opts: BundleOptions): string {
   try {
     return save(file, opts, esbuild.buildSync(options(file, opts)));
   } catch (err) {
-    throw loadError(file, err);
+    throw loadError(file, opts, err);
   }
 }

@@ -4,20 +4,14 @@
  * `while (true) {}` in milliseconds, on Linux, macOS and Windows alike, with every socket of the thread closed.
  * A child process where the test is about the process itself (real stdio, signals, its exit status).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 
 import { ProgramRun } from "../program-run.ts";
 import { bundle } from "./bundle.ts";
 import type { ProgramCommand, ProgramEvent } from "./protocol.ts";
-
-/** A program file, and the folder whose node_modules resolve its imports (the kata package). */
-export type ProgramFile = string | { readonly file: string; readonly resolveFrom: string };
-
-export function fileOf(program: ProgramFile): { file: string; resolveFrom: string } {
-  return typeof program === "string" ? { file: program, resolveFrom: process.cwd() } : program;
-}
+import { fileOf, type ProgramFile, spawnProgram } from "./spawn.ts";
 
 // Plain CommonJS: a worker evaluates it without any loader, then imports the bundle.
 const BOOT = `const { workerData } = require("node:worker_threads");
@@ -105,32 +99,22 @@ export class ChildRun extends ProgramRun {
   constructor(program: ProgramFile, args: readonly string[], options: RunOptions = {}) {
     super(options.label ?? "your program", args, options.deadlineMs);
     this.#gone = new Promise((resolve) => (this.#goneNow = resolve));
-    void this.#start(fileOf(program), args);
+    void this.#start(program, args);
   }
 
-  async #start({ file, resolveFrom }: { file: string; resolveFrom: string }, args: readonly string[]) {
-    let bundled: string;
+  async #start(program: ProgramFile, args: readonly string[]) {
+    let child: ChildProcess;
     try {
-      bundled = await bundle(file, { resolveFrom, kind: "program" });
+      child = await spawnProgram(program, args, { env: { NO_COLOR: "1" } });
     } catch (err) {
       this.failedToLoad((err as Error).message);
       this.#goneNow();
       return;
     }
-    if (this.#ended) return this.#goneNow();
-    // Started through -e, so the bundle is not the process's entry: its runIfMain() stands back for the host.
-    const boot = "import(require('node:url').pathToFileURL(process.env.KATA_BOUNDARY_BUNDLE).href)";
-    const child = spawn(process.execPath, ["--enable-source-maps", "-e", boot], {
-      env: {
-        ...process.env,
-        KATA_BOUNDARY: "main",
-        KATA_BOUNDARY_BUNDLE: bundled,
-        KATA_BOUNDARY_FILE: path.basename(file),
-        KATA_BOUNDARY_ARGS: JSON.stringify(args),
-        NO_COLOR: "1",
-      },
-      stdio: ["pipe", "pipe", "pipe", "ipc"],
-    });
+    if (this.#ended) {
+      child.kill("SIGKILL");
+      return this.#goneNow();
+    }
     this.#child = child;
     child.stdout?.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stdout", data: d }));
     child.stderr?.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stderr", data: d }));

@@ -13,8 +13,8 @@ import type { TraceEvent } from "../../internal/context.ts";
 import { DeadlineExceeded } from "../deadline.ts";
 import type { ProgramLoadError } from "./bundle.ts";
 import { bundleSync } from "./bundle.ts";
-import { fileOf, type ProgramFile } from "./carriers.ts";
 import type { ExportShape, LibraryCall, LibraryReply, Settlement } from "./protocol.ts";
+import { fileOf, type ProgramFile } from "./spawn.ts";
 import { crossedFrom, revive, reviveError } from "./values.ts";
 
 /** How long one call may take before its worker is stopped. */

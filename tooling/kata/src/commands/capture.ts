@@ -3,12 +3,13 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
+import type { DemoStep, Kata } from "@tcp-katas/katas";
+
 import { CaptureHoles, CaptureUnavailable, captureWhile } from "../capture.ts";
 import type { Command } from "../command.ts";
 import { playDemo } from "../demo-player.ts";
 import { CliError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
-import type { DemoStep, Kata } from "../manifest.ts";
 import { programFile } from "../programs.ts";
 
 /** A busy machine can overflow tcpdump's buffer; the demo is played again this many times in all before giving up. */

@@ -2,12 +2,13 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
+import { type Kata, kataAt } from "@tcp-katas/katas";
+
 import { type Command, testEnv } from "../command.ts";
 import { committedStarter } from "../committed.ts";
 import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
-import { type Kata, kataAt } from "../manifest.ts";
 import { isNotDone, runKata } from "../runner/index.ts";
 
 /**
@@ -65,10 +66,6 @@ async function devCheck(ctx: Ctx, kata: Kata): Promise<number> {
 
   const result = await runKata(kata, starter, { env: testEnv(ctx) });
   if (result.crash) problems.push(ctx.t("dev.crash", { reason: result.crash }));
-  if (result.stuck)
-    problems.push(
-      ctx.t("check.stuck", { name: result.stuck.name, seconds: Math.round(result.stuck.ms / 1000) }),
-    );
   for (const e of result.fileErrors)
     problems.push(ctx.t("check.fileError", { file: e.file }) + `\n    ${e.message.split("\n")[0] ?? ""}`);
   for (const s of result.stages) {

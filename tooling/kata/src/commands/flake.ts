@@ -81,14 +81,6 @@ export const flake: Command = {
           ctx.progress(i - 1, n, ctx.t("flake.progress", { i, name: suite.name }));
           const outcome = await session.run(suite.files);
           if (outcome.crash) note(ctx.t("flake.didNotRun", { name: suite.name }), outcome.crash);
-          if (outcome.stuck)
-            note(
-              `${suite.name} › ${outcome.stuck.name}`,
-              ctx.t("check.stuck", {
-                name: outcome.stuck.name,
-                seconds: Math.round(outcome.stuck.ms / 1000),
-              }),
-            );
           for (const e of outcome.fileErrors) note(`${suite.name} › ${e.file}`, e.message);
           for (const t of outcome.tests) {
             total++;

@@ -1,7 +1,8 @@
+import type { Kata } from "@tcp-katas/katas";
+
 import { type Cached, cached, runKey } from "../board-cache.ts";
 import type { Command } from "../command.ts";
 import { testEnv } from "../command.ts";
-import type { Kata } from "../manifest.ts";
 import { pooled } from "../pool.ts";
 import { stageWord } from "../report.ts";
 import { runKata } from "../runner/index.ts";
@@ -34,7 +35,7 @@ export const list: Command = {
       rows.push(
         `${bold(kata.id)}  ${ctx.text(kata.title)}${fromCache ? dim(`  ${ctx.t("list.unchanged")}`) : ""}`,
       );
-      const broken = result.crash !== undefined || result.stuck !== undefined;
+      const broken = result.crash !== undefined;
       for (const s of result.stages) {
         total++;
         if (s.state === "done") done++;

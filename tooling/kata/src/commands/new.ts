@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import type { DemoStep, Kata } from "@tcp-katas/katas";
+
 import type { Command } from "../command.ts";
 import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
-import type { DemoStep, Kata } from "../manifest.ts";
 
 const ID = /^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const DEFAULT_MODEL = "04-2";
@@ -84,7 +85,7 @@ function files(ctx: Ctx, id: string, title: string, model: Kata): Record<string,
   out["package.json"] =
     `${JSON.stringify({ ...pkg, name: `@tcp-katas/${id}`, description: title }, null, 2)}\n`;
   out["kata.json"] =
-    `${JSON.stringify({ $schema: "../../tooling/kata/kata.schema.json", id, section: id.split("-").slice(0, 2).join("-"), title: { en: title, ko: title }, programs, stages: stage ? [stage] : [], demo }, null, 2)}\n`;
+    `${JSON.stringify({ $schema: "../../tooling/katas/kata.schema.json", id, section: id.split("-").slice(0, 2).join("-"), title: { en: title, ko: title }, programs, stages: stage ? [stage] : [], demo }, null, 2)}\n`;
   out["README.md"] = lesson(ctx, id, title, model, "en");
   out["README.ko.md"] = lesson(ctx, id, title, model, "ko");
   return out;

@@ -3,11 +3,12 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
+import type { Kata } from "@tcp-katas/katas";
+
 import { type Command, testEnv } from "../command.ts";
 import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
-import type { Kata } from "../manifest.ts";
 import { pooled } from "../pool.ts";
 import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../runner/index.ts";
 
@@ -117,13 +118,7 @@ function single(
     ...(result.crash ? [result.crash] : []),
   ];
   for (const p of problems) out.push(fence(failureSummary(p, 30)));
-  if (result.stuck)
-    out.push(
-      fence(
-        `${ctx.t("check.stuck", { name: result.stuck.name, seconds: Math.round(result.stuck.ms / 1000) })}\n${result.stuck.transcript}`,
-      ),
-    );
-  if (failures.length === 0 && problems.length === 0 && !result.stuck) out.push(ctx.t("review.none"));
+  if (failures.length === 0 && problems.length === 0) out.push(ctx.t("review.none"));
   for (const f of failures.slice(0, 10)) {
     out.push(
       `<details><summary>${ctx.t("stage.label", { n: f.stage ?? "?" })} · ${f.title}</summary>`,

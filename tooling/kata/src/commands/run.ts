@@ -1,11 +1,15 @@
-import { spawn } from "node:child_process";
+import { type ProgramEvent, spawnProgram } from "@tcp-katas/shared/boundary";
 
 import { type Command, TARGET_OPTIONS, targetOf } from "../command.ts";
 import { findKata } from "../lookup.ts";
-import { programFile, tsxLoader } from "../programs.ts";
+import { programFile } from "../programs.ts";
 import { targetDir } from "../target.ts";
 
-/** Runs a program in this terminal, as `tsx <file> args` would, and passes its exit code on. */
+/**
+ * Runs a program in this terminal, as `tsx <file> args` would, and passes its exit code on. It runs behind the
+ * test boundary (so an attempt anywhere finds the kata's packages), which also tells the port a server really
+ * listens on: when that is not the port asked for (htons() forgotten), the CLI says so.
+ */
 export const run: Command = {
   name: "run",
   options: TARGET_OPTIONS,
@@ -15,10 +19,19 @@ export const run: Command = {
     const [id, name, ...args] = positionals;
     const kata = findKata(ctx, id);
     const file = programFile(ctx, kata, targetDir(ctx, kata, targetOf(ctx, values)), name);
-    const child = spawn(process.execPath, ["--import", tsxLoader(kata), file, ...args], {
+    const child = await spawnProgram({ file, resolveFrom: kata.dir }, args, {
       stdio: "inherit",
       cwd: ctx.io.cwd,
       env: ctx.io.env,
+    });
+    let portAt = -1;
+    child.on("message", (m: ProgramEvent) => {
+      if (m.type === "params") portAt = m.params.indexOf("<port>");
+      if (m.type === "listening" && portAt >= 0 && args[portAt] !== undefined) {
+        const asked = Number(args[portAt]);
+        if (asked > 0 && m.port !== asked)
+          ctx.err(ctx.style.bad(ctx.t("run.otherPort", { actual: m.port, asked })));
+      }
     });
     // The program gets Ctrl-C from the terminal itself; the CLI only waits for it to end.
     const off = ctx.onInterrupt(() => undefined);

@@ -1,6 +1,7 @@
 import path from "node:path";
 
-import type { Kata } from "../manifest.ts";
+import type { Kata } from "@tcp-katas/katas";
+
 import type { TestResult } from "./protocol.ts";
 import { Session } from "./session.ts";
 import { byStage, type RunResult } from "./stages.ts";
@@ -10,7 +11,6 @@ export interface RunOptions {
   stages?: number[];
   env?: NodeJS.ProcessEnv;
   onTestEnd?: (result: TestResult) => void;
-  hardDeadlineMs?: number;
 }
 
 /** The test files of the given stages (every stage when none is given), as absolute paths. */
@@ -26,7 +26,6 @@ export async function runKata(kata: Kata, target: string, options: RunOptions = 
     target,
     ...(options.env ? { env: options.env } : {}),
     ...(options.onTestEnd ? { onTestEnd: options.onTestEnd } : {}),
-    ...(options.hardDeadlineMs ? { hardDeadlineMs: options.hardDeadlineMs } : {}),
   });
   try {
     const outcome = await session.run(stageFiles(kata, options.stages));
@@ -37,7 +36,7 @@ export async function runKata(kata: Kata, target: string, options: RunOptions = 
 }
 
 export type { TestResult } from "./protocol.ts";
-export { HARD_DEADLINE_MS, type RunOutcome, Session } from "./session.ts";
+export { type RunOutcome, Session } from "./session.ts";
 export {
   allDone,
   byStage,

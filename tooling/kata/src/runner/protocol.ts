@@ -21,7 +21,6 @@ export type ToChild =
 
 export type FromChild =
   | { type: "ready" }
-  | { type: "test-start"; id: string; file: string; name: string }
   | { type: "test-end"; id: string; result: TestResult }
   /** A test file that could not be loaded (syntax error, import error): its tests did not run. */
   | { type: "file-error"; file: string; message: string }

@@ -1,4 +1,5 @@
-import type { Kata } from "../manifest.ts";
+import type { Kata } from "@tcp-katas/katas";
+
 import type { TestResult } from "./protocol.ts";
 import type { RunOutcome } from "./session.ts";
 
@@ -46,14 +47,10 @@ export function byStage(kata: Kata, target: string, outcome: RunOutcome, only?: 
     const failed = mine.filter((t) => t.status === "failed");
     const passed = mine.filter((t) => t.status === "passed").length;
     const brokenFiles = outcome.fileErrors.filter((e) => s.tests.includes(e.file)).map((e) => e.file);
-    const stuck =
-      ran &&
-      outcome.stuck !== undefined &&
-      (outcome.stuck.file === "" || s.tests.includes(outcome.stuck.file));
     const state: StageState =
-      failed.length === 0 && passed > 0 && brokenFiles.length === 0 && !stuck
+      failed.length === 0 && passed > 0 && brokenFiles.length === 0
         ? "done"
-        : failed.length > 0 && failed.every(isNotDone) && brokenFiles.length === 0 && !stuck
+        : failed.length > 0 && failed.every(isNotDone) && brokenFiles.length === 0
           ? "not started"
           : "failing";
     return {

@@ -66,10 +66,6 @@ function resultOf(test) {
 
 const reporter = {
   /** @param {TestCaseLike} test */
-  onTestCaseReady(test) {
-    send({ type: "test-start", id: test.id, file: rel(test.module.moduleId), name: test.fullName });
-  },
-  /** @param {TestCaseLike} test */
   onTestCaseResult(test) {
     send({ type: "test-end", id: test.id, result: resultOf(test) });
   },

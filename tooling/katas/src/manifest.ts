@@ -5,7 +5,15 @@ import path from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
 
 import schema from "../kata.schema.json" with { type: "json" };
-import { CliError } from "./errors.ts";
+import { KataError } from "@tcp-katas/shared/cli";
+
+/** A kata.json that is not valid JSON, does not match the schema, or contradicts itself (code KATA_MANIFEST). */
+export class ManifestError extends KataError {
+  declare readonly code: "KATA_MANIFEST";
+  constructor(message: string) {
+    super("ManifestError", "KATA_MANIFEST", message);
+  }
+}
 
 export interface Text {
   en: string;
@@ -123,21 +131,20 @@ export function loadKata(dir: string): Kata {
   try {
     data = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    throw new CliError(`${file}: not valid JSON (${(err as Error).message})`, "KATA_MANIFEST");
+    throw new ManifestError(`${file}: not valid JSON (${(err as Error).message})`);
   }
   const validate = validator();
   if (!validate(data)) {
-    throw new CliError(
-      `${file} does not match tooling/kata/kata.schema.json:\n${describe(validate.errors)
+    throw new ManifestError(
+      `${file} does not match tooling/katas/kata.schema.json:\n${describe(validate.errors)
         .map((l) => `  ${l}`)
         .join("\n")}`,
-      "KATA_MANIFEST",
     );
   }
   const kata = { ...data, demo: data.demo ?? [] };
   const problems = crossCheck(kata, dir);
   if (problems.length > 0)
-    throw new CliError(`${file}:\n${problems.map((l) => `  ${l}`).join("\n")}`, "KATA_MANIFEST");
+    throw new ManifestError(`${file}:\n${problems.map((l) => `  ${l}`).join("\n")}`);
   return { ...kata, dir };
 }
 

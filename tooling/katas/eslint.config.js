@@ -1,0 +1,3 @@
+import { config } from "@tcp-katas/eslint-config";
+
+export default config(import.meta.dirname);
