@@ -3,12 +3,12 @@ import {
   expectBytes,
   listenLocal,
   rechunkProxy,
-  startProgram,
+  run as runProgram,
   type TestClient,
 } from "@tcp-katas/shared/testing";
 import { describe, expect, it } from "vitest";
 
-import { load, type Program, SERVERS } from "./katas.ts";
+import { type Program, SERVERS } from "./katas.ts";
 
 const GREETING = "Hello World!";
 
@@ -16,7 +16,7 @@ const GREETING = "Hello World!";
 const expected = (p: Program, sent: string) => (p.behaviour === "echo-server" ? sent : GREETING);
 
 async function start(p: Program) {
-  const run = startProgram(await load(p), ["0"], { label: p.file });
+  const run = runProgram(p.target, ["0"], { label: p.file });
   const port = await run.port();
   return { run, port };
 }
@@ -45,7 +45,7 @@ describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
   it.each([[[]], [["1", "2"]], [["abc"]], [["65536"]], [["-1"]], [["999.1.1.1"]], [["localhost"]]])(
     "refuses the arguments %j: Usage on stderr, exit 1",
     async (args) => {
-      const run = startProgram(await load(p), args, { label: p.file });
+      const run = runProgram(p.target, args, { label: p.file });
       await run.expectExit(1);
       expect(run.stderr.text.startsWith(`Usage : ${p.file} <port>\n`), run.stderr.text).toBe(true);
       expect(run.stdout.text).toBe("");
@@ -61,7 +61,7 @@ describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
 
   it("a port in use: the listing's label and the code, exit 1", async () => {
     const taken = await listenLocal();
-    const run = startProgram(await load(p), [String(taken.port)], { label: p.file });
+    const run = runProgram(p.target, [String(taken.port)], { label: p.file });
     await run.expectExit(1);
     expect(run.stderr.text).toMatch(portInUse(p));
   });
@@ -110,9 +110,12 @@ describe.each(SERVERS)("$kata/solution/$file under faults", (p) => {
     const hog: TestClient = await connectLocal(port);
     const piece = Buffer.alloc(64 * 1024, 0x78);
     if (p.behaviour === "hello-once") {
-      // It never reads: it greets, closes, and exits 0, whatever the client still has in flight.
+      // It never reads: it greets, closes, and exits 0, whatever the client still has in flight. Closing a
+      // socket with unread bytes makes Linux send a reset instead of a FIN, and a reset may discard the greeting
+      // before the hog reads it: what the hog got is the greeting or the start of it.
       for (let i = 0; i < 1024; i++) hog.socket.write(piece);
-      expectBytes(await hog.waitForEnd(), GREETING, "What the hog got");
+      const got = (await hog.waitForEnd()).toString();
+      expect(GREETING.startsWith(got), `what the hog got: ${JSON.stringify(got)}`).toBe(true);
       hog.reset();
       await run.expectExit(0);
       return;

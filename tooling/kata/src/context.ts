@@ -16,7 +16,7 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Where the user typed the command (pnpm's INIT_CWD): relative paths given by the user start here. */
   cwd: string;
-  /** The process's own folder: a package script's package (`kata dev-check .` in a kata's test:unsolved). */
+  /** The process's own folder: a package script's package (`kata dev check .` in a kata's test:dev). */
   scriptCwd?: string;
   /** Called on Ctrl-C; returns a function that stops listening. Defaults to the process's SIGINT. */
   onInterrupt?: (fn: () => void) => () => void;

@@ -24,11 +24,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   review: async () => (await import("./commands/review.ts")).review,
   new: async () => (await import("./commands/new.ts")).scaffold,
   lang: async () => (await import("./commands/lang.ts")).lang,
-  "dev-check": async () => (await import("./commands/dev-check.ts")).devCheckCommand,
-  flake: async () => (await import("./commands/flake.ts")).flake,
+  dev: async () => (await import("./commands/dev.ts")).dev,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
+/** The commands the learner's help lists: `dev` is the maintainers' (see CONTRIBUTING.md). */
+const LEARNER_COMMANDS = COMMAND_NAMES.filter((c) => c !== "dev");
 
 /** The catalogue keys of a command's one-line usage and of what it does. */
 const usageKey = (name: string) => `usage.${name}` as MessageKey;
@@ -42,7 +43,7 @@ function usage(ctx: Ctx, name?: string): string {
   return [
     bold("pnpm kata <command>") + dim(`  — ${ctx.t("help.tagline")}`),
     "",
-    ...COMMAND_NAMES.map((c) => `  ${bold(`pnpm ${ctx.t(usageKey(c))}`)}\n      ${ctx.t(summaryKey(c))}`),
+    ...LEARNER_COMMANDS.map((c) => `  ${bold(`pnpm ${ctx.t(usageKey(c))}`)}\n      ${ctx.t(summaryKey(c))}`),
     "",
     dim(ctx.t("help.footer")),
   ].join("\n");

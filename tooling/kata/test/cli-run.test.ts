@@ -1,4 +1,4 @@
-// Commands that run a kata's tests or its programs (list, dev-check, review, capture), on the fixture workspace's kata.
+// Commands that run a kata's tests or its programs (list, dev check, review, capture), on the fixture workspace's kata.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { findTcpdump } from "../src/capture.ts";
 import { KATA, kata, SLOW, tempDir, workspace } from "./helpers.ts";
 
-describe("list and dev-check", SLOW, () => {
+describe("list and dev check", SLOW, () => {
   it("shows every kata and stage of the starter, counted from the manifests, and the next step", async () => {
     const r = await kata(["list"], { cwd: workspace() });
     expect(r.code).toBe(0);
@@ -50,37 +50,37 @@ describe("list and dev-check", SLOW, () => {
   it("proves the committed starter unsolved even when the learner has solved it in the working copy", async () => {
     const ws = workspace();
     cpSync(path.join(ws, KATA, "solution"), path.join(ws, KATA, "starter"), { recursive: true });
-    const learner = await kata(["dev-check", "."], { cwd: ws, env: {} });
+    const learner = await kata(["dev", "check", "."], { cwd: ws, env: {} });
     expect(learner.code, learner.stdout + learner.stderr).toBe(2);
-    const ok = await kata(["dev-check", "01-1"], { cwd: ws });
+    const ok = await kata(["dev", "check", "01-1"], { cwd: ws });
     expect(ok.code, ok.stdout).toBe(0);
     expect(ok.stdout).toContain("✓ 01-1-tiny: 2 stages unsolved in the committed starter/");
-    // Committed, a solved starter is a maintainer's mistake, and dev-check says which stage.
+    // Committed, a solved starter is a maintainer's mistake, and dev check says which stage.
     execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "solved"], {
       cwd: ws,
     });
-    const solved = await kata(["dev-check", "01-1"], { cwd: ws });
+    const solved = await kata(["dev", "check", "01-1"], { cwd: ws });
     expect(solved.code).toBe(1);
     expect(solved.stdout).toContain("stage 1 is already solved by the committed starter/");
   });
 
-  it("dev-check . works inside a kata folder and is refused elsewhere", async () => {
+  it("dev check . works inside a kata folder and is refused elsewhere", async () => {
     const ws = workspace();
-    const inside = await kata(["dev-check", "."], { cwd: path.join(ws, KATA) });
+    const inside = await kata(["dev", "check", "."], { cwd: path.join(ws, KATA) });
     expect(inside.code, inside.stdout).toBe(0);
-    const outside = await kata(["dev-check", "."], { cwd: path.join(ws, "chapters") });
+    const outside = await kata(["dev", "check", "."], { cwd: path.join(ws, "chapters") });
     expect(outside.code).toBe(2);
     expect(outside.stderr).toContain("is not a kata folder");
   });
 
-  it("dev-check names a test file that is in no stage", async () => {
+  it("dev check names a test file that is in no stage", async () => {
     const ws = workspace();
     mkdirSync(path.join(ws, KATA, "test/extra"), { recursive: true });
     writeFileSync(
       path.join(ws, KATA, "test/extra/stray.test.ts"),
       'import { it } from "vitest";\nit("x", () => undefined);\n',
     );
-    const r = await kata(["dev-check", "01-1"], { cwd: ws });
+    const r = await kata(["dev", "check", "01-1"], { cwd: ws });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("test/extra/stray.test.ts is in no stage");
   });

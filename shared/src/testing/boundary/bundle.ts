@@ -163,3 +163,25 @@ export function bundleSync(file: string, opts: BundleOptions): string {
     throw loadError(file, opts, err);
   }
 }
+
+/** The names a module exports, read from its source without running it; throws ProgramLoadError if it does not compile. */
+export function exportsOf(file: string, resolveFrom: string): string[] {
+  try {
+    const result = esbuild.buildSync({
+      entryPoints: [file],
+      bundle: false,
+      write: false,
+      metafile: true,
+      format: "esm",
+      platform: "node",
+      logLevel: "silent",
+      absWorkingDir: resolveFrom,
+      outdir: path.join(resolveFrom, "out"),
+    });
+    return Object.values(result.metafile?.outputs ?? {})
+      .flatMap((o) => o.exports)
+      .sort();
+  } catch (err) {
+    throw loadError(file, { resolveFrom, kind: "library" }, err);
+  }
+}

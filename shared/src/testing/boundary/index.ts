@@ -3,6 +3,6 @@
  * program as a process and hear its events. Nothing here needs vitest.
  * @module
  */
-export { ProgramLoadError } from "./bundle.ts";
+export { exportsOf, ProgramLoadError } from "./bundle.ts";
 export type { ProgramEvent } from "./protocol.ts";
 export { fileOf, type ProgramFile, type SpawnOptions,spawnProgram } from "./spawn.ts";

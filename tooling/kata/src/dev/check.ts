@@ -1,0 +1,188 @@
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+
+import { faultFiles,FAULTS_DIR } from "@tcp-katas/faults/plan";
+import type { Kata } from "@tcp-katas/katas";
+import { exportsOf } from "@tcp-katas/shared/boundary";
+
+import { committedStarter } from "../committed.ts";
+import type { Ctx } from "../context.ts";
+import { isNotDone, runKata, Session } from "../runner/index.ts";
+
+/**
+ * A TODO fails as soon as the test reaches it: in milliseconds for a program behind the boundary, more on a loaded
+ * machine. Failing only near vitest's test timeout (15 s) means the test waited for something first. The error
+ * code (KATA_NOT_DONE, never KATA_DEADLINE) is what proves a TODO; this bound only catches the wait.
+ */
+const FAST_MS = 12_000;
+
+/** The checks read the tests' English titles ("stage N: ...", a wrong attempt's `catches`). */
+const ENGLISH = { KATA_LANG: "en" };
+
+const tsFiles = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".ts"))
+        .sort()
+    : [];
+
+/** Every *.test.ts under test/, relative to the kata (test/wrong/ holds wrong attempts, not tests). */
+function testFiles(kata: Kata): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of readdirSync(path.join(kata.dir, rel), { withFileTypes: true })) {
+      const child = `${rel}/${e.name}`;
+      if (e.isDirectory() && child !== "test/wrong") walk(child);
+      else if (e.isFile() && e.name.endsWith(".test.ts")) out.push(child);
+    }
+  };
+  if (existsSync(path.join(kata.dir, "test"))) walk("test");
+  return out.sort();
+}
+
+/** starter/ and solution/ hold the same files with the same exports, and every test file is in one stage. */
+function layoutProblems(ctx: Ctx, kata: Kata, starter: string): string[] {
+  const problems: string[] = [];
+  const solution = path.join(kata.dir, "solution");
+  const a = tsFiles(starter);
+  const b = tsFiles(solution);
+  if (a.join() !== b.join())
+    problems.push(ctx.t("dev.files", { starter: a.join(", "), solution: b.join(", ") }));
+  for (const p of kata.programs)
+    if (!b.includes(p.file)) problems.push(ctx.t("dev.programMissing", { file: p.file }));
+  for (const file of a.filter((f) => b.includes(f))) {
+    try {
+      const mine = exportsOf(path.join(starter, file), kata.dir);
+      const ref = exportsOf(path.join(solution, file), kata.dir);
+      if (mine.join() !== ref.join())
+        problems.push(ctx.t("dev.exports", { file, starter: mine.join(", "), solution: ref.join(", ") }));
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  const listed = new Set(kata.stages.flatMap((s) => s.tests));
+  for (const f of testFiles(kata)) if (!listed.has(f)) problems.push(ctx.t("dev.unlisted", { file: f }));
+  return problems;
+}
+
+/** Against the committed starter every stage fails, each failure is a TODO (by its error code), and fast. */
+async function starterProblems(
+  ctx: Ctx,
+  kata: Kata,
+  starter: string,
+): Promise<{ problems: string[]; failed: number }> {
+  const problems: string[] = [];
+  const result = await runKata(kata, starter, { env: ENGLISH });
+  if (result.crash) problems.push(ctx.t("dev.crash", { reason: result.crash }));
+  for (const e of result.fileErrors)
+    problems.push(ctx.t("check.fileError", { file: e.file }) + `\n    ${e.message.split("\n")[0] ?? ""}`);
+  for (const s of result.stages) {
+    const tests = result.tests.filter((t) => t.stage === s.stage);
+    if (tests.length === 0) problems.push(ctx.t("dev.noTests", { stage: s.stage }));
+    else if (s.failed === 0) problems.push(ctx.t("dev.solved", { stage: s.stage }));
+  }
+  for (const t of result.tests) {
+    const group = /^stage (\d+)\b/i.exec(t.group)?.[1];
+    if (group === undefined || Number(group) !== t.stage)
+      problems.push(ctx.t("dev.group", { file: t.file, stage: t.stage ?? "?", group: t.group }));
+    if (t.status === "passed") problems.push(ctx.t("dev.passes", { stage: t.stage ?? "?", title: t.title }));
+    if (t.status === "failed" && !isNotDone(t))
+      problems.push(
+        ctx.t("dev.notTodo", {
+          stage: t.stage ?? "?",
+          title: t.title,
+          first: (t.failure ?? "").split("\n")[0] ?? "",
+        }),
+      );
+    if (t.status === "failed" && t.duration > FAST_MS)
+      problems.push(ctx.t("dev.slow", { stage: t.stage ?? "?", title: t.title, ms: Math.round(t.duration) }));
+  }
+  return { problems, failed: result.tests.filter((t) => t.status === "failed").length };
+}
+
+/** Each wrong attempt fails its stage, for a reason of its own (not a TODO, not a missing file), in the test named. */
+async function wrongProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]; count: number }> {
+  const { materialize, wrongAttempts } = await import("./wrong.ts");
+  const problems: string[] = [];
+  const attempts = wrongAttempts(kata);
+  for (const attempt of attempts) {
+    const made = materialize(kata, attempt);
+    if ("problem" in made) {
+      problems.push(made.problem);
+      continue;
+    }
+    const result = await runKata(kata, made.dir, { stages: [attempt.stage], env: ENGLISH });
+    const failed = result.tests.filter((t) => t.status === "failed");
+    const names = failed.map((t) => `${t.group} > ${t.title}`);
+    if (result.crash || result.fileErrors.length > 0)
+      problems.push(
+        ctx.t("dev.wrongBroken", {
+          name: attempt.name,
+          reason: result.crash ?? result.fileErrors[0]?.message ?? "",
+        }),
+      );
+    else if (failed.length === 0)
+      problems.push(ctx.t("dev.wrongPasses", { name: attempt.name, stage: attempt.stage, why: attempt.why }));
+    else if (
+      failed.some((t) => isNotDone(t) || /does not exist: every kata target needs/.test(t.failure ?? ""))
+    )
+      problems.push(ctx.t("dev.wrongReason", { name: attempt.name }));
+    else if (attempt.catches !== undefined && !names.some((n) => n.includes(attempt.catches ?? "")))
+      problems.push(
+        ctx.t("dev.wrongTest", { name: attempt.name, catches: attempt.catches, failed: names.join("; ") }),
+      );
+  }
+  return { problems, count: attempts.length };
+}
+
+/** The fault suite (@tcp-katas/faults) against this kata's solution: every test passes. */
+async function faultProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]; count: number }> {
+  const files = faultFiles(kata);
+  if (files.length === 0) return { problems: [], count: 0 };
+  const session = new Session(FAULTS_DIR, { target: "solution", env: { ...ENGLISH, FAULTS_KATA: kata.dir } });
+  try {
+    const outcome = await session.run(files);
+    const problems = [
+      ...(outcome.crash ? [ctx.t("dev.crash", { reason: outcome.crash })] : []),
+      ...outcome.fileErrors.map((e) => `${e.file}: ${e.message.split("\n")[0] ?? ""}`),
+      ...outcome.tests
+        .filter((t) => t.status === "failed")
+        .map((t) =>
+          ctx.t("dev.fault", {
+            title: `${t.group} > ${t.title}`,
+            first: (t.failure ?? "").split("\n")[0] ?? "",
+          }),
+        ),
+    ];
+    return { problems, count: outcome.tests.length };
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * The maintainer's proof for one kata (rustlings' dev check): starter/ and solution/ hold the same files and
+ * exports; every test file is in one stage; against the committed starter/ (git HEAD, so a learner's edits never
+ * turn it red) every test fails, with its TODO, fast; every wrong attempt kept under test/wrong/ fails its stage in
+ * the test it names; the fault suite passes against the solution.
+ */
+export async function devCheck(ctx: Ctx, kata: Kata): Promise<number> {
+  const { bad, bold, ok } = ctx.style;
+  const starter = committedStarter(kata, ctx.root) ?? path.join(kata.dir, "starter");
+  const layout = layoutProblems(ctx, kata, starter);
+  const unsolved = await starterProblems(ctx, kata, starter);
+  const wrong = await wrongProblems(ctx, kata);
+  const faults = await faultProblems(ctx, kata);
+  const problems = [...layout, ...unsolved.problems, ...wrong.problems, ...faults.problems];
+  if (problems.length > 0) {
+    ctx.out(
+      `${bad("✗")} ${bold(kata.id)}: ${ctx.t("dev.problems", { count: problems.length })}\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    return 1;
+  }
+  const hints = kata.stages.reduce((n, s) => n + s.hints.length, 0);
+  ctx.out(
+    `${ok("✓")} ${bold(kata.id)}: ${ctx.t("dev.ok", { stages: kata.stages.length, failed: unsolved.failed, hints, wrong: wrong.count, faults: faults.count })}`,
+  );
+  return 0;
+}
