@@ -1,31 +1,19 @@
-// What the testing helpers close when a test ends (registerCleanup, connectLocal, spawnProgram), checked after
-// the fact. vitest runs a test's onTestFinished callbacks last-registered first, so a check registered before a
-// helper is called runs after that helper's own cleanup, and sees what it left.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+// What the testing helpers close when a test ends (registerCleanup, connectLocal, run), checked after the fact.
+// vitest runs a test's onTestFinished callbacks last-registered first, so a check registered before a helper is
+// called runs after that helper's own cleanup, and sees what it left.
+import { describe, expect, it, onTestFinished } from "vitest";
 
 import {
-  type ChildRun,
   connectLocal,
   listenLocal,
+  load,
+  type ProgramRun,
   registerCleanup,
-  spawnProgram,
+  run,
   type TestClient,
+  unload,
 } from "../src/testing/index.ts";
-
-let dir = "";
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "kata-cleanup-"));
-  // Echoes its stdin and stays until a signal ends it (SIGTERM's default: exit by signal).
-  writeFileSync(
-    path.join(dir, "stays.mjs"),
-    'process.stdin.on("data", (d) => process.stdout.write(d));\nsetInterval(() => undefined, 1000);\n',
-  );
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+import { fixture, until } from "./helpers.ts";
 
 /** Runs `check` once the test's cleanups have run (register it before the helpers it checks). */
 const afterCleanups = (check: () => void) => onTestFinished(check);
@@ -48,16 +36,58 @@ describe("when a test ends, what the helpers opened is closed", () => {
     expect(made.client.socket.destroyed).toBe(false);
   });
 
-  it("spawnProgram's child is ended with SIGTERM (exit 143) and waited for", async () => {
-    const made: { run?: ChildRun } = {};
+  it("listenLocal's server is closed, and the connections it took", async () => {
+    const made: { server?: Awaited<ReturnType<typeof listenLocal>> } = {};
     afterCleanups(() => {
-      expect(made.run?.running, "the child has ended").toBe(false);
-      expect(made.run?.exitCode, "ended by SIGTERM: 128 + 15").toBe(143);
+      expect(made.server?.server.listening, "the server listens no more").toBe(false);
+      expect(made.server?.connections[0]?.destroyed, "its connection is destroyed").toBe(true);
     });
-    const run = spawnProgram(path.join(dir, "stays.mjs"), [], { deadlineMs: 10_000 });
-    made.run = run;
-    run.write("hi");
-    await run.waitForStdout("hi");
-    expect(run.running).toBe(true);
+    made.server = await listenLocal();
+    await connectLocal(made.server.port);
+    await until("the server to take the connection", () => made.server?.connections.length === 1);
+  });
+
+  it("run()'s worker is ended, and waited for", async () => {
+    const made: { run?: ProgramRun } = {};
+    afterCleanups(() => {
+      expect(made.run?.running, "the program has ended").toBe(false);
+      // Worker.terminate() ends the thread with exit code 1.
+      expect(made.run?.exitCode).toBe(1);
+    });
+    made.run = run(fixture("tiny-server.ts"), ["0"]);
+    await made.run.port();
+    expect(made.run.running).toBe(true);
+  });
+
+  it("run()'s process is killed (SIGKILL: exit code 137), and waited for", async () => {
+    const made: { run?: ProgramRun } = {};
+    afterCleanups(() => {
+      expect(made.run?.running, "the process has ended").toBe(false);
+      expect(made.run?.exitCode, "ended by SIGKILL: 128 + 9").toBe(137);
+    });
+    made.run = run(fixture("stubborn-server.ts"), ["0"], { process: true });
+    await made.run.port();
+    expect(made.run.running).toBe(true);
+  });
+
+  it("a run ended before its program was bundled never starts it", async () => {
+    const started = run(fixture("tiny-server.ts"), ["0"]);
+    await started.end();
+    // A run started after it has had all the time it needs to listen.
+    await run(fixture("tiny-server.ts"), ["0"]).port();
+    expect(started.trace).toEqual([]);
+    expect(started.exitCode).toBeUndefined();
+    await started.end();
+  });
+});
+
+describe("a module loaded with load()", () => {
+  it("runs in a worker that does not keep the test's process alive, stopped by unload()", () => {
+    const lib = load<typeof import("./fixtures/lib.ts")>(fixture("lib.ts"));
+    expect(lib.add(1, 2)).toBe(3);
+    unload(lib);
+    unload(lib);
+    expect(lib.add(2, 2)).toBe(4);
+    unload(lib);
   });
 });

@@ -1,15 +1,15 @@
 import { once } from "node:events";
 import net from "node:net";
-import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { program, ProgramExit, todo, TodoError } from "../src/cli/index.ts";
+import { ProgramExit, TodoError } from "../src/cli/index.ts";
 import { useLang } from "../src/i18n/index.ts";
 import { close, PF_INET, SOCK_STREAM, socket } from "../src/posix/index.ts";
 import {
   bytesDiff,
   BytesMismatch,
+  byteSwapped,
   connectLocal,
   DeadlineExceeded,
   describeBytes,
@@ -21,18 +21,16 @@ import {
   listenLocal,
   NotDoneYet,
   prefixed,
+  ProgramLoadError,
   rechunkProxy,
-  spawnProgram,
-  startProgram,
+  RunFailed,
   traced,
   unclosed,
   withDeadline,
 } from "../src/testing/index.ts";
-import { main as noHtonsServer, swappedPorts } from "./fixtures/no-htons-server.ts";
-import { main as tinyServer } from "./fixtures/tiny-server.ts";
 
-// These tests check the English texts word for word, whatever the machine's locale (i18n-ko.test.ts checks Korean).
-// Scoped to this file: a vitest worker runs several files (isolate: false), and the language is process-wide.
+// These tests check the English texts word for word, whatever the machine's locale (i18n-ko.test.ts checks Korean):
+// the language is pinned for this file only, since a vitest worker runs several files (isolate: false).
 beforeAll(() => useLang("en"));
 afterAll(() => useLang(undefined));
 
@@ -68,84 +66,22 @@ describe("deadlines", () => {
   });
 });
 
-describe("in-process programs", () => {
-  it("learn the port from listen(), see output, and stop on the abort signal", async () => {
-    const run = startProgram(tinyServer, ["0"], { label: "tiny" });
-    const port = await run.port();
-    const c = await connectLocal(port);
-    expect((await c.waitForEnd()).toString()).toBe("hi");
-    await run.waitForStdout("client 1\n");
-    run.stop();
-    expect(await run.waitForExit()).toBe(0);
-    expect(run.stdout.text).toBe("client 1\nbye\n");
-    expectCallOrder(run.trace, ["socket", "bind", "listen", "accept", "write", "close"]);
-    expectAllClosed(run.trace);
-  });
-
-  it("fail fast with the TODO text when a starter stops at todo()", async () => {
-    const run = startProgram(
-      program({ name: "s.ts", params: [] }, async () => todo("stage 1: accept a client")),
-      [],
-    );
-    await expect(run.port()).rejects.toThrow(errorMatching("Not done yet: TODO: stage 1: accept a client"));
-  });
-
-  it("say the program exited before what was awaited", async () => {
-    const run = startProgram(
-      program({ name: "s.ts", params: [] }, async () => 4),
-      [],
-      { label: "your server" },
-    );
-    await expect(run.waitForStdout("never")).rejects.toThrow(
-      errorMatching("your server exited with code 4 while the test was waiting for your server to print"),
-    );
-  });
-});
-
-describe("child processes", () => {
-  it("run a .ts program through tsx, report its port over IPC, and end it with SIGTERM", async () => {
-    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), ["0"], {
-      label: "tiny",
-    });
-    const port = await run.port(10_000);
-    const c = await connectLocal(port);
-    expect((await c.waitForEnd()).toString()).toBe("hi");
-    await run.waitForStdout("client 1\n");
-    run.stop();
-    expect(await run.waitForExit()).toBe(0);
-    expect(run.stdout.text).toBe("client 1\nbye\n");
-  });
-
-  it("show the usage error and exit code 1", async () => {
-    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), [], {
-      label: "tiny",
-    });
-    expect(await run.waitForExit(undefined, 10_000)).toBe(1);
-    expect(run.stderr.text).toBe("Usage : tiny-server.ts <port>\n");
-  });
-
-  it("end at once, with the reason, when the process cannot start", async () => {
-    const missing = path.join(import.meta.dirname, "fixtures", `no-such-folder-${process.pid}`);
-    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/tiny-server.ts"), ["0"], {
-      cwd: missing,
-      deadlineMs: 60_000,
-    });
-    expect(await run.waitForExit()).toBe(127);
-    expect(run.stderr.text).toContain("ENOENT");
-    await expect(run.port()).rejects.toThrow(
-      errorMatching(
-        "your program exited with code 127 while the test was waiting for your program to listen",
-      ),
-    );
-  });
-
-  it("freePort gives a port that can be listened on", async () => {
+describe("freePort", () => {
+  it("gives a port that can be listened on, whose two bytes swapped are another port, 1024 or above", async () => {
     const port = await freePort();
     expect(port).toBeGreaterThan(0);
+    expect(byteSwapped(port)).not.toBe(port);
+    expect(byteSwapped(port)).toBeGreaterThanOrEqual(1024);
     const server = net.createServer();
     server.listen(port, "127.0.0.1");
     await withDeadline(once(server, "listening"), `a listen on port ${port}`);
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("byteSwapped swaps the two bytes of a port", () => {
+    expect(byteSwapped(0x1234)).toBe(0x3412);
+    expect(byteSwapped(0x00ff)).toBe(0xff00);
+    expect(byteSwapped(0xff00)).toBe(0x00ff);
   });
 });
 
@@ -282,38 +218,6 @@ describe("messages that name the mistake", () => {
     expect(first).toContain("first difference at byte 0");
   });
 
-  it("fail every wait at once when a server listens on the byte-swapped port (htons forgotten)", async () => {
-    const { free, asked } = await swappedPorts();
-    const run = startProgram(noHtonsServer, [String(asked)], { label: "your server", deadlineMs: 60_000 });
-    // A 60 s deadline: only the early failure can end this within the test's time-out.
-    await expect(run.port()).rejects.toThrow(
-      errorMatching(
-        `your server listens on port ${free}, not on ${asked} as asked: did you forget htons()? (htons(${asked}) = ${free}`,
-      ),
-    );
-    await expect(run.waitForStdout("client 1")).rejects.toThrow(errorMatching("did you forget htons()?"));
-    await expect(run.waitForExit()).rejects.toThrow(errorMatching("did you forget htons()?"));
-  });
-
-  it("say which port a child process listens on when it is not the one asked", async () => {
-    const { free, asked } = await swappedPorts();
-    const run = spawnProgram(path.join(import.meta.dirname, "fixtures/no-htons-server.ts"), [String(asked)], {
-      label: "your server",
-      deadlineMs: 60_000,
-    });
-    await expect(run.waitForStdout("never")).rejects.toThrow(
-      errorMatching(`your server listens on port ${free}, not on ${asked} as asked: did you forget htons()?`),
-    );
-  });
-
-  it("leave a program that listens where asked alone", async () => {
-    const port = await freePort();
-    const run = startProgram(tinyServer, [String(port)], { label: "your server" });
-    expect(await run.port()).toBe(port);
-    run.stop();
-    expect(await run.waitForExit()).toBe(0);
-  });
-
   it("end a wait for bytes at once when the connection ends", async () => {
     const server = await listenLocal((s) => s.end("ab"));
     const c = await connectLocal(server.port);
@@ -324,20 +228,18 @@ describe("messages that name the mistake", () => {
 });
 
 describe("error codes", () => {
-  it("are stable, head the stack, and stay on the error", async () => {
-    const run = startProgram(
-      program({ name: "s.ts", params: [] }, async () => todo("stage 1: accept a client")),
-      [],
-    );
-    const err: unknown = await run.port().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(NotDoneYet);
-    expect((err as NotDoneYet).code).toBe("KATA_NOT_DONE");
-    expect((err as Error).stack).toMatch(
-      /^NotDoneYet \[KATA_NOT_DONE\]: Not done yet: TODO: stage 1: accept a client\n/,
-    );
+  it("are stable, head the stack, and stay on the error", () => {
     expect(new TodoError("TODO: x").code).toBe("KATA_TODO");
     expect(new ProgramExit(3)).toMatchObject({ code: "KATA_EXIT", exitCode: 3, message: "exit(3)" });
-    expect(new DeadlineExceeded("late").code).toBe("KATA_DEADLINE");
+    const late = new DeadlineExceeded("late");
+    expect([late.code, late.name]).toEqual(["KATA_DEADLINE", "DeadlineExceeded"]);
+    expect(late.stack).toMatch(/^DeadlineExceeded \[KATA_DEADLINE\]: late\n/);
+    const failed = new RunFailed("gone");
+    expect([failed.code, failed.name]).toEqual(["KATA_RUN", "RunFailed"]);
+    const todo = new NotDoneYet("stage 1");
+    expect([todo.code, todo.name, todo.message]).toEqual(["KATA_NOT_DONE", "NotDoneYet", "Not done yet: TODO: stage 1"]);
+    const load = new ProgramLoadError("f.ts:1:1: x");
+    expect([load.code, load.name, load.message]).toEqual(["KATA_LOAD", "ProgramLoadError", "f.ts:1:1: x"]);
     let mismatch: unknown;
     try {
       expectBytes("a", "b");
