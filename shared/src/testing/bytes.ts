@@ -113,8 +113,10 @@ export function expectBytes(
   expected: Uint8Array | string,
   what = "The output",
 ): void {
-  if (firstDifference(toBytes(expected), toBytes(got)) !== -1)
-    throw new BytesMismatch(bytesDiff(what, expected, got));
+  const e = toBytes(expected);
+  const g = toBytes(got);
+  // Buffer.equals first: a byte-by-byte search over 48 MiB costs a third of a second.
+  if (!e.equals(g)) throw new BytesMismatch(bytesDiff(what, e, g));
 }
 
 /** Two byte strings that should be equal are not (code KATA_BYTES). */

@@ -2,7 +2,7 @@
 // load client, interleaved round by round. Servers run as their own processes (as a learner runs them), so each
 // one's peak RSS is its own.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -10,16 +10,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
-/** The repository root: the nearest folder, from the current one up, that holds pnpm-workspace.yaml. */
-function findRoot(from: string): string {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
-    if (path.dirname(dir) === dir)
-      throw new Error(`no pnpm-workspace.yaml above ${from}: run pnpm bench inside the repository`);
-  }
-}
+import { findWorkspace, loadKatas } from "@tcp-katas/katas";
+import { spawnProgram } from "@tcp-katas/shared/boundary";
 
-const ROOT = findRoot(process.cwd());
+const ROOT = findWorkspace(process.cwd());
 const { values } = parseArgs({ options: { quick: { type: "boolean" }, json: { type: "boolean" } } });
 const quick = values.quick ?? false;
 
@@ -27,13 +21,8 @@ interface Variant {
   name: string;
   file: string;
   args?: string[];
-}
-
-interface ManifestProgram {
-  file: string;
-  role?: string;
-  layer?: string;
-  behaviour?: string;
+  /** The kata's folder, for a kata's program (run behind the boundary). */
+  kata?: string;
 }
 
 /**
@@ -41,23 +30,16 @@ interface ManifestProgram {
  * behaviour "echo-server"), labelled "<kata id> <layer>". A kata not checked out is simply not there.
  */
 function echoServers(): Variant[] {
-  const chapters = path.join(ROOT, "chapters");
-  const found: Variant[] = [];
-  const katas = existsSync(chapters) ? readdirSync(chapters).sort() : [];
-  for (const kata of katas) {
-    const manifest = path.join(chapters, kata, "kata.json");
-    if (!existsSync(manifest)) continue;
-    const { id, programs = [] } = JSON.parse(readFileSync(manifest, "utf8")) as {
-      id: string;
-      programs?: ManifestProgram[];
-    };
-    for (const p of programs) {
-      if (p.role !== "server" || p.behaviour !== "echo-server") continue;
-      const file = path.join(chapters, kata, "solution", p.file);
-      if (existsSync(file)) found.push({ name: `${id} ${p.layer ?? "node"}`, file });
-    }
-  }
-  return found;
+  return loadKatas(ROOT).flatMap((kata) =>
+    kata.programs
+      .filter((p) => p.role === "server" && p.behaviour === "echo-server")
+      .map((p) => ({
+        name: `${kata.id} ${p.layer ?? "node"}`,
+        file: path.join(kata.dir, "solution", p.file),
+        kata: kata.dir,
+      }))
+      .filter((v) => existsSync(v.file)),
+  );
 }
 
 const VARIANTS: Variant[] = [
@@ -82,12 +64,18 @@ interface Server {
   port: number;
 }
 
-function startServer(v: Variant): Promise<Server> {
+/**
+ * A kata's server runs as a learner runs it, a process of its own, behind the boundary (which tells its port);
+ * the baseline is a plain node:net script that tells its port itself.
+ */
+async function startServer(v: Variant): Promise<Server> {
+  const child = v.kata
+    ? await spawnProgram({ file: v.file, resolveFrom: v.kata }, ["0", ...(v.args ?? [])], { stdio: "pipe" })
+    : spawn(process.execPath, ["--import", tsx, v.file, "0", ...(v.args ?? [])], {
+        stdio: ["ignore", "ignore", "inherit", "ipc"],
+      });
+  child.stderr?.pipe(process.stderr);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", tsx, v.file, "0", ...(v.args ?? [])], {
-      env: { ...process.env, TCP_KATAS_IPC: "1" },
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
-    });
     child.once("error", reject);
     child.on("message", (m: { type?: string; port?: number }) => {
       if (m.type === "listening" && m.port) resolve({ child, port: m.port });

@@ -1,7 +1,9 @@
-// What `pnpm test:mutation` mutates: every kata checked out under chapters/ (found by its kata.json, so this
-// package depends on no kata) and shared/src. Break thresholds come from thresholds.json.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+// What `pnpm test:mutation` mutates: every kata checked out under chapters/ (read through @tcp-katas/katas, so
+// this package depends on no kata) and shared/src. Break thresholds come from thresholds.json.
+import { readFileSync } from "node:fs";
 import path from "node:path";
+
+import { findWorkspace, loadKatas } from "@tcp-katas/katas";
 
 export interface Target {
   /** The kata's id, or "shared-<area>". */
@@ -19,12 +21,9 @@ export interface Target {
   ignoreStatic?: boolean;
 }
 
-/** The repository root: the nearest folder above this file that holds pnpm-workspace.yaml. */
+/** The repository root (the one workspace lookup there is). */
 export function repoRoot(from = import.meta.dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "pnpm-workspace.yaml"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`No pnpm-workspace.yaml above ${from}.`);
-  }
+  return findWorkspace(from);
 }
 
 /** shared's index.ts files that only re-export (the layers' index.ts files hold their API's code). */
@@ -34,16 +33,9 @@ export function targets(root = repoRoot()): { root: string; all: Target[] } {
   const thresholds = JSON.parse(
     readFileSync(path.join(import.meta.dirname, "../thresholds.json"), "utf8"),
   ) as Record<string, number>;
-  const chapters = path.join(root, "chapters");
-  const katas = existsSync(chapters)
-    ? readdirSync(chapters, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && existsSync(path.join(chapters, e.name, "kata.json")))
-        .map((e) => e.name)
-        .sort()
-    : [];
-  const all: Target[] = katas.map((id) => ({
+  const all: Target[] = loadKatas(root).map(({ id, dir }) => ({
     id,
-    dir: path.join(chapters, id),
+    dir,
     mutate: ["solution/**/*.ts"],
     breakAt: thresholds[id] ?? null,
   }));
@@ -54,7 +46,7 @@ export function targets(root = repoRoot()): { root: string; all: Target[] } {
   const areas: [string, string[]][] = [
     ["shared-framing", ["src/framing/**/*.ts", "src/cli/**/*.ts"]],
     ["shared-layers", ["src/posix/**/*.ts", "src/winsock/**/*.ts", "src/internal/**/*.ts"]],
-    ["shared-testing", ["src/testing/**/*.ts", "!src/testing/suites/**", "src/i18n/**/*.ts"]],
+    ["shared-testing", ["src/testing/**/*.ts", "src/i18n/**/*.ts"]],
   ];
   for (const [id, globs] of areas) {
     all.push({

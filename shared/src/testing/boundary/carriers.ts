@@ -23,7 +23,7 @@ export interface RunOptions {
   /** The name messages use: "your server", "your client", "echo-server.ts"... */
   label?: string;
   /** Sent to the program's stdin, which then ends. */
-  stdin?: string;
+  stdin?: string | Uint8Array;
   /** How long each wait may last (default 5 s). */
   deadlineMs?: number;
 }

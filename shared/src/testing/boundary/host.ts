@@ -114,10 +114,12 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
     stdout,
     stderr,
     signal: controller.signal,
-    observe: (event) => post({ type: "call", event }),
-    onWait: (waiting) => post({ type: "wait", waiting }),
     onListening: (port) => post({ type: "listening", port }),
     onConnection: () => post({ type: "connection" }),
+    // A test reads the calls; a process (kata run, the demo, the bench) runs untraced, at full speed.
+    ...(inWorker
+      ? { observe: (event) => post({ type: "call", event }), onWait: (waiting) => post({ type: "wait", waiting }) }
+      : {}),
   };
   main(args, io).then(exit, crash);
 }
