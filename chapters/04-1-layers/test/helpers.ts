@@ -1,9 +1,19 @@
-// What the stage tests share: the committed fixtures, tcpdump's reading of them, and dissect.ts run in-process.
+// What the stage tests share: the committed fixtures, tcpdump's reading of them, dissect.ts run behind the
+// boundary (a worker thread, its output over the channel), and the errors the layers throw across it.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import type { Main } from "@tcp-katas/shared/cli";
-import { NotDoneYet, startProgram } from "@tcp-katas/shared/testing";
+import {
+  DeadlineExceeded,
+  expectBytes,
+  NotDoneYet,
+  ProgramLoadError,
+  type ProgramRun,
+  run,
+  t,
+} from "@tcp-katas/shared/testing";
+import { program } from "@tcp-katas/vitest-config/impl";
+import { expect } from "vitest";
 
 export const FIXTURES_DIR = path.resolve(import.meta.dirname, "../fixtures");
 
@@ -38,36 +48,55 @@ export function tcpdumpLines(name: string): string[] {
   return normalizeTcpdump(readFileSync(path.join(FIXTURES_DIR, `${name}.tcpdump.txt`), "utf8"));
 }
 
-export interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
+/**
+ * dissect.ts run behind the boundary with these arguments, ended when the test ends. Its waits fail at once
+ * with a starter's TODO (`Not done yet: TODO: ...`), which dissect.ts prints when a layer is not written yet.
+ */
+export function runDissect(args: readonly string[]): ProgramRun {
+  return run(program("dissect.ts"), args, { label: "dissect.ts" });
 }
 
-/** Runs dissect.ts's main in-process; a starter's TODO fails the test at once with its text. */
-export async function runDissect(main: Main, args: readonly string[]): Promise<Ran> {
-  const run = startProgram(main, args, { label: "dissect.ts" });
-  const code = await run.waitForExit();
-  return { code, stdout: run.stdout.text, stderr: run.stderr.text };
+export const STDOUT = t({ en: "dissect.ts's stdout", ko: "dissect.ts의 stdout" });
+export const STDERR = t({ en: "dissect.ts's stderr", ko: "dissect.ts의 stderr" });
+
+/** The lines `dissect.ts <file>` prints, which must end with exit code 0 and nothing on stderr. */
+export async function dissectLines(file: string): Promise<string[]> {
+  const ran = runDissect([file]);
+  await ran.expectExit(0);
+  expectBytes(ran.stderr.text, "", STDERR);
+  return ran.stdout.text.split("\n").filter(Boolean);
 }
 
-/** The error fn throws, for assertions on it; a starter's TODO is thrown on, so the test names it. */
+/**
+ * The error fn throws, for assertions on it. A starter's TODO fails the test with its text; so do a call that
+ * did not return within its deadline and a file that does not compile (they are not the layer's own errors).
+ */
 export function thrown(fn: () => unknown): Error {
   try {
     fn();
   } catch (err) {
     if (err instanceof Error && err.name === "TodoError")
-      throw new NotDoneYet(`Not done yet: ${err.message}`);
+      throw new NotDoneYet(err.message.replace(/^TODO: /, ""));
+    if (err instanceof DeadlineExceeded || err instanceof ProgramLoadError) throw err;
     if (err instanceof Error) return err;
     throw err;
   }
-  throw new Error("expected an error, but nothing was thrown");
+  throw new Error(
+    t({
+      en: "expected an error to be thrown, but the call returned",
+      ko: "오류를 던져야 하는데 호출이 그냥 반환했습니다",
+    }),
+  );
 }
 
-/** One-line error checks: no stack trace, no second line. */
+/** One-line error checks: one line on stderr, no stack trace. */
 export function expectOneLine(stderr: string): void {
   const lines = stderr.split("\n").filter(Boolean);
-  if (lines.length !== 1 || /\n\s+at /.test(stderr)) {
-    throw new Error(`expected one line on stderr, got ${lines.length}:\n${stderr}`);
-  }
+  expect(
+    lines.length === 1 && !/\n\s+at /.test(stderr),
+    t({
+      en: `one line on stderr, no stack trace; got ${lines.length} line(s):\n${stderr}`,
+      ko: `stderr에는 스택 트레이스 없이 한 줄만 있어야 하는데 ${lines.length}줄이 나왔습니다:\n${stderr}`,
+    }),
+  ).toBe(true);
 }

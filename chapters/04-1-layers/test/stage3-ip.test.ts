@@ -1,4 +1,42 @@
-import { impl } from "@tcp-katas/vitest-config/impl";
+// Stage 3: ip.ts, the IP layer. What it must do:
+//   - ipLayer("IPv4" | "IPv6", bytes) returns { version: 4 | 6, source, destination, protocol, headerLength,
+//     checksumOk, fragment, extensions, payload }:
+//       IPv4: headerLength (IHL, low nibble of byte 0) × 4, options included (IHL 6 = 24 bytes); protocol byte 9;
+//         addresses bytes 12-19 as "10.0.0.1"; the payload ends at the total length (bytes 2-3), not at the end of
+//         the buffer (Ethernet padding); checksumOk: the header checksum is right; fragment: more fragments
+//         (0x2000) or an offset (0x0010), not for don't-fragment (0x4000); extensions [].
+//       IPv6: 40 bytes, the payload length at 4, the next header at 6, addresses at 8 and 24 (formatIPv6);
+//         extension headers skipped to reach TCP and named in extensions: 0 "HBH", 60 "DSTOPT", 44 (fragment)
+//         `frag (0|<the length after it>)` (fragment: false for an atomic fragment, true when M, more fragments,
+//         is set), 43 (routing) one entry; headerLength counts them (HBH + DSTOPT of 8 + 16 bytes: 64).
+//     A header with nothing after it (nor after its last extension header; 59 is "no next header") has an empty
+//     payload.
+//   - internetChecksum(bytes) (RFC 1071): 0xb861 over the header 450000730000400040110000c0a80001c0a800c7, and 0
+//     with that checksum written at bytes 10-11.
+//   - formatIPv6(16 bytes) as tcpdump prints it:
+//       00000000000000000000000000000001 "::1"                  00000000000000000000000000000000 "::"
+//       fe800000000000000000000000000001 "fe80::1"              20010db8000000000001000000000001 "2001:db8::1:0:0:1"
+//       20010000000000010000000000000001 "2001:0:0:1::1"        20010db8000000010001000100010001 "2001:db8:0:1:1:1:1:1"
+//       00010002000300040005000600070008 "1:2:3:4:5:6:7:8"      00000000000000000000ffffc0000201 "::ffff:192.0.2.1"
+//       20010DB8ABCD00120000000000000000 "2001:db8:abcd:12::"   000000000000000000000000c0000201 "::192.0.2.1"
+//       000000000000000000001234c0000201 "::1234:c000:201"      00000000000100020003ffffc0000201 "::1:2:3:ffff:c000:201"
+//   - a packet cut short or malformed throws a PacketError (errors.ts) whose message matches:
+//       IPv4, 19 bytes                                                    /20 bytes.*19/
+//       IPv4, IHL 4 (byte 0 0x44)                                         /header length 16/
+//       IPv4, 30 of its 52 bytes                                          /total length 52.*30/
+//       IPv6, 39 bytes                                                    /40 bytes.*39/
+//       IPv6, 50 bytes of a packet whose payload length is 32             /payload length 32.*10/
+//       IPv4 with version 6 in byte 0 (0x65)                              /version 6/
+//       IPv6 with version 4 in byte 0 (0x45)                              /version 4/
+//       IPv4, IHL 4 in 20 bytes whose total length is 20                  /header length 16/
+//       IPv4, IHL 6 (24 bytes) in a 22-byte packet                        /\b22 bytes/
+//       IPv4, total length 10                                             /total length 10\b/
+//       IPv6, a hop-by-hop header with 1 of its 8 bytes                   /extension header/
+//       IPv6, a hop-by-hop header whose length (16 bytes) runs past the packet   /extension header/
+// The functions are called directly, behind the boundary (load(): a worker, 3 s per call); the payload comes back
+// as a Buffer, compared by its bytes.
+import { load, t } from "@tcp-katas/shared/testing";
+import { program } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
 
 import { ipv4, ipv6, recordsOf, tcp, udp } from "./build.ts";
@@ -6,11 +44,12 @@ import { fixtureBytes, FIXTURES, thrown } from "./helpers.ts";
 
 type Ip = typeof import("../solution/ip.ts");
 type Errors = typeof import("../solution/errors.ts");
-const { formatIPv6, internetChecksum, ipLayer } = await impl<Ip>("ip.ts");
-const { PacketError } = await impl<Errors>("errors.ts");
+const { formatIPv6, internetChecksum, ipLayer } = load<Ip>(program("ip.ts"));
+const { PacketError } = load<Errors>(program("errors.ts"));
 
 const LINK_HEADER: Record<number, number> = { 1: 14, 113: 16, 276: 20 };
 const segment = tcp({ payload: "Hello World!" });
+const PAYLOAD = t({ en: "the payload", ko: "페이로드" });
 
 function withByte0(packet: Buffer, byte: number): Buffer {
   const copy = Buffer.from(packet);
@@ -25,131 +64,229 @@ function hopByHop(length: number): Buffer {
   return h;
 }
 
-describe("stage 3: the IP layer", () => {
-  it.each(FIXTURES)("%s.pcap: loopback addresses, TCP inside, the header checksum right", (name) => {
-    const file = fixtureBytes(name);
-    const skip = LINK_HEADER[file.readUInt32LE(20)] ?? 0;
-    const v6 = name.includes("ipv6");
-    for (const [, frame] of recordsOf(file)) {
-      const ip = ipLayer(v6 ? "IPv6" : "IPv4", frame.subarray(skip));
-      expect(ip).toMatchObject({
-        version: v6 ? 6 : 4,
-        source: v6 ? "::1" : "127.0.0.1",
-        destination: v6 ? "::1" : "127.0.0.1",
-        protocol: 6,
-        headerLength: v6 ? 40 : 20,
-        checksumOk: true,
-        fragment: false,
-        extensions: [],
+describe(t({ en: "stage 3: the IP layer", ko: "3단계: IP 계층" }), () => {
+  it.each(FIXTURES)(
+    t({
+      en: "%s.pcap: loopback addresses, TCP inside, the header checksum right",
+      ko: "%s.pcap: 루프백 주소, 안에 든 TCP, 올바른 헤더 체크섬",
+    }),
+    (name) => {
+      const file = fixtureBytes(name);
+      const skip = LINK_HEADER[file.readUInt32LE(20)] ?? 0;
+      const v6 = name.includes("ipv6");
+      for (const [i, [, frame]] of recordsOf(file).entries()) {
+        const which = t({ en: `packet ${i + 1}`, ko: `${i + 1}번째 패킷` });
+        const ip = ipLayer(v6 ? "IPv6" : "IPv4", frame.subarray(skip));
+        expect(ip, which).toMatchObject({
+          version: v6 ? 6 : 4,
+          source: v6 ? "::1" : "127.0.0.1",
+          destination: v6 ? "::1" : "127.0.0.1",
+          protocol: 6,
+          headerLength: v6 ? 40 : 20,
+          checksumOk: true,
+          fragment: false,
+          extensions: [],
+        });
+        expect(ip.payload, `${which}: ${PAYLOAD}`).toHaveLength(frame.length - skip - (v6 ? 40 : 20));
+      }
+    },
+  );
+
+  it(
+    t({
+      en: "IPv4: addresses, protocol, and the payload after a header with options (IHL 6 = 24 bytes)",
+      ko: "IPv4: 주소, 프로토콜, 그리고 옵션이 있는 헤더(IHL 6 = 24바이트) 뒤의 페이로드",
+    }),
+    () => {
+      const bytes = ipv4(segment, {
+        source: "10.0.0.1",
+        destination: "192.168.1.20",
+        options: Buffer.from([1, 1, 1, 0]),
       });
-      expect(ip.payload).toHaveLength(frame.length - skip - (v6 ? 40 : 20));
-    }
-  });
+      const ip = ipLayer("IPv4", bytes);
+      expect(ip, t({ en: "the IPv4 header with options", ko: "옵션이 있는 IPv4 헤더" })).toMatchObject({
+        version: 4,
+        source: "10.0.0.1",
+        destination: "192.168.1.20",
+        protocol: 6,
+        headerLength: 24,
+      });
+      expect(ip.payload.toString("hex"), PAYLOAD).toBe(segment.toString("hex"));
+      expect(
+        ipLayer("IPv4", ipv4(udp(Buffer.from("dns?")), { protocol: 17 })).protocol,
+        t({ en: "the protocol of a UDP packet", ko: "UDP 패킷의 protocol" }),
+      ).toBe(17);
+    },
+  );
 
-  it("IPv4: addresses, protocol, and the payload after a header with options (IHL 6 = 24 bytes)", () => {
-    const bytes = ipv4(segment, {
-      source: "10.0.0.1",
-      destination: "192.168.1.20",
-      options: Buffer.from([1, 1, 1, 0]),
-    });
-    const ip = ipLayer("IPv4", bytes);
-    expect(ip).toMatchObject({
-      version: 4,
-      source: "10.0.0.1",
-      destination: "192.168.1.20",
-      protocol: 6,
-      headerLength: 24,
-    });
-    expect(ip.payload.toString("hex")).toBe(segment.toString("hex"));
-    expect(ipLayer("IPv4", ipv4(udp(Buffer.from("dns?")), { protocol: 17 })).protocol).toBe(17);
-  });
+  it(
+    t({
+      en: "IPv4: the total length cuts off the link layer's padding (Ethernet pads short frames to 60 bytes)",
+      ko: "IPv4: 전체 길이로 링크 계층의 패딩을 잘라 낸다(이더넷은 짧은 프레임을 60바이트까지 채운다)",
+    }),
+    () => {
+      const bare = tcp();
+      const ip = ipLayer("IPv4", Buffer.concat([ipv4(bare), Buffer.alloc(6)]));
+      expect(ip.payload.toString("hex"), PAYLOAD).toBe(bare.toString("hex"));
+    },
+  );
 
-  it("IPv4: the total length cuts off the link layer's padding (Ethernet pads short frames to 60 bytes)", () => {
-    const bare = tcp();
-    const ip = ipLayer("IPv4", Buffer.concat([ipv4(bare), Buffer.alloc(6)]));
-    expect(ip.payload.toString("hex")).toBe(bare.toString("hex"));
-  });
+  it(
+    t({
+      en: "IPv4: the header checksum (RFC 1071) is verified",
+      ko: "IPv4: 헤더 체크섬(RFC 1071)을 검사한다",
+    }),
+    () => {
+      // The classic worked example: a valid header sums to 0; with its checksum field zeroed it gives 0xb861.
+      const header = Buffer.from("450000730000400040110000c0a80001c0a800c7", "hex");
+      expect(
+        internetChecksum(header),
+        t({ en: "the checksum of the header, its field zeroed", ko: "체크섬 필드를 0으로 둔 헤더의 체크섬" }),
+      ).toBe(0xb861);
+      header.writeUInt16BE(0xb861, 10);
+      expect(
+        internetChecksum(header),
+        t({ en: "the checksum of the header, its field filled", ko: "체크섬 필드를 채운 헤더의 체크섬" }),
+      ).toBe(0);
+      expect(
+        ipLayer("IPv4", ipv4(segment)).checksumOk,
+        t({ en: "checksumOk of a right header", ko: "올바른 헤더의 checksumOk" }),
+      ).toBe(true);
+      expect(
+        ipLayer("IPv4", ipv4(segment, { badChecksum: true })).checksumOk,
+        t({ en: "checksumOk of a wrong header", ko: "잘못된 헤더의 checksumOk" }),
+      ).toBe(false);
+    },
+  );
 
-  it("IPv4: the header checksum (RFC 1071) is verified", () => {
-    // The classic worked example: a valid header sums to 0; with its checksum field zeroed it gives 0xb861.
-    const header = Buffer.from("450000730000400040110000c0a80001c0a800c7", "hex");
-    expect(internetChecksum(header)).toBe(0xb861);
-    header.writeUInt16BE(0xb861, 10);
-    expect(internetChecksum(header)).toBe(0);
-    expect(ipLayer("IPv4", ipv4(segment)).checksumOk).toBe(true);
-    expect(ipLayer("IPv4", ipv4(segment, { badChecksum: true })).checksumOk).toBe(false);
-  });
+  it(
+    t({
+      en: "IPv4: a fragment (more fragments, or an offset) is marked, not taken for a whole datagram",
+      ko: "IPv4: 단편(more fragments 또는 오프셋)은 표시하고, 온전한 데이터그램으로 여기지 않는다",
+    }),
+    () => {
+      expect(
+        ipLayer("IPv4", ipv4(segment, { fragment: 0x2000 })).fragment,
+        t({
+          en: "fragment, more fragments set (0x2000)",
+          ko: "more fragments가 켜진(0x2000) 패킷의 fragment",
+        }),
+      ).toBe(true);
+      expect(
+        ipLayer("IPv4", ipv4(segment, { fragment: 0x0010 })).fragment,
+        t({ en: "fragment, an offset (0x0010)", ko: "오프셋이 있는(0x0010) 패킷의 fragment" }),
+      ).toBe(true);
+      expect(
+        ipLayer("IPv4", ipv4(segment, { fragment: 0x4000 })).fragment,
+        t({
+          en: "fragment, don't fragment set (0x4000)",
+          ko: "don't fragment가 켜진(0x4000) 패킷의 fragment",
+        }),
+      ).toBe(false);
+    },
+  );
 
-  it("IPv4: a fragment (more fragments, or an offset) is marked, not taken for a whole datagram", () => {
-    expect(ipLayer("IPv4", ipv4(segment, { fragment: 0x2000 })).fragment).toBe(true);
-    expect(ipLayer("IPv4", ipv4(segment, { fragment: 0x0010 })).fragment).toBe(true);
-    expect(ipLayer("IPv4", ipv4(segment, { fragment: 0x4000 })).fragment).toBe(false);
-  });
+  it(
+    t({
+      en: "IPv6: the fixed 40-byte header, the next header, the payload length",
+      ko: "IPv6: 40바이트 고정 헤더, 다음 헤더, 페이로드 길이",
+    }),
+    () => {
+      const source = Buffer.from("20010db8000000000000000000000001", "hex");
+      const ip = ipLayer("IPv6", Buffer.concat([ipv6(segment, { source }), Buffer.alloc(4)]));
+      expect(ip, t({ en: "the IPv6 header", ko: "IPv6 헤더" })).toMatchObject({
+        version: 6,
+        source: "2001:db8::1",
+        destination: "::1",
+        protocol: 6,
+        headerLength: 40,
+      });
+      expect(ip.payload.toString("hex"), PAYLOAD).toBe(segment.toString("hex"));
+    },
+  );
 
-  it("IPv6: the fixed 40-byte header, the next header, the payload length", () => {
-    const source = Buffer.from("20010db8000000000000000000000001", "hex");
-    const ip = ipLayer("IPv6", Buffer.concat([ipv6(segment, { source }), Buffer.alloc(4)]));
-    expect(ip).toMatchObject({
-      version: 6,
-      source: "2001:db8::1",
-      destination: "::1",
-      protocol: 6,
-      headerLength: 40,
-    });
-    expect(ip.payload.toString("hex")).toBe(segment.toString("hex"));
-  });
+  it(
+    t({
+      en: "IPv6: extension headers are skipped to reach TCP, and named as tcpdump names them",
+      ko: "IPv6: 확장 헤더를 건너뛰어 TCP에 닿고, 확장 헤더마다 tcpdump가 부르는 이름을 남긴다",
+    }),
+    () => {
+      const hbh = Buffer.alloc(8);
+      const dst = Buffer.alloc(16);
+      dst[1] = 1; // 2 × 8 bytes
+      const ip = ipLayer(
+        "IPv6",
+        ipv6(segment, {
+          extensions: [
+            [0, hbh],
+            [60, dst],
+          ],
+        }),
+      );
+      expect(ip, t({ en: "after HBH and DSTOPT", ko: "HBH와 DSTOPT 뒤" })).toMatchObject({
+        protocol: 6,
+        headerLength: 64,
+        extensions: ["HBH", "DSTOPT"],
+        fragment: false,
+      });
+      expect(ip.payload.toString("hex"), PAYLOAD).toBe(segment.toString("hex"));
 
-  it("IPv6: extension headers are skipped to reach TCP, and named as tcpdump names them", () => {
-    const hbh = Buffer.alloc(8);
-    const dst = Buffer.alloc(16);
-    dst[1] = 1; // 2 × 8 bytes
-    const ip = ipLayer(
-      "IPv6",
-      ipv6(segment, {
-        extensions: [
-          [0, hbh],
-          [60, dst],
-        ],
-      }),
-    );
-    expect(ip).toMatchObject({
-      protocol: 6,
-      headerLength: 64,
-      extensions: ["HBH", "DSTOPT"],
-      fragment: false,
-    });
-    expect(ip.payload.toString("hex")).toBe(segment.toString("hex"));
+      const atomic = ipLayer("IPv6", ipv6(segment, { extensions: [[44, Buffer.alloc(8)]] }));
+      expect(
+        atomic,
+        t({ en: "after a fragment header (offset 0, no M)", ko: "단편 헤더(오프셋 0, M 없음) 뒤" }),
+      ).toMatchObject({
+        protocol: 6,
+        extensions: [`frag (0|${segment.length})`],
+        fragment: false,
+      });
+      const more = Buffer.alloc(8);
+      more.writeUInt16BE(0x0001, 2); // M: more fragments follow
+      expect(
+        ipLayer("IPv6", ipv6(segment, { extensions: [[44, more]] })).fragment,
+        t({
+          en: "fragment, M set (more fragments follow)",
+          ko: "M이 켜진(뒤에 단편이 더 있는) 패킷의 fragment",
+        }),
+      ).toBe(true);
+    },
+  );
 
-    const atomic = ipLayer("IPv6", ipv6(segment, { extensions: [[44, Buffer.alloc(8)]] }));
-    expect(atomic).toMatchObject({
-      protocol: 6,
-      extensions: [`frag (0|${segment.length})`],
-      fragment: false,
-    });
-    const more = Buffer.alloc(8);
-    more.writeUInt16BE(0x0001, 2); // M: more fragments follow
-    expect(ipLayer("IPv6", ipv6(segment, { extensions: [[44, more]] })).fragment).toBe(true);
-  });
+  it(
+    t({
+      en: "IPv6: a routing header (43) is skipped to reach TCP too",
+      ko: "IPv6: 라우팅 헤더(43)도 건너뛰어 TCP에 닿는다",
+    }),
+    () => {
+      const ip = ipLayer("IPv6", ipv6(segment, { extensions: [[43, hopByHop(24)]] }));
+      expect(ip, t({ en: "after a routing header", ko: "라우팅 헤더 뒤" })).toMatchObject({
+        protocol: 6,
+        headerLength: 64,
+        fragment: false,
+      });
+      expect(ip.extensions, "extensions").toHaveLength(1);
+      expect(ip.payload.toString("hex"), PAYLOAD).toBe(segment.toString("hex"));
+    },
+  );
 
-  it("IPv6: a routing header (43) is skipped to reach TCP too", () => {
-    const ip = ipLayer("IPv6", ipv6(segment, { extensions: [[43, hopByHop(24)]] }));
-    expect(ip).toMatchObject({ protocol: 6, headerLength: 64, fragment: false });
-    expect(ip.extensions).toHaveLength(1);
-    expect(ip.payload.toString("hex")).toBe(segment.toString("hex"));
-  });
-
-  it("IPv4 and IPv6 headers with nothing after them (nor after the last extension header) are read: an empty payload", () => {
-    const v4 = ipLayer("IPv4", ipv4(Buffer.alloc(0)));
-    expect(v4).toMatchObject({ version: 4, protocol: 6, headerLength: 20, checksumOk: true });
-    expect(v4.payload).toHaveLength(0);
-    // 59: "no next header", IPv6's way to say nothing follows.
-    const v6 = ipLayer("IPv6", ipv6(Buffer.alloc(0), { protocol: 59 }));
-    expect(v6).toMatchObject({ version: 6, protocol: 59, headerLength: 40, extensions: [] });
-    expect(v6.payload).toHaveLength(0);
-    const hbh = ipLayer("IPv6", ipv6(Buffer.alloc(0), { protocol: 59, extensions: [[0, hopByHop(8)]] }));
-    expect(hbh).toMatchObject({ protocol: 59, headerLength: 48, extensions: ["HBH"] });
-    expect(hbh.payload).toHaveLength(0);
-  });
+  it(
+    t({
+      en: "IPv4 and IPv6 headers with nothing after them (nor after the last extension header) are read: an empty payload",
+      ko: "뒤에 아무것도 없는(마지막 확장 헤더 뒤에도 없는) IPv4와 IPv6 헤더도 읽는다: 빈 페이로드",
+    }),
+    () => {
+      const v4 = ipLayer("IPv4", ipv4(Buffer.alloc(0)));
+      expect(v4, "IPv4").toMatchObject({ version: 4, protocol: 6, headerLength: 20, checksumOk: true });
+      expect(v4.payload, `IPv4: ${PAYLOAD}`).toHaveLength(0);
+      // 59: "no next header", IPv6's way to say nothing follows.
+      const v6 = ipLayer("IPv6", ipv6(Buffer.alloc(0), { protocol: 59 }));
+      expect(v6, "IPv6").toMatchObject({ version: 6, protocol: 59, headerLength: 40, extensions: [] });
+      expect(v6.payload, `IPv6: ${PAYLOAD}`).toHaveLength(0);
+      const hbh = ipLayer("IPv6", ipv6(Buffer.alloc(0), { protocol: 59, extensions: [[0, hopByHop(8)]] }));
+      expect(hbh, "IPv6 + HBH").toMatchObject({ protocol: 59, headerLength: 48, extensions: ["HBH"] });
+      expect(hbh.payload, `IPv6 + HBH: ${PAYLOAD}`).toHaveLength(0);
+    },
+  );
 
   it.each([
     ["00000000000000000000000000000001", "::1"],
@@ -164,9 +301,15 @@ describe("stage 3: the IP layer", () => {
     ["000000000000000000000000c0000201", "::192.0.2.1"],
     ["000000000000000000001234c0000201", "::1234:c000:201"],
     ["00000000000100020003ffffc0000201", "::1:2:3:ffff:c000:201"],
-  ])("formatIPv6(%s) is %s, as tcpdump prints it", (hex, text) => {
-    expect(formatIPv6(Buffer.from(hex, "hex"))).toBe(text);
-  });
+  ])(
+    t({
+      en: "formatIPv6(%s) is %s, as tcpdump prints it",
+      ko: "formatIPv6(%s): tcpdump가 찍는 그대로 %s",
+    }),
+    (hex, text) => {
+      expect(formatIPv6(Buffer.from(hex, "hex")), `formatIPv6(${hex})`).toBe(text);
+    },
+  );
 
   it.each([
     ["IPv4", () => ipv4(segment).subarray(0, 19), /20 bytes.*19/],
@@ -189,9 +332,15 @@ describe("stage 3: the IP layer", () => {
       () => ipv6(Buffer.alloc(0), { extensions: [[0, Buffer.from([0, 1, 0, 0, 0, 0, 0, 0])]] }),
       /extension header/,
     ],
-  ] as const)("%s: a packet cut short or malformed is a PacketError (%#)", (protocol, bytes, message) => {
-    const err = thrown(() => ipLayer(protocol, bytes()));
-    expect(err).toBeInstanceOf(PacketError);
-    expect(err.message).toMatch(message);
-  });
+  ] as const)(
+    t({
+      en: "%s: a packet cut short or malformed is a PacketError (%#)",
+      ko: "%s: 잘렸거나 형식이 잘못된 패킷은 PacketError (%#)",
+    }),
+    (protocol, bytes, message) => {
+      const err = thrown(() => ipLayer(protocol, bytes()));
+      expect(err, t({ en: "the error thrown", ko: "던진 오류" })).toBeInstanceOf(PacketError);
+      expect(err.message, t({ en: "the error's message", ko: "오류 메시지" })).toMatch(message);
+    },
+  );
 });
