@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { program, todo } from "../src/cli/index.ts";
-import { useLang } from "../src/i18n/index.ts";
 import { close, PF_INET, SOCK_STREAM, socket } from "../src/posix/index.ts";
 import {
   bytesDiff,
@@ -10,16 +8,17 @@ import {
   expectAllClosed,
   expectCallOrder,
   prefixed,
-  startProgram,
+  run,
+  startServer,
   traced,
   withDeadline,
 } from "../src/testing/index.ts";
-import { main as noHtonsServer, swappedPorts } from "./fixtures/no-htons-server.ts";
+import { fixture, pinLang, rejection, swappedPorts } from "./helpers.ts";
 
-// The same helpers as testing.test.ts, with the learner's language set to Korean.
-// Scoped to this file: a vitest worker runs several files (isolate: false), and the language is process-wide.
-beforeAll(() => useLang("ko"));
-afterAll(() => useLang(undefined));
+// The same helpers as testing.test.ts, with the learner's language set to Korean: pinLang("ko") pins the test
+// thread's language and the programs' it starts (KATA_LANG) for this file only, since a vitest worker runs
+// several files (isolate: false).
+pinLang("ko");
 
 describe("shared/testing in Korean", () => {
   it("diffs bytes with Korean labels and keeps the escapes", () => {
@@ -45,23 +44,36 @@ describe("shared/testing in Korean", () => {
     );
   });
 
-  it("keeps the starter's TODO text as written", async () => {
-    const run = startProgram(
-      program({ name: "s.ts", params: [] }, async () => todo("stage 1: accept a client")),
-      [],
-    );
-    await expect(run.port()).rejects.toThrow(
-      errorMatching("아직 완성되지 않았습니다: TODO: stage 1: accept a client"),
+  it("shows a starter's TODO in Korean when it is given in Korean too", async () => {
+    const server = run(fixture("todo-starter.ts"), ["0"], { label: "your server", deadlineMs: 60_000 });
+    expect((await rejection(server.port())).message).toBe(
+      "아직 완성되지 않았습니다: TODO: 1단계: params를 선언한 뒤 클라이언트를 받으세요",
     );
   });
 
   it("asks about htons() in Korean", async () => {
     const { free, asked } = await swappedPorts();
-    const run = startProgram(noHtonsServer, [String(asked)], { label: "your server", deadlineMs: 60_000 });
-    await expect(run.port()).rejects.toThrow(
+    const server = run(fixture("no-htons-server.ts"), [String(asked)], { label: "your server", deadlineMs: 60_000 });
+    await expect(server.port()).rejects.toThrow(
       errorMatching(
         `내 서버: 요청한 포트는 ${asked}인데 ${free}번 포트에서 리스닝하고 있습니다. htons()를 빠뜨리지 않았나요?`,
       ),
+    );
+  });
+
+  it("names a missing await in Korean, in the program's own output", async () => {
+    const { run: server, connect } = await startServer(fixture("forgot-await.ts"));
+    await connect();
+    await server.expectExit(1);
+    expect(server.stderr.text).toBe(
+      "소켓 4에서 read() 호출이 끝나기 전에 read() 호출을 했습니다. read() 호출 앞에 `await`를 빠뜨리지 않았나요? accept(), connect(), read(), write()(Winsock에서는 recv(), send()), bind(), listen()은 Promise를 반환하므로, C에서 블로킹되는 자리에서 await 하세요.\n",
+    );
+  });
+
+  it("says in Korean that a program exited before what was awaited", async () => {
+    const server = run(fixture("tiny-server.ts"), [], { label: "your server", deadlineMs: 60_000 });
+    expect((await rejection(server.port())).message.split("\n")[0]).toBe(
+      "내 서버: 기다리던 일이 일어나기 전에 종료되었습니다(종료 코드 1). 기다리던 것: 내 서버의 리스닝 시작.",
     );
   });
 

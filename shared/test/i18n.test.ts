@@ -3,17 +3,25 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { describe, expect, it, onTestFinished } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 
+import { todo, TodoError } from "../src/cli/index.ts";
 import {
   availableLangs,
+  catalogueOf,
   checkCatalogues,
   loadCatalogue,
+  messages,
+  msg,
   resolveLang,
+  SHARED_LANGS,
   SHARED_LOCALES,
   storeLang,
+  t,
+  useLang,
 } from "../src/i18n/index.ts";
 import { errorMatching } from "../src/testing/index.ts";
+import { thrownBy } from "./helpers.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -66,9 +74,11 @@ describe("resolveLang", () => {
     expect(resolveLang({}, cwd, known)).toBe("en");
   });
 
-  it("knows the shared catalogue's languages by default", () => {
-    expect(availableLangs(SHARED_LOCALES)).toEqual(expect.arrayContaining(["en", "ko"]));
-    expect(resolveLang({ KATA_LANG: "ko" }, tempDir())).toBe("ko");
+  it("for the shared messages, knows the languages they are bundled in: those of the locales folder", () => {
+    expect(SHARED_LANGS).toEqual(["en", "ko"]);
+    expect([...availableLangs(SHARED_LOCALES)].sort()).toEqual([...SHARED_LANGS].sort());
+    expect(resolveLang({ KATA_LANG: "ko" }, tempDir(), SHARED_LANGS)).toBe("ko");
+    expect(resolveLang({ KATA_LANG: "ja", LANG: "C" }, tempDir(), SHARED_LANGS)).toBe("en");
   });
 });
 
@@ -126,6 +136,80 @@ describe("checkCatalogues", () => {
     for (const dir of dirs) {
       expect(availableLangs(dir)).toEqual(expect.arrayContaining(["en", "ko"]));
       expect(checkCatalogues(dir)).toEqual([]);
+    }
+  });
+});
+
+describe("catalogueOf", () => {
+  const bundled = { en: { "a.hi": "Hi {name}", "a.only": "English only" }, ko: { "a.hi": "{name}님 안녕" } };
+
+  it("gives a language's messages, English for a key it lacks, and English for a language it lacks", () => {
+    const ko = catalogueOf<"a.hi" | "a.only">(bundled, "ko");
+    expect([ko.lang, ko.t("a.hi", { name: "민지" }), ko.t("a.only")]).toEqual(["ko", "민지님 안녕", "English only"]);
+    const ja = catalogueOf<"a.hi">(bundled, "ja");
+    expect([ja.lang, ja.t("a.hi", { name: "A" })]).toEqual(["en", "Hi A"]);
+    expect(catalogueOf<"a.hi">(bundled).lang).toBe("en");
+  });
+
+  it("refuses messages without English, and names a key it does not have", () => {
+    expect(() => catalogueOf({ ko: {} }, "ko")).toThrow(errorMatching("Every catalogue has English."));
+    expect(() => catalogueOf<string>(bundled).t("a.nope")).toThrow(errorMatching('No message "a.nope".'));
+  });
+});
+
+// Each test here sets the language itself (useLang), and puts it back to the learner's after.
+describe("the shared messages, t() and todo() by language", () => {
+  let before: string | undefined;
+  afterEach(() => {
+    if (before === undefined) delete process.env.KATA_LANG;
+    else process.env.KATA_LANG = before;
+    useLang(undefined);
+  });
+
+  it("useLang() pins the language; msg() fills the message in it", () => {
+    useLang("ko");
+    expect(messages().lang).toBe("ko");
+    expect(msg("run.blockedIn", { label: "내 서버", call: "accept", fd: 3 })).toBe(
+      "내 서버: accept(3) 호출에서 블로킹되어 있습니다.",
+    );
+    useLang("en");
+    expect(messages().lang).toBe("en");
+    expect(msg("run.blockedIn", { label: "your server", call: "accept", fd: 3 })).toBe(
+      "your server is blocked in accept(3).",
+    );
+  });
+
+  it("useLang(undefined) goes back to the learner's language, decided again on next use", () => {
+    before = process.env.KATA_LANG;
+    useLang("en");
+    process.env.KATA_LANG = "ko";
+    expect(messages().lang).toBe("en");
+    useLang(undefined);
+    expect(messages().lang).toBe("ko");
+    process.env.KATA_LANG = "en";
+    expect(messages().lang).toBe("ko");
+    useLang(undefined);
+    expect(messages().lang).toBe("en");
+  });
+
+  it("t() gives the text in the language of the messages", () => {
+    const texts = { en: "greets one client", ko: "클라이언트 하나에게 인사한다" };
+    useLang("ko");
+    expect(t(texts)).toBe("클라이언트 하나에게 인사한다");
+    useLang("en");
+    expect(t(texts)).toBe("greets one client");
+  });
+
+  it("todo(en, ko) stops with the TODO in the learner's language; todo(en) in English whatever the language", () => {
+    for (const [lang, shown] of [
+      ["en", "TODO: stage 1: accept a client"],
+      ["ko", "TODO: 1단계: 클라이언트를 받으세요"],
+    ] as const) {
+      useLang(lang);
+      const err = thrownBy(() => todo("stage 1: accept a client", "1단계: 클라이언트를 받으세요"));
+      expect(err).toBeInstanceOf(TodoError);
+      expect((err as TodoError).message).toBe(shown);
+      expect((thrownBy(() => todo("stage 2")) as Error).message).toBe("TODO: stage 2");
     }
   });
 });

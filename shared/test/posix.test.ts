@@ -405,17 +405,26 @@ describe("the client's calls", () => {
     });
   });
 
-  it("a program's errno is its own: two programs in one process do not share it", async () => {
-    const a = traced(async () => {
+  it("a program's errno is its own: each starts with none, and one's failure is not the next one's or the thread's", async () => {
+    // Programs run one at a time in a thread (two at once is OneProgramPerThread, see internal.test.ts).
+    const outside = errno();
+    const a = await traced(async () => {
       socket(99, SOCK_STREAM, 0);
       await new Promise((resolve) => setImmediate(resolve));
-      return lastError().name;
+      return [errno(), lastError().name];
     });
-    const b = traced(async () => {
+    expect(a.result).toEqual([E.EAFNOSUPPORT, "EAFNOSUPPORT"]);
+    const b = await traced(async () => {
+      const before = [errno(), lastError()];
       socket(PF_INET, SOCK_DGRAM, 0);
-      return lastError().name;
+      return [...before, errno(), lastError().name];
     });
-    expect((await a).result).toBe("EAFNOSUPPORT");
-    expect((await b).result).toBe("ESOCKTNOSUPPORT");
+    expect(b.result).toEqual([
+      0,
+      { name: "EIO", errno: 0, message: "no error recorded" },
+      E.ESOCKTNOSUPPORT,
+      "ESOCKTNOSUPPORT",
+    ]);
+    expect(errno()).toBe(outside);
   });
 });
