@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { loadKata, type ProgramInfo } from "@tcp-katas/katas";
 
-import { isClient, isServer } from "../src/plan.ts";
+import { isClient, isFileReader, isServer } from "../src/plan.ts";
 
 const kataDir = process.env.FAULTS_KATA;
 if (!kataDir)
@@ -29,6 +29,9 @@ export const SERVERS = programs.filter(isServer);
 
 /** The clients it knows how to drive (a client without a behaviour, as the naive one, is left out). */
 export const CLIENTS = programs.filter(isClient);
+
+/** The tools that read a file named on their command line. */
+export const FILE_READERS = programs.filter(isFileReader);
 
 const PROMPT = "Input message(Q to quit) : ";
 

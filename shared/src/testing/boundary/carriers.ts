@@ -10,6 +10,7 @@ import { Worker } from "node:worker_threads";
 
 import { ProgramRun } from "../program-run.ts";
 import { bundle } from "./bundle.ts";
+import { globalsToForward, mergeReported } from "./globals.ts";
 import type { ProgramCommand, ProgramEvent } from "./protocol.ts";
 import { fileOf, type ProgramFile, spawnProgram } from "./spawn.ts";
 
@@ -17,6 +18,7 @@ import { fileOf, type ProgramFile, spawnProgram } from "./spawn.ts";
 const BOOT = `const { workerData } = require("node:worker_threads");
 const { pathToFileURL } = require("node:url");
 process.setSourceMapsEnabled(true);
+Object.assign(globalThis, workerData.globals);
 import(pathToFileURL(workerData.bundle).href);`;
 
 export interface RunOptions {
@@ -52,9 +54,14 @@ export class WorkerRun extends ProgramRun {
       return;
     }
     if (this.#ended) return this.#goneNow();
+    const globals = globalsToForward();
     const worker = new Worker(BOOT, {
       eval: true,
-      workerData: { bundle: bundled, start: { mode: "main", args: [...args], file: path.basename(file) } },
+      workerData: {
+        bundle: bundled,
+        start: { mode: "main", args: [...args], file: path.basename(file) },
+        globals,
+      },
       stdout: true,
       stderr: true,
     });
@@ -62,7 +69,10 @@ export class WorkerRun extends ProgramRun {
     // What the program writes with console.log/process.stdout rather than io.stdout counts as its output too.
     worker.stdout.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stdout", data: d }));
     worker.stderr.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stderr", data: d }));
-    worker.on("message", (event: ProgramEvent) => this.receive(event));
+    worker.on("message", (event: ProgramEvent) => {
+      if (event.type === "exit") mergeReported(event.globals, globals);
+      this.receive(event);
+    });
     // An error while the module loads (it throws at its top level) ends the program as an uncaught one does.
     worker.on("error", (err) => {
       this.receive({ type: "out", stream: "stderr", data: Buffer.from(`${err.stack ?? err.message}\n`) });

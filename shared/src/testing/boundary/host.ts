@@ -10,6 +10,7 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { LessonError } from "../../cli/errors.ts";
 import type { Main } from "../../cli/program.ts";
 import { newContext, type ProgramIO, runInContext, type TraceEvent } from "../../internal/context.ts";
+import { globalsToReport } from "./globals.ts";
 import type {
   ExportShape,
   LibraryCall,
@@ -68,7 +69,9 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
     if (ended) return;
     ended = true;
     if (inWorker) {
-      void leftOpen().then((open) => post({ type: "exit", code, leftOpen: open }));
+      void leftOpen().then((open) =>
+        post({ type: "exit", code, leftOpen: open, globals: globalsToReport() }),
+      );
       return;
     }
     // A child ends as a C program does: its output handed over first.
@@ -118,7 +121,10 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
     onConnection: () => post({ type: "connection" }),
     // A test reads the calls; a process (kata run, the demo, the bench) runs untraced, at full speed.
     ...(inWorker
-      ? { observe: (event) => post({ type: "call", event }), onWait: (waiting) => post({ type: "wait", waiting }) }
+      ? {
+          observe: (event) => post({ type: "call", event }),
+          onWait: (waiting) => post({ type: "wait", waiting }),
+        }
       : {}),
   };
   main(args, io).then(exit, crash);
@@ -151,7 +157,7 @@ async function leftOpen(): Promise<string[]> {
 function serveLibrary(namespace: Record<string, unknown>, start: Extract<Start, { mode: "library" }>): void {
   const flag = new Int32Array(start.flag);
   const answer = (reply: LibraryReply) => {
-    start.calls.postMessage(reply);
+    start.calls.postMessage({ ...reply, globals: globalsToReport() });
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
   };
@@ -163,6 +169,7 @@ function serveLibrary(namespace: Record<string, unknown>, start: Extract<Start, 
       settlement = { id, kind: "error", error: crossError(err), trace, leftOpen: [] };
     }
     settlement.leftOpen = await leftOpen();
+    settlement.globals = globalsToReport();
     try {
       start.settled.postMessage(settlement);
     } catch (err) {

@@ -5,4 +5,4 @@
  */
 export { exportsOf, ProgramLoadError } from "./bundle.ts";
 export type { ProgramEvent } from "./protocol.ts";
-export { fileOf, type ProgramFile, type SpawnOptions,spawnProgram } from "./spawn.ts";
+export { fileOf, type ProgramFile, type SpawnOptions, spawnProgram } from "./spawn.ts";

@@ -11,11 +11,20 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "
 import { msg } from "../../i18n/messages.ts";
 import type { TraceEvent } from "../../internal/context.ts";
 import { DeadlineExceeded } from "../deadline.ts";
+import { NotDoneYet } from "../program-run.ts";
 import type { ProgramLoadError } from "./bundle.ts";
 import { bundleSync } from "./bundle.ts";
+import { globalsToForward, mergeReported } from "./globals.ts";
 import type { ExportShape, LibraryCall, LibraryReply, Settlement } from "./protocol.ts";
+import type { CrossedError } from "./protocol.ts";
 import { fileOf, type ProgramFile } from "./spawn.ts";
 import { crossedFrom, revive, reviveError } from "./values.ts";
+
+/** An error from the other side; a starter's TODO fails the test the way a program's does (NotDoneYet). */
+function thrownBack(error: CrossedError): Error {
+  if (error.code === "KATA_TODO") return new NotDoneYet(error.message.replace(/^TODO: /, ""));
+  return reviveError(error);
+}
 
 /** How long one call may take before its worker is stopped. */
 export const CALL_DEADLINE_MS = 3_000;
@@ -25,6 +34,7 @@ export const CALL_DEADLINE_MS = 3_000;
 const BOOT = `const { workerData } = require("node:worker_threads");
 const { pathToFileURL } = require("node:url");
 process.setSourceMapsEnabled(true);
+Object.assign(globalThis, workerData.globals);
 import(pathToFileURL(workerData.bundle).href).catch((err) => {
   const { calls, flag } = workerData.start;
   const error = { name: String(err && err.name), message: String(err && err.message), stack: err && err.stack,
@@ -55,6 +65,8 @@ const EXPORT = Symbol.for("tcp-katas.boundary.export");
 
 class Library {
   #live: Live | undefined;
+  /** The shared globals as the worker last reported them (see ./globals.ts). */
+  #globals: Record<string, unknown> | undefined;
   #shape: Record<string, ExportShape> | undefined;
   #loadError: ProgramLoadError | undefined;
   #next = 1;
@@ -80,17 +92,20 @@ class Library {
     const flag = new SharedArrayBuffer(4);
     const calls = new MessageChannel();
     const settled = new MessageChannel();
+    this.#globals = globalsToForward();
     const worker = new Worker(BOOT, {
       eval: true,
       workerData: {
         bundle: bundled,
         start: { mode: "library", flag, calls: calls.port2, settled: settled.port2 },
+        globals: this.#globals,
       },
       transferList: [calls.port2, settled.port2],
     });
     // A test's worker must not be kept alive by one it no longer uses.
     worker.unref();
     settled.port1.on("message", (s: Settlement) => {
+      this.#globals = mergeReported(s.globals, this.#globals);
       const waiting = this.#pending.get(s.id);
       if (!waiting) return;
       this.#pending.delete(s.id);
@@ -126,6 +141,7 @@ class Library {
       this.stop();
       throw new DeadlineExceeded(msg("lib.timedOut", { call: name || "import", ms: this.deadlineMs }));
     }
+    this.#globals = mergeReported(reply.globals, this.#globals);
     return reply;
   }
 
@@ -153,19 +169,19 @@ class Library {
   invoke(name: string, args: unknown[]): unknown {
     const reply = this.#call(name, args, false);
     if (reply.kind === "value") return revive(reply.value);
-    if (reply.kind === "error") throw reviveError(reply.error);
+    if (reply.kind === "error") throw thrownBack(reply.error);
     return this.#settlement(reply.id, name).then((s) => {
-      if (s.kind === "error") throw reviveError(s.error);
+      if (s.kind === "error") throw thrownBack(s.error);
       return revive(s.value);
     });
   }
 
   async traced(name: string, args: unknown[]): Promise<Traced<unknown>> {
     const reply = this.#call(name, args, true);
-    if (reply.kind === "error") throw reviveError(reply.error);
+    if (reply.kind === "error") throw thrownBack(reply.error);
     if (reply.kind === "value") return { result: revive(reply.value), trace: [], leftOpen: [] };
     const s = await this.#settlement(reply.id, name);
-    if (s.kind === "error") throw reviveError(s.error);
+    if (s.kind === "error") throw thrownBack(s.error);
     return { result: revive(s.value), trace: s.trace, leftOpen: s.leftOpen };
   }
 

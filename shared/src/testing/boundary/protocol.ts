@@ -20,7 +20,7 @@ export type ProgramEvent =
   /** A call started to wait: the program is blocked in it until its next "call" event. */
   | { type: "wait"; waiting: Waiting }
   /** main() returned (or the program crashed); `leftOpen`: the handles its thread still held then. */
-  | { type: "exit"; code: number; leftOpen?: string[] }
+  | { type: "exit"; code: number; leftOpen?: string[]; globals?: Record<string, unknown> }
   /** The answer to "ping": the program's event loop runs (it is waiting, not spinning). */
   | { type: "pong" };
 
@@ -57,15 +57,16 @@ export interface CrossedError {
 }
 
 /** What a library call gave back at once: a value, an error, or "a Promise, settled later". */
-export type LibraryReply =
+export type LibraryReply = (
   | { id: number; kind: "value"; value: unknown }
   | { id: number; kind: "error"; error: CrossedError }
-  | { id: number; kind: "pending" };
+  | { id: number; kind: "pending" }
+) & { globals?: Record<string, unknown> };
 
 /** How a pending call settled, with its trace and what it left open (the resources of its thread). */
 export type Settlement = (
   { id: number; kind: "value"; value: unknown } | { id: number; kind: "error"; error: CrossedError }
-) & { trace: TraceEvent[]; leftOpen: string[] };
+) & { trace: TraceEvent[]; leftOpen: string[]; globals?: Record<string, unknown> };
 
 /** An export as the test side sees it before calling it. */
 export type ExportShape = { kind: "function" } | { kind: "value"; value: unknown };
