@@ -15,7 +15,11 @@ describe("help and bad input", () => {
     const ws = workspace();
     const all = await kata(["--help"], { cwd: ws });
     expect(all.code).toBe(0);
-    for (const c of COMMAND_NAMES) expect(all.stdout).toContain(`pnpm kata ${c}`);
+    for (const c of COMMAND_NAMES.filter((c) => c !== "dev")) expect(all.stdout).toContain(`pnpm kata ${c}`);
+    // The maintainers' commands are not the learner's: out of the help, with a help of their own.
+    expect(all.stdout).not.toContain("kata dev");
+    const dev = await kata(["dev", "--help"], { cwd: ws });
+    expect(dev.stdout).toMatch(/^Usage: pnpm kata dev check \[<kata> \| \.\] \| kata dev flake \[N\]\n/);
     const one = await kata(["review", "--help"], { cwd: ws });
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/^Usage: pnpm kata review <kata> --impl DIR \| --all ROOT\n/);
@@ -31,8 +35,9 @@ describe("help and bad input", () => {
       [["hint", "01-1", "1", "x"], "Unexpected arguments: x"],
       [["list", "extra"], "Unexpected arguments: extra"],
       [["check", "01-1", "--solution", "--impl", "x"], "not both"],
-      [["flake", "1.5"], "N must be a whole number >= 1"],
-      [["flake", "0"], "N must be a whole number >= 1"],
+      [["dev", "flake", "1.5"], "N must be a whole number >= 1"],
+      [["dev", "flake", "0"], "N must be a whole number >= 1"],
+      [["dev", "frobnicate"], 'kata dev has no command "frobnicate"'],
       [["new", "Bad Id", "x"], "two digits"],
       [["lang", "xx"], 'No language "xx"'],
     ];
@@ -152,6 +157,12 @@ describe("hint and lang", () => {
     expect(JSON.parse(readFileSync(path.join(ws, ".kata-test-state/hints.json"), "utf8"))).toEqual({
       "01-1-tiny": { "1": 3 },
     });
+    // reset starts the kata afresh, its hints too, and says so.
+    const reset = await kata(["reset", "01-1", "--yes"], { cwd: ws });
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain("starts at the first hint");
+    expect(JSON.parse(readFileSync(path.join(ws, ".kata-test-state/hints.json"), "utf8"))).toEqual({});
+    expect((await kata(["hint", "01-1", "1"], { cwd: ws })).stdout).toContain("hint 1 of 2");
   });
 
   it("picks the language from KATA_LANG, then the stored choice, then the locale", async () => {

@@ -1,6 +1,6 @@
 // `kata check` and `kata watch` on the fixture workspace's kata: each run starts a vitest of its own.
 import { execFileSync } from "node:child_process";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, cpSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { stripVTControlCharacters } from "node:util";
@@ -67,7 +67,7 @@ describe("check", SLOW, () => {
 });
 
 describe("watch", SLOW, () => {
-  it("re-runs when a file of the target changes, with vitest kept warm, and ends on Ctrl-C", async () => {
+  it("re-runs when a file of the target changes or its folder is replaced, with vitest kept warm, and ends on Ctrl-C", async () => {
     const ws = workspace();
     const stdout = new PassThrough();
     let out = "";
@@ -103,6 +103,15 @@ describe("watch", SLOW, () => {
     await until(3);
     appendFileSync(file, "// touched again\n");
     await until(4);
+    // The whole folder replaced, as `kata reset` and git do: the watch sees it, runs, and keeps hearing saves.
+    const folder = path.join(ws, KATA, "solution");
+    const copy = `${folder}.new`;
+    cpSync(folder, copy, { recursive: true });
+    rmSync(folder, { recursive: true });
+    renameSync(copy, folder);
+    await until(5);
+    appendFileSync(file, "// after the folder was replaced\n");
+    await until(6);
     expect(out).toContain("watching");
     interrupt?.();
     expect(await done).toBe(0);

@@ -3,7 +3,7 @@
 // target, one after another (2 shared cores). Incremental: a re-run tests only the mutants whose code or
 // covering tests changed. Reports and state live in .stryker/ at the repository root (git-ignored).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -40,6 +40,23 @@ interface Score {
   code: number;
 }
 
+const ISOLATED_CONFIG = "vitest.stryker.config.mjs";
+
+/**
+ * The target's vitest config with `isolate: true`: a static mutant (module-level code) takes effect only when its
+ * module is imported afresh, and a worker reused across files keeps the module of an earlier run, so such mutants
+ * would survive falsely. The project's presets reuse workers (faster); only mutation testing isolates.
+ */
+function isolatedConfig(t: Target): string {
+  // Beside the package's own config (git-ignored), so that Stryker's sandbox copy has it too.
+  const file = path.join(t.dir, ISOLATED_CONFIG);
+  writeFileSync(
+    file,
+    `import config from "./vitest.config.ts";\nexport default { ...config, test: { ...config.test, isolate: true } };\n`,
+  );
+  return file;
+}
+
 /** The Stryker options for one target; paths are relative to the target's folder (Stryker's cwd). */
 function options(t: Target, out: string) {
   return {
@@ -47,8 +64,9 @@ function options(t: Target, out: string) {
     packageManager: "pnpm",
     testRunner: "vitest",
     plugins: [vitestRunner],
-    // Kata tests load the target by path at run time (impl()), which vitest cannot trace to a source file.
-    vitest: { configFile: "vitest.config.ts", related: false },
+    // The package's own config, with every test file isolated (see isolatedConfig). Kata tests run the target
+    // behind the boundary, by path, which vitest cannot trace to a source file: no "related" tests.
+    vitest: { configFile: path.relative(t.dir, isolatedConfig(t)), related: false },
     mutate: t.mutate,
     // One test worker: the machine has 2 cores and the tests themselves open real sockets and processes.
     concurrency: 1,
@@ -90,11 +108,14 @@ async function run(t: Target, root: string): Promise<Score> {
     const child = spawn(process.execPath, [strykerBin, "run", config], {
       cwd: t.dir,
       stdio: "inherit",
-      env: { ...process.env, KATA_TARGET: "solution", CI: "1" },
+      // Stryker switches mutants and counts coverage through the global __stryker__: the test boundary carries
+      // it into the threads where the programs under test run, and brings their counts back.
+      env: { ...process.env, KATA_TARGET: "solution", CI: "1", KATA_BOUNDARY_GLOBALS: "__stryker__" },
     });
     child.once("error", reject);
     child.once("close", (c) => resolve(c ?? 1));
   });
+  rmSync(path.join(t.dir, ISOLATED_CONFIG), { force: true });
   const seconds = (Date.now() - started) / 1000;
   const json = path.join(out, "mutation.json");
   const report: MutationReport = existsSync(json)

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
 
@@ -61,7 +61,15 @@ export const reset: Command = {
     }
     rmSync(starter, { recursive: true, force: true });
     git(["checkout", ref, "--", rel], root);
+    // Afresh means the hints too: the next `kata hint` starts at the first hint of the first stage.
+    const hints = path.join(ctx.stateDir, "hints.json");
+    if (existsSync(hints)) {
+      const seen = JSON.parse(readFileSync(hints, "utf8")) as Record<string, unknown>;
+      delete seen[kata.id];
+      writeFileSync(hints, `${JSON.stringify(seen, null, 2)}\n`);
+    }
     ctx.out(`${ctx.style.ok(ctx.t("reset.done", { rel, ref }))}`);
+    ctx.out(ctx.t("reset.afresh", { id: kata.id }));
     if (existsSync(backup))
       ctx.out(ctx.t("reset.backup", { path: ctx.style.bold(path.relative(ctx.io.cwd, backup) || backup) }));
     return 0;

@@ -1,4 +1,4 @@
-import { type FSWatcher, unwatchFile, watch as fsWatch, watchFile } from "node:fs";
+import { existsSync, type FSWatcher, unwatchFile, watch as fsWatch, watchFile } from "node:fs";
 import path from "node:path";
 
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
@@ -7,6 +7,10 @@ import { firstUnfinished } from "../next.ts";
 import { LiveFailure, printResult } from "../report.ts";
 import { byStage, Session, stageFiles } from "../runner/index.ts";
 import { targetDir, targetLabel, targetValue } from "../target.ts";
+
+/** 23:50:45: a 24-hour clock reads the same in every language (and Node may lack the locale's own format). */
+const clock = (d: Date) =>
+  [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
 
 export const watch: Command = {
   name: "watch",
@@ -36,7 +40,7 @@ export const watch: Command = {
       ctx.out(
         dim(
           ctx.t("watch.header", {
-            time: new Date().toLocaleTimeString(),
+            time: clock(new Date()),
             where,
             poll: poll ? ctx.t("watch.polling") : "",
           }),
@@ -78,17 +82,34 @@ export const watch: Command = {
     };
     const watched = kata.programs.map((p) => path.join(dir, p.file));
     let watcher: FSWatcher | undefined;
-    if (poll) for (const f of watched) watchFile(f, { interval: 300 }, () => changed(f));
+    let parent: FSWatcher | undefined;
     // The folder, not each file: an editor that saves by writing a new file and renaming it over the old one
-    // (vim, sed -i, "safe write") replaces the file, and a watch on the old file (which Node's recursive watch
-    // sets on Linux) never fires again. Program files sit at the top of the target folder.
-    else watcher = fsWatch(dir, (_event, file) => file && changed(path.join(dir, String(file))));
+    // (vim, sed -i, "safe write") replaces the file, and a watch on the old file never fires again. The folder's
+    // parent too: `kata reset`, git or an editor may replace the whole folder, and a watch on the old folder is
+    // as deaf. When that happens the folder is watched afresh and the tests run again.
+    const watchFolder = () => {
+      watcher?.close();
+      watcher = undefined;
+      if (!existsSync(dir)) return;
+      watcher = fsWatch(dir, (_event, file) => file && changed(path.join(dir, String(file))));
+      watcher.on("error", () => watchFolder());
+    };
+    if (poll) for (const f of watched) watchFile(f, { interval: 300 }, () => changed(f));
+    else {
+      watchFolder();
+      parent = fsWatch(path.dirname(dir), (_event, file) => {
+        if (String(file) !== path.basename(dir)) return;
+        watchFolder();
+        for (const f of watched) changed(f);
+      });
+    }
     await drain();
     return new Promise<number>((resolve) => {
       const off = ctx.onInterrupt(() => {
         off();
         clearTimeout(timer);
         watcher?.close();
+        parent?.close();
         for (const f of watched) unwatchFile(f);
         void session.close().then(() => {
           ctx.out("");

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 
-import { faultFiles,FAULTS_DIR } from "@tcp-katas/faults/plan";
+import { faultFiles, FAULTS_DIR } from "@tcp-katas/faults/plan";
 import type { Kata } from "@tcp-katas/katas";
 import { exportsOf } from "@tcp-katas/shared/boundary";
 
