@@ -43,7 +43,7 @@ async function program<T>(
   fn: (ctx: ProgramContext) => Promise<T>,
 ): Promise<{ result: T; trace: TraceEvent[] }> {
   const ctx = newContext("api-contract", processIO(), true);
-  registerCleanup(() => runInContext(ctx, closeAllAtExit));
+  registerCleanup(() => runInContext(ctx, async () => closeAllAtExit()));
   const result = await runInContext(ctx, () => fn(ctx));
   return { result, trace: ctx.trace };
 }

@@ -1,4 +1,4 @@
-// ByteReader and the framing helpers edge by edge: each case pins one rule the layers' read()/recv() rely on (found by mutation testing:
+// ByteReader and the framing errors edge by edge: each case pins one rule the layers' read()/recv() rely on (found by mutation testing:
 // see MUTATION.md). Errors are checked by class and message: vitest's toThrow("text") also passes when the
 // promise rejects with `undefined`.
 import { once } from "node:events";
@@ -6,16 +6,8 @@ import { PassThrough } from "node:stream";
 
 import { describe, expect, it } from "vitest";
 
-import {
-  ByteReader,
-  DelimiterDecoder,
-  encodeDelimited,
-  encodeFrame,
-  FrameDecoder,
-  FrameTooLargeError,
-  readFrame,
-  UnexpectedEofError,
-} from "../src/framing/index.ts";
+import { KataError } from "../src/cli/index.ts";
+import { ByteReader, FrameTooLargeError, UnexpectedEofError } from "../src/framing/index.ts";
 import { errorMatching } from "../src/testing/index.ts";
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -285,85 +277,16 @@ describe("ByteReader: the end and errors", () => {
   });
 });
 
-describe("framing at its limits", () => {
-  it("a length-prefixed frame of exactly the maximum passes, one byte more is refused, in both readers", async () => {
-    const decoder = new FrameDecoder({ maxFrameSize: 4 });
-    expect(decoder.push(encodeFrame("abcd")).map(String)).toEqual(["abcd"]);
-    expect(() => decoder.push(encodeFrame("abcde"))).toThrow(FrameTooLargeError);
-    const fits = new PassThrough();
-    fits.end(encodeFrame("abcd"));
-    expect((await readFrame(new ByteReader(fits), 4))?.toString()).toBe("abcd");
-    const big = new PassThrough();
-    big.end(encodeFrame("abcde"));
-    await expect(readFrame(new ByteReader(big), 4)).rejects.toBeInstanceOf(FrameTooLargeError);
-  });
-
-  it("readFrame: null at a clean end, also after frames; a header cut short says so", async () => {
-    const source = new PassThrough();
-    source.end(Buffer.concat([encodeFrame("one"), encodeFrame("")]));
-    const reader = new ByteReader(source);
-    expect((await readFrame(reader))?.toString()).toBe("one");
-    expect((await readFrame(reader))?.length).toBe(0);
-    expect(await readFrame(reader)).toBeNull();
-    expect(await readFrame(reader)).toBeNull();
-    const cut = new PassThrough();
-    cut.end(Buffer.from([0, 0]));
-    await expect(readFrame(new ByteReader(cut))).rejects.toBeInstanceOf(UnexpectedEofError);
-  });
-
-  it("FrameDecoder.pending and end() say what is held back", () => {
-    const decoder = new FrameDecoder();
-    decoder.push(Buffer.from([0, 0]));
-    expect(decoder.pending).toBe(2);
-    expect(() => decoder.end()).toThrow(UnexpectedEofError);
-    expect(() => decoder.end()).toThrow(
-      errorMatching("stream ended 2 byte(s) short: wanted 4 header bytes, got 2"),
-    );
-  });
-
-  it("a delimited message of exactly the maximum passes, one byte more is refused, with or without its delimiter", () => {
-    const decoder = new DelimiterDecoder("\n", { maxFrameSize: 3 });
-    expect(decoder.push(Buffer.from("abc\n")).map(String)).toEqual(["abc"]);
-    expect(decoder.push(Buffer.from("ab")).map(String)).toEqual([]);
-    expect(decoder.pending).toBe(2);
-    expect(decoder.push(Buffer.from("c")).map(String)).toEqual([]);
-    expect(() => decoder.push(Buffer.from("d"))).toThrow(FrameTooLargeError);
-    expect(() => new DelimiterDecoder("\n", { maxFrameSize: 3 }).push(Buffer.from("x\nabcd\n"))).toThrow(
-      FrameTooLargeError,
-    );
-  });
-
-  it("a later message in the same chunk is measured from its own start, not from the chunk's", () => {
-    // "abc" starts at offset 3: measured from 0 it would look 6 bytes long and be refused.
-    const decoder = new DelimiterDecoder("\n", { maxFrameSize: 3 });
-    expect(decoder.push(Buffer.from("ab\nabc\n")).map(String)).toEqual(["ab", "abc"]);
-    let refused: unknown;
-    try {
-      new DelimiterDecoder("\n", { maxFrameSize: 3 }).push(Buffer.from("x\nabcd\n"));
-    } catch (error) {
-      refused = error;
-    }
-    expect(refused).toBeInstanceOf(FrameTooLargeError);
-    expect((refused as FrameTooLargeError).message).toBe(
-      "frame of 4 bytes is larger than the maximum of 3 bytes",
-    );
-  });
-
-  it("DelimiterDecoder.end() names the bytes left without a delimiter", () => {
-    const decoder = new DelimiterDecoder("\r\n");
-    decoder.push(Buffer.from("half"));
-    expect(() => decoder.end()).toThrow(UnexpectedEofError);
-    expect(() => decoder.end()).toThrow(
-      errorMatching("stream ended 2 byte(s) short: wanted 6 bytes (no delimiter), got 4"),
-    );
-  });
-
-  it("encodeDelimited refuses an empty delimiter by name; the errors carry their class names", () => {
-    expect(() => encodeDelimited("a", "")).toThrow(RangeError);
-    expect(() => encodeDelimited("a", "")).toThrow(
-      errorMatching("encodeDelimited: the delimiter must not be empty"),
-    );
-    expect(new UnexpectedEofError(2, 1).name).toBe("UnexpectedEofError");
-    expect(new FrameTooLargeError(2, 1).name).toBe("FrameTooLargeError");
+describe("the framing errors", () => {
+  it("carry their class names, stable codes and the numbers they report", () => {
+    const eof = new UnexpectedEofError(6, 4, "header bytes");
+    expect([eof.name, eof.code, eof.wanted, eof.got]).toEqual(["UnexpectedEofError", "KATA_EOF", 6, 4]);
+    expect(eof.message).toBe("stream ended 2 byte(s) short: wanted 6 header bytes, got 4");
+    expect(new UnexpectedEofError(2, 1).message).toBe("stream ended 1 byte(s) short: wanted 2 bytes, got 1");
+    expect(eof.stack).toMatch(/^UnexpectedEofError \[KATA_EOF\]: stream ended/);
+    const big = new FrameTooLargeError(5, 4);
+    expect([big.name, big.code, big.size, big.max]).toEqual(["FrameTooLargeError", "KATA_FRAME", 5, 4]);
+    expect(big.message).toBe("frame of 5 bytes is larger than the maximum of 4 bytes");
+    expect(big).toBeInstanceOf(KataError);
   });
 });

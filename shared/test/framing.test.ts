@@ -1,20 +1,11 @@
+// ByteReader, the buffered reader the layers' read()/recv() go through: bytes never lost, duplicated or reordered
+// however the stream is cut, backpressure, errors and the end.
 import { PassThrough } from "node:stream";
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import {
-  ByteReader,
-  decodeUtf8,
-  DelimiterDecoder,
-  encodeDelimited,
-  encodeFrame,
-  FrameDecoder,
-  FrameTooLargeError,
-  readFrame,
-  UnexpectedEofError,
-  Utf8Stream,
-} from "../src/framing/index.ts";
+import { ByteReader, FrameTooLargeError } from "../src/framing/index.ts";
 import { errorMatching } from "../src/testing/index.ts";
 
 /** Cuts `data` at the given points (sorted, deduplicated, inside the buffer). */
@@ -29,14 +20,6 @@ function cut(data: Buffer, points: number[]): Buffer[] {
   return pieces;
 }
 
-const message = fc.oneof(
-  fc.uint8Array({ maxLength: 0 }),
-  fc.uint8Array({ minLength: 1, maxLength: 1 }),
-  fc.uint8Array({ maxLength: 300 }),
-  fc.string({ unit: "grapheme", maxLength: 50 }).map((s) => new Uint8Array(Buffer.from(s))),
-  fc.constant(new Uint8Array(70 * 1024).fill(7)),
-);
-
 /** A stream fed with these pieces, each on its own turn of the event loop. */
 function feed(pieces: Buffer[]): PassThrough {
   const stream = new PassThrough();
@@ -49,133 +32,6 @@ function feed(pieces: Buffer[]): PassThrough {
   })();
   return stream;
 }
-
-describe("length-prefixed framing", () => {
-  it("gives back exactly the messages, however the stream is cut", () => {
-    fc.assert(
-      fc.property(
-        fc.array(message, { maxLength: 8 }),
-        fc.array(fc.nat(), { maxLength: 20 }),
-        (messages, points) => {
-          const stream = Buffer.concat(messages.map((m) => encodeFrame(m)));
-          const decoder = new FrameDecoder();
-          const out = cut(stream, points).flatMap((piece) => decoder.push(piece));
-          decoder.end();
-          expect(out.map((b) => Buffer.from(b).toString("hex"))).toEqual(
-            messages.map((m) => Buffer.from(m).toString("hex")),
-          );
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
-
-  it("decodes single-byte pieces", () => {
-    const stream = Buffer.concat([encodeFrame("안녕"), encodeFrame(""), encodeFrame("x")]);
-    const decoder = new FrameDecoder();
-    const out = [...stream].flatMap((b) => decoder.push(Buffer.from([b])));
-    expect(out.map((b) => b.toString())).toEqual(["안녕", "", "x"]);
-  });
-
-  it("writes the length as u32 big-endian", () => {
-    expect(encodeFrame("abc").toString("hex")).toBe("00000003616263");
-  });
-
-  it("rejects a frame larger than the maximum before buffering it", () => {
-    const decoder = new FrameDecoder({ maxFrameSize: 10 });
-    expect(() => decoder.push(encodeFrame("x".repeat(11)).subarray(0, 4))).toThrow(FrameTooLargeError);
-    expect(() => new FrameDecoder({ maxFrameSize: 10 }).push(encodeFrame("x".repeat(11)))).toThrow(
-      errorMatching("frame of 11 bytes is larger than the maximum of 10 bytes"),
-    );
-  });
-
-  it("says how many bytes were missing when the stream stops inside a frame", () => {
-    const decoder = new FrameDecoder();
-    decoder.push(encodeFrame("hello").subarray(0, 6));
-    expect(() => decoder.end()).toThrow(
-      errorMatching("stream ended 3 byte(s) short: wanted 5 payload bytes, got 2"),
-    );
-    const header = new FrameDecoder();
-    header.push(Buffer.from([0, 0]));
-    expect(() => header.end()).toThrow(UnexpectedEofError);
-  });
-
-  it("reads frames from a ByteReader, null at a clean end", async () => {
-    const reader = new ByteReader(
-      feed(cut(Buffer.concat([encodeFrame("one"), encodeFrame("two")]), [1, 5, 9])),
-    );
-    expect((await readFrame(reader))?.toString()).toBe("one");
-    expect((await readFrame(reader))?.toString()).toBe("two");
-    expect(await readFrame(reader)).toBeNull();
-  });
-});
-
-describe("delimiter framing", () => {
-  const noNewline = message.map((m) => new Uint8Array(Buffer.from(m).filter((b) => b !== 0x0a)));
-
-  it("gives back exactly the messages, however the stream is cut", () => {
-    fc.assert(
-      fc.property(
-        fc.array(noNewline, { maxLength: 8 }),
-        fc.array(fc.nat(), { maxLength: 20 }),
-        (messages, points) => {
-          const stream = Buffer.concat(messages.map((m) => encodeDelimited(m)));
-          const decoder = new DelimiterDecoder("\n");
-          const out = cut(stream, points).flatMap((piece) => decoder.push(piece));
-          decoder.end();
-          expect(out.map((b) => b.toString("hex"))).toEqual(
-            messages.map((m) => Buffer.from(m).toString("hex")),
-          );
-        },
-      ),
-      { numRuns: 150 },
-    );
-  });
-
-  it("finds a multi-byte delimiter cut across pieces", () => {
-    const decoder = new DelimiterDecoder("\r\n");
-    expect(decoder.push(Buffer.from("ab\r"))).toEqual([]);
-    expect(decoder.push(Buffer.from("\ncd\r\n")).map(String)).toEqual(["ab", "cd"]);
-  });
-
-  it("refuses to encode a message that holds the delimiter", () => {
-    expect(() => encodeDelimited("a\nb")).toThrow(errorMatching("contains the delimiter"));
-  });
-
-  it("refuses an empty delimiter and an endless message", () => {
-    expect(() => new DelimiterDecoder("")).toThrow(errorMatching("must not be empty"));
-    expect(() => new DelimiterDecoder("\n", { maxFrameSize: 4 }).push(Buffer.from("12345"))).toThrow(
-      FrameTooLargeError,
-    );
-  });
-
-  it("reports bytes left without a delimiter at the end", () => {
-    const decoder = new DelimiterDecoder();
-    decoder.push(Buffer.from("tail"));
-    expect(() => decoder.end()).toThrow(UnexpectedEofError);
-  });
-});
-
-describe("UTF-8 across chunk boundaries", () => {
-  it("decodes Korean text cut in the middle of a character", () => {
-    const bytes = Buffer.from("안녕하세요, 소켓!");
-    const stream = new Utf8Stream();
-    const text = [...bytes].map((b) => stream.write(Buffer.from([b]))).join("") + stream.end();
-    expect(text).toBe("안녕하세요, 소켓!");
-  });
-
-  it("decodes any text under any cut", () => {
-    fc.assert(
-      fc.property(
-        fc.string({ unit: "grapheme", maxLength: 80 }),
-        fc.array(fc.nat(), { maxLength: 10 }),
-        (s, points) => {
-          expect(decodeUtf8(cut(Buffer.from(s), points))).toBe(s);
-        },
-      ),
-    );
-  });
-});
 
 describe("ByteReader", () => {
   it("readSome returns at most n bytes of what has arrived and keeps the rest", async () => {

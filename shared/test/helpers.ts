@@ -57,7 +57,8 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
     () => undefined,
     (err: unknown) => err,
   );
-  if (!(outcome instanceof Error)) throw new Error(`the promise did not reject with an Error: ${String(outcome)}`);
+  if (!(outcome instanceof Error))
+    throw new Error(`the promise did not reject with an Error: ${String(outcome)}`);
   return outcome;
 }
 
@@ -78,7 +79,8 @@ export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(r
 export async function until(what: string, check: () => boolean, ms = 5_000): Promise<void> {
   const start = performance.now();
   while (!check()) {
-    if (performance.now() - start > ms) throw new DeadlineExceeded(`Timed out after ${ms} ms waiting for ${what}.`);
+    if (performance.now() - start > ms)
+      throw new DeadlineExceeded(`Timed out after ${ms} ms waiting for ${what}.`);
     await turn();
   }
 }

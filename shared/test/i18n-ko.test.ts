@@ -53,7 +53,10 @@ describe("shared/testing in Korean", () => {
 
   it("asks about htons() in Korean", async () => {
     const { free, asked } = await swappedPorts();
-    const server = run(fixture("no-htons-server.ts"), [String(asked)], { label: "your server", deadlineMs: 60_000 });
+    const server = run(fixture("no-htons-server.ts"), [String(asked)], {
+      label: "your server",
+      deadlineMs: 60_000,
+    });
     await expect(server.port()).rejects.toThrow(
       errorMatching(
         `내 서버: 요청한 포트는 ${asked}인데 ${free}번 포트에서 리스닝하고 있습니다. htons()를 빠뜨리지 않았나요?`,

@@ -145,7 +145,11 @@ describe("catalogueOf", () => {
 
   it("gives a language's messages, English for a key it lacks, and English for a language it lacks", () => {
     const ko = catalogueOf<"a.hi" | "a.only">(bundled, "ko");
-    expect([ko.lang, ko.t("a.hi", { name: "민지" }), ko.t("a.only")]).toEqual(["ko", "민지님 안녕", "English only"]);
+    expect([ko.lang, ko.t("a.hi", { name: "민지" }), ko.t("a.only")]).toEqual([
+      "ko",
+      "민지님 안녕",
+      "English only",
+    ]);
     const ja = catalogueOf<"a.hi">(bundled, "ja");
     expect([ja.lang, ja.t("a.hi", { name: "A" })]).toEqual(["en", "Hi A"]);
     expect(catalogueOf<"a.hi">(bundled).lang).toBe("en");

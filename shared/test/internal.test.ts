@@ -270,7 +270,10 @@ describe("what the layers tell a program's io", () => {
       expect(await reading).toBe(1);
       // Bytes already there: read() does not wait.
       expect(await posix.write(fd, Buffer.from("y"), 1)).toBe(1);
-      await until("the byte to arrive", () => (currentContext().fds.get(conn) as { reader: { buffered: number } }).reader.buffered > 0);
+      await until(
+        "the byte to arrive",
+        () => (currentContext().fds.get(conn) as { reader: { buffered: number } }).reader.buffered > 0,
+      );
       const count = so.waits.length;
       expect(await posix.read(conn, buf, 8)).toBe(1);
       expect(so.waits.length).toBe(count);

@@ -68,7 +68,10 @@ const LONG = 60_000;
 
 describe("the port asked for", () => {
   it("is the argument at the position of <port>; another port fails the wait, saying so", async () => {
-    const run = new FakeRun(["127.0.0.1", "4660"], undefined, LONG).feed(params("<IP>", "<port>"), listening(999));
+    const run = new FakeRun(["127.0.0.1", "4660"], undefined, LONG).feed(
+      params("<IP>", "<port>"),
+      listening(999),
+    );
     const error = await rejection(run.port());
     expect(error).toBeInstanceOf(RunFailed);
     expect(error.message).toBe(
@@ -121,7 +124,13 @@ describe("the port asked for", () => {
 describe("what the program sends", () => {
   it("its output goes to stdout or stderr; calls to the trace; connections are counted", () => {
     const call = { call: "socket", fd: 3, result: 3 };
-    const run = new FakeRun().feed(out("a"), err("b"), out("c"), { type: "call", event: call }, { type: "connection" });
+    const run = new FakeRun().feed(
+      out("a"),
+      err("b"),
+      out("c"),
+      { type: "call", event: call },
+      { type: "connection" },
+    );
     run.feed({ type: "connection" });
     expect([run.stdout.text, run.stderr.text]).toEqual(["ac", "b"]);
     expect(run.trace).toEqual([call]);
@@ -175,7 +184,11 @@ describe("what the test sends", () => {
 describe("labels, transcripts and TODOs", () => {
   it("a run has the default label and deadline unless given; the usual labels are shown in the learner's language", () => {
     const run = new FakeRun();
-    expect([run.label, run.shownLabel, run.deadlineMs]).toEqual(["your program", "your program", DEFAULT_DEADLINE_MS]);
+    expect([run.label, run.shownLabel, run.deadlineMs]).toEqual([
+      "your program",
+      "your program",
+      DEFAULT_DEADLINE_MS,
+    ]);
     expect(DEFAULT_DEADLINE_MS).toBe(5_000);
     useLang("ko");
     try {
@@ -188,7 +201,9 @@ describe("labels, transcripts and TODOs", () => {
 
   it("the transcript shows both outputs, each line prefixed", () => {
     const run = new FakeRun([], "your server").feed(out("a\nb\n"));
-    expect(run.transcript()).toBe("[your server stdout] a\n[your server stdout] b\n[your server stderr] (nothing)");
+    expect(run.transcript()).toBe(
+      "[your server stdout] a\n[your server stdout] b\n[your server stderr] (nothing)",
+    );
   });
 
   it("a TODO is found only at the start of a line of stderr", () => {
@@ -212,7 +227,11 @@ describe("waits that end at once", () => {
   });
 
   it("when it exited after taking connections: says how many", async () => {
-    const run = new FakeRun([], "your server", LONG).feed({ type: "connection" }, { type: "connection" }, exit(0));
+    const run = new FakeRun([], "your server", LONG).feed(
+      { type: "connection" },
+      { type: "connection" },
+      exit(0),
+    );
     expect((await rejection(run.waitForConnections(3))).message.split("\n")[0]).toBe(
       "your server exited with code 0 after 2 connection(s), while the test was waiting for your server to take a connection.",
     );

@@ -139,7 +139,7 @@ describe("the re-chunking proxy", () => {
     const { sink, done } = await sinkUntilEnd();
     const writes = writesTo(sink.port);
     // The window is long next to a loopback write (microseconds), so "cd" always lands inside it.
-    const proxy = await rechunkProxy(sink.port, { toServer: { mergeMs: 1_000 } });
+    const proxy = await rechunkProxy(sink.port, { toServer: { mergeMs: 300 } });
     const c = await connectLocal(proxy.port);
     await c.send("ab");
     await c.send("cd");
@@ -237,7 +237,11 @@ describe("error codes", () => {
     const failed = new RunFailed("gone");
     expect([failed.code, failed.name]).toEqual(["KATA_RUN", "RunFailed"]);
     const todo = new NotDoneYet("stage 1");
-    expect([todo.code, todo.name, todo.message]).toEqual(["KATA_NOT_DONE", "NotDoneYet", "Not done yet: TODO: stage 1"]);
+    expect([todo.code, todo.name, todo.message]).toEqual([
+      "KATA_NOT_DONE",
+      "NotDoneYet",
+      "Not done yet: TODO: stage 1",
+    ]);
     const load = new ProgramLoadError("f.ts:1:1: x");
     expect([load.code, load.name, load.message]).toEqual(["KATA_LOAD", "ProgramLoadError", "f.ts:1:1: x"]);
     let mismatch: unknown;
