@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
+import { KataError } from "@tcp-katas/shared/cli";
 import type { ErrorObject, ValidateFunction } from "ajv";
 
 import schema from "../kata.schema.json" with { type: "json" };
-import { KataError } from "@tcp-katas/shared/cli";
 
 /** A kata.json that is not valid JSON, does not match the schema, or contradicts itself (code KATA_MANIFEST). */
 export class ManifestError extends KataError {
