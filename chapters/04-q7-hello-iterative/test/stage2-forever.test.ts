@@ -1,134 +1,150 @@
-import { once } from "node:events";
-import { Worker } from "node:worker_threads";
+// Stage 2: hello-server-iterative-win.ts serves for ever, one client at a time, and counts. What it must do:
+//   - for every client, one after another: accept → print `Connected client N` (N = 1, 2, 3, ... in the order
+//     accept() gives them) → send the 12 bytes of `Hello World!` → closesocket(the client's SOCKET) → the next
+//     accept(); it never exits by itself (ten clients later it waits in accept() for the eleventh);
+//   - clients that connect together wait in the listen queue and are all served;
+//   - a client that resets, half-closes or leaves before its greeting is sent (its send() fails) ends only its
+//     own turn: the server closes that SOCKET and accepts the next. Only a failed accept() ends the loop.
+import { countCalls, expectBytes, expectCallOrder, t } from "@tcp-katas/shared/testing";
+import { SOCKET_ERROR } from "@tcp-katas/shared/winsock";
+import { program } from "@tcp-katas/vitest-config/impl";
+import { describe, it } from "vitest";
 
 import {
-  connectLocal,
-  expectBytes,
-  registerCleanup,
-  startProgram,
-  type TestClient,
-} from "@tcp-katas/shared/testing";
-import { impl } from "@tcp-katas/vitest-config/impl";
-import { describe, expect, it } from "vitest";
+  connectedLines,
+  expectClientClosed,
+  expectStillServing,
+  GREETING,
+  SERVER_CLOSES,
+  startHelloServer,
+  waitUntil,
+  yourCalls,
+} from "./helpers.ts";
 
-type Server = typeof import("../solution/hello-server-iterative-win.ts");
-const { main } = await impl<Server>("hello-server-iterative-win.ts");
+const SERVER = program("hello-server-iterative-win.ts");
+const STDOUT = () => t({ en: "Your server's stdout", ko: "내 서버의 stdout" });
+const received = (i: number) => t({ en: `What client ${i} received`, ko: `${i}번 클라이언트가 받은 것` });
+/** How many clients that reset on connecting the test tries before one of them makes the server's send() fail. */
+const TRIES = 20;
 
-/**
- * A client in a worker thread, so that it can be reset synchronously from a callback of this thread: the
- * worker connects, then waits for the word; resetNow() gives it and blocks until the RST has been sent.
- */
-async function resettableClient(port: number) {
-  const flags = new Int32Array(new SharedArrayBuffer(12)); // [go: connect, reset: 1, state: 1 connected, 2 reset]
-  const worker = new Worker(
-    `const { parentPort, workerData } = require("node:worker_threads");
-     const net = require("node:net");
-     const flags = workerData.flags;
-     (async () => {
-       await Atomics.waitAsync(flags, 0, 0).value;
-       const socket = net.connect({ host: "127.0.0.1", port: workerData.port });
-       socket.on("error", () => undefined);
-       socket.once("connect", async () => {
-         Atomics.store(flags, 2, 1);
-         Atomics.notify(flags, 2);
-         parentPort.postMessage("connected");
-         await Atomics.waitAsync(flags, 1, 0).value;
-         socket.resetAndDestroy();
-         Atomics.store(flags, 2, 2);
-         Atomics.notify(flags, 2);
-       });
-     })();`,
-    { eval: true, workerData: { flags, port } },
-  );
-  registerCleanup(() => worker.terminate());
-  await new Promise<void>((resolve, reject) => {
-    worker.once("online", resolve);
-    worker.once("error", reject);
-  });
-  return {
-    /** Connects, and resolves once connected (without blocking this thread: the server may run in it). */
-    connect: async () => {
-      const connected = once(worker, "message");
-      Atomics.store(flags, 0, 1);
-      Atomics.notify(flags, 0);
-      await connected;
-    },
-    resetNow: () => {
-      // The worker's connect may still be under way: wait for it, then for the reset (bounded, never for ever).
-      if (Atomics.wait(flags, 2, 0, 5_000) === "timed-out")
-        throw new Error("The test's client did not connect.");
-      Atomics.store(flags, 1, 1);
-      Atomics.notify(flags, 1);
-      if (Atomics.wait(flags, 2, 1, 5_000) === "timed-out")
-        throw new Error("The test's client did not reset.");
-    },
-  };
-}
+describe(
+  t({
+    en: "stage 2: it serves for ever, one client at a time, and counts",
+    ko: "2단계: 하나씩, 끝없이, 세면서 처리하기",
+  }),
+  () => {
+    it(
+      t({
+        en: "ten clients one after another each get exactly Hello World! and then the end; then it waits in accept() for more",
+        ko: "차례로 온 클라이언트 열 개가 각각 정확히 Hello World!와 연결 종료를 받고, 그 뒤에도 서버는 accept()에서 다음을 기다린다",
+      }),
+      async () => {
+        const { run: server, connect } = await startHelloServer(SERVER);
+        for (let i = 1; i <= 10; i++) {
+          const c = await connect();
+          await expectClientClosed(server, i);
+          expectBytes(await c.waitForEnd(SERVER_CLOSES()), GREETING, received(i));
+        }
+        await server.waitForStdout(connectedLines(10));
+        // expectClientClosed(server, 10) has waited until it moved on: it must be waiting for an eleventh.
+        expectStillServing(server, 11);
+        expectBytes(server.stdout.text, connectedLines(10), STDOUT());
+      },
+    );
 
-const lines = (n: number) => Array.from({ length: n }, (_, i) => `Connected client ${i + 1}\n`).join("");
+    it(
+      t({
+        en: "ten clients connecting at once are all served, one at a time: accept → send → closesocket for each",
+        ko: "한꺼번에 연결한 클라이언트 열 개를 모두 하나씩 처리한다: 각각 accept → send → closesocket",
+      }),
+      async () => {
+        const { run: server, connect } = await startHelloServer(SERVER);
+        const clients = await Promise.all(Array.from({ length: 10 }, () => connect()));
+        for (const [i, c] of clients.entries()) {
+          await expectClientClosed(server, i + 1);
+          expectBytes(await c.waitForEnd(SERVER_CLOSES()), GREETING, received(i + 1));
+        }
+        await server.waitForStdout(connectedLines(10));
+        expectCallOrder(server.trace, [
+          "WSAStartup",
+          "socket",
+          "bind",
+          "listen",
+          ...Array.from({ length: 10 }, () => ["accept", "send", "closesocket"]).flat(),
+        ]);
+        expectBytes(server.stdout.text, connectedLines(10), STDOUT());
+      },
+    );
 
-describe("stage 2: it serves for ever, one client at a time, and counts", () => {
-  it("ten clients one after another each get exactly Hello World! and then EOF", async () => {
-    const run = startProgram(main, ["0"], { label: "your server" });
-    const port = await run.port();
-    for (let i = 1; i <= 10; i++) {
-      const c = await connectLocal(port);
-      expectBytes(await c.waitForEnd(), "Hello World!", `What client ${i} received`);
-    }
-    await run.waitForCount("Connected client", 10);
-    expectBytes(run.stdout.text, lines(10), "The server's stdout");
-    expect(run.running, "the server is still serving after ten clients").toBe(true);
-    run.stop();
-  });
+    it(
+      t({
+        en: "goes on when a client leaves before its greeting is sent (send() fails for that client only)",
+        ko: "인사말을 보내기 전에 떠난 클라이언트가 있어도 계속한다(send()는 그 클라이언트에게만 실패한다)",
+      }),
+      async () => {
+        const { run: server, connect } = await startHelloServer(SERVER);
+        const sendFailed = () => server.trace.some((e) => e.call === "send" && e.result === SOCKET_ERROR);
+        // Each of these clients resets (RST) the moment its connection is made: its reset reaches the server
+        // before the greeting does, and the server's send() to it fails. The test goes on until one send()
+        // has failed (the first, nearly always; a busy machine may need a few).
+        let tried = 0;
+        while (!sendFailed() && tried < TRIES) {
+          tried += 1;
+          const early = await connect();
+          early.reset();
+          const n = tried;
+          await waitUntil(
+            server,
+            t({
+              en: `your server to send() its greeting to client ${n}`,
+              ko: `내 서버가 클라이언트 ${n}에게 인사말을 send() 하는 것`,
+            }),
+            () => !server.running || countCalls(server.trace, "send") >= n,
+          );
+        }
+        if (!sendFailed())
+          throw new Error(
+            t({
+              en: `The test could not make a client leave before its greeting in ${TRIES} tries (none of your server's send() calls failed): run it again.`,
+              ko: `테스트가 ${TRIES}번 시도하는 동안 인사말 전에 떠나는 클라이언트를 만들지 못했습니다(내 서버의 send()가 한 번도 실패하지 않음). 다시 실행해 보세요.`,
+            }) + yourCalls(server.trace),
+          );
+        // Its next client must still be served (a server that exited says so here: code, connections, output).
+        const next = await connect();
+        await expectClientClosed(server, tried + 1);
+        expectBytes(
+          await next.waitForEnd(SERVER_CLOSES()),
+          GREETING,
+          t({ en: "What the next client received", ko: "다음 클라이언트가 받은 것" }),
+        );
+        await server.waitForStdout(connectedLines(tried + 1));
+      },
+    );
 
-  it("ten clients connecting at once are all served, one at a time, in order", async () => {
-    const run = startProgram(main, ["0"], { label: "your server" });
-    const port = await run.port();
-    const clients: TestClient[] = await Promise.all(Array.from({ length: 10 }, () => connectLocal(port)));
-    for (const [i, c] of clients.entries())
-      expectBytes(await c.waitForEnd(), "Hello World!", `What client ${i + 1} received`);
-    await run.waitForCount("Connected client", 10);
-    expectBytes(run.stdout.text, lines(10), "The server's stdout");
-    run.stop();
-  });
-
-  it("goes on when a client leaves before its greeting is sent (send() fails for that client only)", async () => {
-    const run = startProgram(main, ["0"], { label: "your server" });
-    const port = await run.port();
-    const early = await resettableClient(port);
-    // The moment accept() hands the server this client (traced as accept returns, before the server runs on
-    // to send()), the client resets, and the test waits until the reset is sent. The server's send() then
-    // fails: every time, not by luck of timing.
-    // The early client is connected before the next one connects, so accept() hands it over first.
-    const record = run.trace.push.bind(run.trace);
-    let first = true;
-    run.trace.push = (...events) => {
-      if (first && events.some((e) => e.call === "accept")) {
-        first = false;
-        early.resetNow();
-      }
-      return record(...events);
-    };
-    await early.connect();
-    const next = await connectLocal(port);
-    expectBytes(await next.waitForEnd(), "Hello World!", "What the next client received");
-    await run.waitForStdout("Connected client 2\n");
-    expect(run.running, "the server is still serving").toBe(true);
-    run.stop();
-  });
-
-  it("survives clients that reset or leave at once, and serves the next", async () => {
-    const run = startProgram(main, ["0"], { label: "your server" });
-    const port = await run.port();
-    const rude = await connectLocal(port);
-    rude.reset();
-    const hasty = await connectLocal(port);
-    hasty.end();
-    hasty.socket.destroy();
-    await run.waitForCount("Connected client", 2);
-    const polite = await connectLocal(port);
-    expectBytes(await polite.waitForEnd(), "Hello World!", "What the next client received");
-    await run.waitForStdout("Connected client 3\n");
-    run.stop();
-  });
-});
+    it(
+      t({
+        en: "survives clients that reset or leave at once, and serves the next",
+        ko: "곧바로 리셋하거나 떠나는 클라이언트가 있어도 살아남아 다음 클라이언트를 처리한다",
+      }),
+      async () => {
+        const { run: server, connect } = await startHelloServer(SERVER);
+        const rude = await connect();
+        rude.reset();
+        const hasty = await connect();
+        hasty.end();
+        hasty.socket.destroy();
+        await server.waitForStdout(connectedLines(2));
+        await expectClientClosed(server, 2);
+        const polite = await connect();
+        await expectClientClosed(server, 3);
+        expectBytes(
+          await polite.waitForEnd(SERVER_CLOSES()),
+          GREETING,
+          t({ en: "What the next client received", ko: "다음 클라이언트가 받은 것" }),
+        );
+        await server.waitForStdout(connectedLines(3));
+        expectStillServing(server, 4);
+      },
+    );
+  },
+);
