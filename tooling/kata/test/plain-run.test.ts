@@ -2,8 +2,8 @@
 // kata. A learner's program runs behind the test boundary, so even one that never lets its event loop run fails
 // its test at the deadline, and a run that is stopped part-way leaves nothing behind.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { once } from "node:events";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
