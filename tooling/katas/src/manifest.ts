@@ -143,8 +143,7 @@ export function loadKata(dir: string): Kata {
   }
   const kata = { ...data, demo: data.demo ?? [] };
   const problems = crossCheck(kata, dir);
-  if (problems.length > 0)
-    throw new ManifestError(`${file}:\n${problems.map((l) => `  ${l}`).join("\n")}`);
+  if (problems.length > 0) throw new ManifestError(`${file}:\n${problems.map((l) => `  ${l}`).join("\n")}`);
   return { ...kata, dir };
 }
 

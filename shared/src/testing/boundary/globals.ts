@@ -47,7 +47,7 @@ function addGrowth(into: Counted, before: unknown, after: unknown): void {
     const was = (before as Counted | undefined)?.[key];
     if (typeof value === "number") {
       const grew = value - (typeof was === "number" ? was : 0);
-      if (grew !== 0) into[key] = (typeof into[key] === "number" ? (into[key]) : 0) + grew;
+      if (grew !== 0) into[key] = (typeof into[key] === "number" ? into[key] : 0) + grew;
     } else if (value !== null && typeof value === "object") {
       const child = (into[key] ??= {}) as Counted;
       if (typeof child === "object") addGrowth(child, was, value);
