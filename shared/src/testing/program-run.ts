@@ -299,6 +299,14 @@ export abstract class ProgramRun {
     ).then(() => undefined);
   }
 
+  /**
+   * Waits until `done()` holds, checked after every event of the program (its output, calls, connections,
+   * exit); fails at once when the program can no longer get there, and at the deadline otherwise.
+   */
+  waitUntil(what: string, done: () => boolean, ms?: number): Promise<void> {
+    return this.waitFor(what, () => (done() ? true : undefined), undefined, ms).then(() => undefined);
+  }
+
   /** Waits until the program has made a call that `match` accepts (a test watching the trace as it grows). */
   waitForCall(what: string, match: (event: TraceEvent) => boolean, ms?: number): Promise<TraceEvent> {
     return this.waitFor(what, () => this.trace.find(match), undefined, ms);

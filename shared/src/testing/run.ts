@@ -37,7 +37,7 @@ export interface StartedServer {
 /** Starts a server program on port 0 (args `["0"]` unless given) and waits until it listens. */
 export async function startServer(
   program: ProgramFile,
-  options: RunOptions & { args?: readonly string[] } = {},
+  options: RunOptions & { args?: readonly string[]; process?: boolean } = {},
 ): Promise<StartedServer> {
   const server = run(program, options.args ?? ["0"], { label: "your server", ...options });
   const port = await server.port();
@@ -47,6 +47,10 @@ export async function startServer(
     try {
       return await connectLocal(port);
     } catch (err) {
+      // A server whose main() returned closes its socket a moment before its exit is reported: a refused
+      // connect then waits that moment, to say "your server exited" rather than "connection refused".
+      if ((err as NodeJS.ErrnoException).code === "ECONNREFUSED")
+        await server.waitForExit(undefined, 1_000).catch(() => undefined);
       throw server.whyNot(`a connection to port ${port}`) ?? err;
     }
   };

@@ -51,8 +51,9 @@ export function failureBlock(
 }
 
 /**
- * Shows the first real failure of a run as soon as it happens, not after the whole run (a TODO waits for the
- * summary: it only says what to do next). `shown` is the test shown, for printResult not to repeat it.
+ * The first verdict of a run, as soon as it comes: one line naming the first test that failed for real (a TODO
+ * only says what to do next, and waits for the summary). The failure itself is shown once, under the board, for
+ * the lowest stage that failed: one block per run, in stage order.
  */
 export class LiveFailure {
   shown: TestResult | undefined;
@@ -65,8 +66,8 @@ export class LiveFailure {
   readonly onTestEnd = (t: TestResult): void => {
     if (this.shown || t.status !== "failed" || isNotDone(t)) return;
     this.shown = t;
-    this.ctx.out(failureBlock(this.ctx, this.kata, { ...t, stage: stageOfFile(this.kata, t.file) }));
-    this.ctx.out();
+    const stage = stageOfFile(this.kata, t.file) ?? "?";
+    this.ctx.out(this.ctx.style.bad(`  ✗ ${this.ctx.t("check.liveFailure", { stage, title: t.title })}`));
   };
 }
 
@@ -82,7 +83,7 @@ export function runProblems(ctx: Ctx, result: RunResult): string[] {
 }
 
 /**
- * The stage-by-stage summary of a run: a line per stage, the first failure (unless it was shown already, live),
+ * The stage-by-stage summary of a run: a line per stage, the lowest stage's first failure,
  * what stopped the run if it did not finish, and what to do next. Returns true when every stage that ran passed.
  */
 export function printResult(
@@ -90,7 +91,7 @@ export function printResult(
   kata: Kata,
   result: RunResult,
   label: string,
-  options: { shown?: TestResult | undefined; headed?: boolean } = {},
+  options: { headed?: boolean } = {},
 ): boolean {
   const { dim, ok, bad, accent } = ctx.style;
   const out: string[] = options.headed ? [] : [header(ctx, kata, label)];
@@ -102,11 +103,9 @@ export function printResult(
       `  ${stageMark(ctx, s)} ${ctx.t("stage.label", { n: s.stage })}: ${stage ? ctx.text(stage.title) : ""}${count}`,
     );
   }
+  // The lowest stage's first failure is the one to fix: one block, under the board.
   const first = ran.find((s) => s.firstFailure)?.firstFailure;
-  const same = (a: TestResult, b: TestResult) =>
-    a.file === b.file && a.title === b.title && a.group === b.group;
-  // The lowest stage's first failure is the one to fix; shown live already, it is not repeated.
-  if (first && !(options.shown && same(options.shown, first))) out.push("", failureBlock(ctx, kata, first));
+  if (first) out.push("", failureBlock(ctx, kata, first));
   const problems = runProblems(ctx, result);
   if (problems.length) out.push("", ...problems);
   const passed = result.tests.filter((t) => t.status === "passed").length;

@@ -115,7 +115,7 @@ export class ChildRun extends ProgramRun {
   async #start(program: ProgramFile, args: readonly string[]) {
     let child: ChildProcess;
     try {
-      child = await spawnProgram(program, args, { env: { NO_COLOR: "1" } });
+      child = await spawnProgram(program, args, { env: { NO_COLOR: "1" }, trace: true });
     } catch (err) {
       this.failedToLoad((err as Error).message);
       this.#goneNow();

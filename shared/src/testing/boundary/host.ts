@@ -119,8 +119,9 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
     signal: controller.signal,
     onListening: (port) => post({ type: "listening", port }),
     onConnection: () => post({ type: "connection" }),
-    // A test reads the calls; a process (kata run, the demo, the bench) runs untraced, at full speed.
-    ...(inWorker
+    // A test reads the calls; a process (kata run, the demo, the bench) runs untraced, at full speed, unless
+    // a test started it (ChildRun asks for the trace).
+    ...(inWorker || process.env.KATA_BOUNDARY_TRACE === "1"
       ? {
           observe: (event) => post({ type: "call", event }),
           onWait: (waiting) => post({ type: "wait", waiting }),

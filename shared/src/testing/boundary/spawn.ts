@@ -24,6 +24,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** stdin, stdout, stderr: "pipe" (a test reads them) or "inherit" (a terminal); the channel is added. */
   stdio?: "pipe" | "inherit";
+  /** Send every call and wait over the channel (a test's ChildRun), at some cost in speed. */
+  trace?: boolean;
 }
 
 /** Bundles `program` and starts it as a process; throws ProgramLoadError if it does not compile. */
@@ -45,6 +47,7 @@ export async function spawnProgram(
       KATA_BOUNDARY_BUNDLE: bundled,
       KATA_BOUNDARY_FILE: path.basename(file),
       KATA_BOUNDARY_ARGS: JSON.stringify(args),
+      ...(options.trace ? { KATA_BOUNDARY_TRACE: "1" } : {}),
     },
     stdio,
   });

@@ -22,6 +22,6 @@ export const check: Command = {
       env: testEnv(ctx),
       onTestEnd: live.onTestEnd,
     });
-    return printResult(ctx, kata, result, targetLabel(target), { shown: live.shown, headed: true }) ? 0 : 1;
+    return printResult(ctx, kata, result, targetLabel(target), { headed: true }) ? 0 : 1;
   },
 };

@@ -53,9 +53,6 @@ export const watch: Command = {
         kata,
         byStage(kata, targetValue(ctx, kata, target), outcome, stages),
         targetLabel(target),
-        {
-          shown: live.shown,
-        },
       );
     };
     const drain = async () => {
