@@ -9,17 +9,19 @@ import path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
+import { exportsOf } from "../src/testing/boundary/index.ts";
 import {
   CALL_DEADLINE_MS,
   DeadlineExceeded,
   errorMatching,
   listenLocal,
   load,
+  NotDoneYet,
   ProgramLoadError,
   tracedCall,
   unload,
 } from "../src/testing/index.ts";
-import { fixture, pinLang, rejection, tempDirForFile, thrownBy, until } from "./helpers.ts";
+import { fixture, pinLang, rejection, SHARED_DIR, tempDirForFile, thrownBy, until } from "./helpers.ts";
 
 pinLang("en");
 const tmp = tempDirForFile("kata-library-");
@@ -61,13 +63,20 @@ describe("load(): calls across the boundary", () => {
       "E_PARSE",
       2,
     ]);
-    expect(err.stack).toContain("ParseError: not a digit at byte 2");
+    // The stack is the module's, where it threw (source-mapped to its file).
+    expect(err.stack).toMatch(/^ParseError: not a digit at byte 2\n {4}at parse \(.*lib\.ts:\d+:\d+\)/);
     // A subclass is an instance of its base class too.
     const cut = thrownBy(() => lib.parse("cut"));
     expect(cut).toBeInstanceOf(lib.TruncatedError);
     expect(cut).toBeInstanceOf(lib.ParseError);
     expect(new Error("local")).not.toBeInstanceOf(lib.ParseError);
     expect(lib.parse("42")).toBe(42);
+  });
+
+  it("fails with NotDoneYet and the TODO's text when an export reaches a starter's todo()", () => {
+    const err = thrownBy(() => lib.unfinished());
+    expect(err).toBeInstanceOf(NotDoneYet);
+    expect((err as Error).message).toBe("Not done yet: TODO: stage 2: parse the header");
   });
 
   it("turns anything else thrown, or a result that cannot cross, into an Error", () => {
@@ -209,5 +218,23 @@ describe("tracedCall()", () => {
 
   it("gives undefined for a function that was not loaded", () => {
     expect(tracedCall(async () => 1)).toBeUndefined();
+  });
+});
+
+describe("exportsOf()", () => {
+  it("names a module's exports, sorted, from its source, without running it", () => {
+    const names = exportsOf(fixture("throws-at-load.ts").file, SHARED_DIR);
+    expect(names).toEqual(["add", "table"]);
+    expect(exportsOf(fixture("lib.ts").file, SHARED_DIR)).toEqual(
+      [...Object.keys(lib)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+  });
+
+  it("throws ProgramLoadError for a file that does not compile", () => {
+    const file = path.join(tmp(), "broken-exports.ts");
+    writeFileSync(file, "export function (\n");
+    const err = thrownBy(() => exportsOf(file, tmp()));
+    expect(err).toBeInstanceOf(ProgramLoadError);
+    expect((err as Error).message).toBe(`${file}:1:17: Expected identifier but found "("`);
   });
 });

@@ -1,26 +1,41 @@
-// Learner programs behind the boundary as processes of their own (run(..., { process: true })): real stdin,
-// stdout and stderr through pipes, its parameters, port and connections over IPC (a process runs untraced),
-// signals, and exit codes as a shell shows them (130 after SIGINT, 143 after SIGTERM, 127 for a process that
-// cannot start).
+// Learner programs behind the boundary as processes of their own (run(..., { process: true }), spawnProgram()):
+// real stdin, stdout and stderr through pipes, the rest of the channel over IPC (the calls only when a test asks
+// for them), signals, and exit codes as a shell shows them (130 after SIGINT, 143 after SIGTERM, 127 for a process
+// that cannot start).
 //
 // The messages are checked word for word in English: pinLang("en") pins the test thread's language and the
 // programs' (KATA_LANG, which a child inherits) for this file only.
-import { writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { ChildRun, connectLocal, listenLocal, run, RunFailed } from "../src/testing/index.ts";
+import type { ProgramEvent } from "../src/testing/boundary/index.ts";
+import {
+  ChildRun,
+  connectLocal,
+  expectCallOrder,
+  listenLocal,
+  ProgramLoadError,
+  registerCleanup,
+  run,
+  RunFailed,
+  spawnProgram,
+} from "../src/testing/index.ts";
 import { fixture, pinLang, rejection, swappedPorts, tempDirForFile } from "./helpers.ts";
 
 pinLang("en");
 const tmp = tempDirForFile("kata-process-");
 
 describe("a program as a process", () => {
-  it("tells its port over IPC, its output through its pipes, runs untraced; SIGINT it handles ends it cleanly", async () => {
+  it("tells its port, calls and waits over IPC, its output through its pipes; SIGINT it handles ends it cleanly", async () => {
     const server = run(fixture("tiny-server.ts"), ["0"], { label: "your server", process: true });
     expect(server).toBeInstanceOf(ChildRun);
     const port = await server.port();
+    await server.waitUntil("the server to block in accept()", () => server.blockedIn !== undefined);
+    expect(server.blockedIn).toEqual({ call: "accept", fd: 3 });
     const c = await connectLocal(port);
     expect((await c.waitForEnd()).toString()).toBe("hi");
     await server.waitForStdout("client 1\n");
@@ -28,8 +43,7 @@ describe("a program as a process", () => {
     await server.expectExit(0);
     expect(server.stdout.text).toBe("client 1\nbye\n");
     expect(server.connections).toBe(1);
-    // A process runs at full speed, untraced (kata run, the demo): its calls are not sent.
-    expect(server.trace).toEqual([]);
+    expectCallOrder(server.trace, ["socket", "bind", "listen", "accept", "write", "close", "close"]);
   });
 
   it.each([
@@ -99,5 +113,63 @@ describe("a program as a process", () => {
     const err = await rejection(program.waitForExit());
     expect(err).toBeInstanceOf(RunFailed);
     expect(err.message).toBe(`your program could not be loaded:\n${file}:1:21: Unexpected ";"`);
+  });
+});
+
+describe("spawnProgram()", () => {
+  /** Every IPC message of a child until it exits, and its exit code. */
+  async function messagesOf(child: ChildProcess): Promise<{ events: ProgramEvent[]; code: number | null }> {
+    const events: ProgramEvent[] = [];
+    child.on("message", (event: ProgramEvent) => events.push(event));
+    registerCleanup(() => child.kill("SIGKILL"));
+    const [code] = (await once(child, "exit")) as [number | null];
+    return { events, code };
+  }
+
+  it("starts a bundled program as a process that tells its parameters and port, but not its calls", async () => {
+    const child = await spawnProgram(fixture("hello-server.ts"), ["0"]);
+    child.on("message", (event: ProgramEvent) => {
+      if (event.type === "listening") void connectLocal(event.port);
+    });
+    const { events, code } = await messagesOf(child);
+    expect(code).toBe(0);
+    expect(events.map((e) => e.type)).toEqual(["params", "listening", "connection"]);
+    expect(events[0]).toEqual({ type: "params", params: ["<port>"] });
+  });
+
+  it("sends its calls and waits too when asked to trace", async () => {
+    const child = await spawnProgram(fixture("hello-server.ts"), ["0"], { trace: true });
+    child.on("message", (event: ProgramEvent) => {
+      if (event.type === "listening") void connectLocal(event.port);
+    });
+    const { events } = await messagesOf(child);
+    const calls = events.flatMap((e) => (e.type === "call" ? [e.event.call] : []));
+    expect(calls).toEqual(["socket", "bind", "listen", "accept", "write", "close", "close"]);
+    expect(events).toContainEqual({ type: "wait", waiting: { call: "accept", fd: 3 } });
+  });
+
+  it("gives the program the environment and the folder asked for", async () => {
+    const dir = tmp();
+    const file = path.join(dir, "where.ts");
+    writeFileSync(
+      file,
+      "export async function main(_args: string[], io: { stdout: NodeJS.WritableStream }) {\n  io.stdout.write(`${process.cwd()} ${process.env.WHERE_TEST}\\n`);\n  return 0;\n}\n",
+    );
+    const child = await spawnProgram({ file, resolveFrom: dir }, [], {
+      cwd: dir,
+      env: { WHERE_TEST: "here" },
+    });
+    const out: Buffer[] = [];
+    child.stdout?.on("data", (d: Buffer) => out.push(d));
+    expect((await messagesOf(child)).code).toBe(0);
+    expect(Buffer.concat(out).toString()).toBe(`${realpathSync(dir)} here\n`);
+  });
+
+  it("throws ProgramLoadError for a file that does not compile, and starts nothing", async () => {
+    const file = path.join(tmp(), "broken-spawn.ts");
+    writeFileSync(file, "export const = 1;\n");
+    const err = await rejection(spawnProgram({ file, resolveFrom: tmp() }, []));
+    expect(err).toBeInstanceOf(ProgramLoadError);
+    expect(err.message).toBe(`${file}:1:14: Expected identifier but found "="`);
   });
 });

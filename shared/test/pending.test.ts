@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KataError, LessonError } from "../src/cli/errors.ts";
 import { program } from "../src/cli/index.ts";
 import { useLang } from "../src/i18n/index.ts";
+import { currentContext } from "../src/internal/context.ts";
 import { BusyLoopError } from "../src/internal/pace.ts";
 import { MissingAwait } from "../src/internal/pending.ts";
 import * as posix from "../src/posix/index.ts";
@@ -97,6 +98,8 @@ describe("a second call on a socket whose earlier call has not finished", () => 
       const next = posix.accept(fd);
       await connectLocal(portOf(fd));
       expect(await next).toBe(5);
+      // Nothing is left pending once every call has finished.
+      expect(currentContext().pending.size).toBe(0);
       for (const d of [3, 4, 5]) posix.close(d);
     });
   });
@@ -138,6 +141,7 @@ describe("a second call on a socket whose earlier call has not finished", () => 
       expect(await readingAgain).toBe(0);
       await other.client.send("y");
       expect(await readingOther).toBe(1);
+      expect(currentContext().pending.size).toBe(0);
       for (const d of [fd, listener, other.fd, other.listener]) posix.close(d);
     });
   });

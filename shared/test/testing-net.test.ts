@@ -168,7 +168,7 @@ describe("rechunkProxy", () => {
         .on("end", ended),
     );
     // Slow pieces: the proxy is most likely still pausing between them when "e" comes in.
-    const proxy = await rechunkProxy(sink.port, { toServer: { pieceSize: 1, delayMs: 100 } });
+    const proxy = await rechunkProxy(sink.port, { toServer: { pieceSize: 1, delayMs: 30 } });
     const c = await connectLocal(proxy.port);
     await c.send("abcd");
     await withDeadline(started, "the first byte to reach the server");

@@ -334,6 +334,24 @@ describe("waits that succeed", () => {
     await waiting;
   });
 
+  it("waitUntil: once what it checks holds, checked after every event", async () => {
+    const run = new FakeRun();
+    const waiting = run.waitUntil("two lines", () => run.stdout.text.split("\n").length > 2);
+    run.feed(out("a\n"));
+    await turn();
+    run.feed(out("b\n"));
+    await waiting;
+    expect(
+      (await rejection(new FakeRun([], undefined, 10).waitUntil("never", () => false))).message.split(
+        "\n",
+      )[0],
+    ).toBe("Timed out after 10 ms waiting for never.");
+    const gone = new FakeRun([], undefined, LONG).feed(exit(2));
+    expect((await rejection(gone.waitUntil("a thing", () => false))).message.split("\n")[0]).toBe(
+      "your program exited with code 2 while the test was waiting for a thing.",
+    );
+  });
+
   it("expectExit passes on the code expected, and shows both outputs with any other", async () => {
     await new FakeRun().feed(exit(0)).expectExit(0);
     const wrong = new FakeRun().feed(err("connect() error: refused (ECONNREFUSED)\n"), exit(1));
