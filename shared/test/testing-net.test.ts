@@ -89,7 +89,7 @@ describe("connectLocal", () => {
       "Timed out after 20 ms waiting for ten bytes.\nreceived so far: 2 bytes",
     );
     expect((await rejection(c.waitForEnd(undefined, 20))).message).toBe(
-      "Timed out after 20 ms waiting for the server to close the connection (does it close() the client's socket once that client is done?).\nreceived so far: 2 bytes",
+      "Timed out after 20 ms waiting for the server to close the connection (does it close the client's socket once that client is done?).\nreceived so far: 2 bytes",
     );
   });
 
