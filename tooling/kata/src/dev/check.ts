@@ -1,9 +1,10 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 import { faultFiles, FAULTS_DIR } from "@tcp-katas/faults/plan";
 import type { Kata } from "@tcp-katas/katas";
 import { exportsOf } from "@tcp-katas/shared/boundary";
+import { glossaryProblems } from "@tcp-katas/shared/i18n";
 
 import { committedStarter } from "../committed.ts";
 import type { Ctx } from "../context.ts";
@@ -62,6 +63,25 @@ function layoutProblems(ctx: Ctx, kata: Kata, starter: string): string[] {
   }
   const listed = new Set(kata.stages.flatMap((s) => s.tests));
   for (const f of testFiles(kata)) if (!listed.has(f)) problems.push(ctx.t("dev.unlisted", { file: f }));
+  return problems;
+}
+
+/** Every file a Korean learner reads in the kata, for the glossary's check. */
+function koreanTexts(kata: Kata): [string, string][] {
+  const files = ["README.ko.md", "kata.json", ...testFiles(kata), "test/helpers.ts"]
+    .concat(tsFiles(path.join(kata.dir, "starter")).map((f) => `starter/${f}`))
+    .filter((f) => existsSync(path.join(kata.dir, f)));
+  return files.map((f) => [f, readFileSync(path.join(kata.dir, f), "utf8")]);
+}
+
+/** The kata's Korean in the course's terms (shared's GLOSSARY.md), with no particle fallback after a placeholder. */
+function glossaryOf(kata: Kata): string[] {
+  const problems: string[] = [];
+  for (const [file, text] of koreanTexts(kata)) {
+    for (const p of glossaryProblems(text)) problems.push(`${file}: ${p}`);
+    for (const m of text.match(/\}(을\(를\)|이\(가\)|은\(는\)|\(으\)로|와\(과\))/g) ?? [])
+      problems.push(`${file}: "${m}" (put a noun after the placeholder)`);
+  }
   return problems;
 }
 
@@ -169,7 +189,7 @@ async function faultProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]
 export async function devCheck(ctx: Ctx, kata: Kata): Promise<number> {
   const { bad, bold, ok } = ctx.style;
   const starter = committedStarter(kata, ctx.root) ?? path.join(kata.dir, "starter");
-  const layout = layoutProblems(ctx, kata, starter);
+  const layout = [...layoutProblems(ctx, kata, starter), ...glossaryOf(kata)];
   const unsolved = await starterProblems(ctx, kata, starter);
   const wrong = await wrongProblems(ctx, kata);
   const faults = await faultProblems(ctx, kata);
