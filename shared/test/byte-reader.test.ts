@@ -1,6 +1,6 @@
 // ByteReader and the framing errors edge by edge: each case pins one rule the layers' read()/recv() rely on (found by mutation testing:
 // see MUTATION.md). Errors are checked by class and message: vitest's toThrow("text") also passes when the
-// promise rejects with `undefined`.
+// promise rejects with `undefined`. The framing errors' texts are not translated, so no language is pinned.
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
 

@@ -1,3 +1,6 @@
+// shared/cli: the listing's Usage check, error_handling()'s line, program()'s exit codes, line input, the katas'
+// errors. The texts checked here are not translated (the listings' own words, and a crash's report), so no
+// language is pinned.
 import net from "node:net";
 import { PassThrough } from "node:stream";
 

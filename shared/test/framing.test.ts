@@ -1,5 +1,6 @@
 // ByteReader, the buffered reader the layers' read()/recv() go through: bytes never lost, duplicated or reordered
-// however the stream is cut, backpressure, errors and the end.
+// however the stream is cut, backpressure, errors and the end. Its errors' texts are not translated, so no language
+// is pinned.
 import { PassThrough } from "node:stream";
 
 import fc from "fast-check";

@@ -1,3 +1,5 @@
+// The posix layer call by call over real sockets, as traced experiments run one at a time in this thread.
+// strerror()'s texts are C's, in English whatever the learner's language, so no language is pinned.
 import { once } from "node:events";
 import net from "node:net";
 

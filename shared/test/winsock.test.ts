@@ -1,3 +1,5 @@
+// The winsock layer call by call over real sockets, as traced experiments run one at a time in this thread.
+// The WSA error texts are Windows' own, in English whatever the learner's language, so no language is pinned.
 import { describe, expect, it } from "vitest";
 
 import { connectLocal, listenLocal, refusedPort, traced } from "../src/testing/index.ts";
