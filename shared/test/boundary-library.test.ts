@@ -116,12 +116,12 @@ describe("load(): calls across the boundary", () => {
 
 describe("load(): calls that do not come back", () => {
   it("an endless loop fails its call at the deadline; the next call works, on a fresh worker", () => {
-    const slow = load<Lib>(fixture("lib.ts"), { deadlineMs: 500 });
+    const slow = load<Lib>(fixture("lib.ts"), { deadlineMs: 700 });
     expect(slow.count()).toBe(1);
     const err = thrownBy(() => slow.spin());
     expect(err).toBeInstanceOf(DeadlineExceeded);
     expect((err as Error).message).toBe(
-      "spin() did not return within 500 ms: a loop that never ends? (The worker running it was stopped.)",
+      "spin() did not return within 700 ms: a loop that never ends? (The worker running it was stopped.)",
     );
     expect(slow.count()).toBe(1);
     unload(slow);
@@ -129,12 +129,12 @@ describe("load(): calls that do not come back", () => {
 
   it("a Promise that never settles fails at the deadline", async () => {
     // The first call also waits for the worker to start: long enough for that on a busy machine.
-    const slow = load<Lib>(fixture("lib.ts"), { deadlineMs: 500 });
+    const slow = load<Lib>(fixture("lib.ts"), { deadlineMs: 700 });
     expect(slow.count()).toBe(1);
     const err = await rejection(slow.never());
     expect(err).toBeInstanceOf(DeadlineExceeded);
     expect(err.message).toBe(
-      "never() did not return within 500 ms: a loop that never ends? (The worker running it was stopped.)",
+      "never() did not return within 700 ms: a loop that never ends? (The worker running it was stopped.)",
     );
     expect(slow.count()).toBe(1);
     unload(slow);

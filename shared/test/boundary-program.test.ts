@@ -60,7 +60,7 @@ describe("a main() of its own", () => {
   it("reads the stdin given, to its end", async () => {
     const program = run(fixture("raw-main.ts"), ["stdin"], { stdin: "hello" });
     await program.expectExit(0);
-    expect(program.stdout.text).toBe("got hello|end\n");
+    expect(program.stdout.text).toBe("reading stdin\ngot hello|end\n");
   });
 
   it("writes with console.log: that is its stdout too", async () => {

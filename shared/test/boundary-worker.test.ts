@@ -141,6 +141,7 @@ describe("a wait that reaches its deadline", () => {
   it("says where the program is blocked, with its output, and ends it", async () => {
     const server = run(fixture("tiny-server.ts"), ["0"], { label: "your server", deadlineMs: 150 });
     await server.port(5_000);
+    await server.waitUntil("the server to block in accept()", () => server.blockedIn !== undefined, 5_000);
     const err = await rejection(server.waitForStdout("client 1\n"));
     expect(err).toBeInstanceOf(DeadlineExceeded);
     expect(err.message).toBe(
@@ -166,11 +167,12 @@ describe("a wait that reaches its deadline", () => {
 
   it("says a program waiting for something other than a socket call that its event loop runs", async () => {
     const program = run(fixture("raw-main.ts"), ["stdin"], { deadlineMs: 100 });
+    await program.waitForStdout("reading stdin\n", 5_000);
     const err = await rejection(program.waitForExit());
     expect(err.message).toBe(
       "Timed out after 100 ms waiting for your program to exit.\n" +
         "your program is in no socket call; its event loop runs (it waits for something else: stdin, a timer, a Promise that never settles?).\n" +
-        "[your program stdout] (nothing)\n[your program stderr] (nothing)",
+        "[your program stdout] reading stdin\n[your program stderr] (nothing)",
     );
   });
 });
