@@ -1,5 +1,5 @@
-// Stage 4: the hello client against @tcp-katas/shared/winsock. The lesson: README.md (한국어: README.ko.md),
-// "Stage 4: hello-client-win.ts"; `pnpm kata hint q7 4` when you are stuck.
+// Stage 5: the hello client against @tcp-katas/shared/winsock. The lesson: README.md (한국어: README.ko.md),
+// "Stage 5: hello-client-win.ts"; `pnpm kata hint q7 5` when you are stuck.
 import { program, runIfMain, todo } from "@tcp-katas/shared/cli";
 
 // First declare the arguments, params: ["<IP>", "<port>"]: program() then prints the listing's Usage line,
@@ -11,8 +11,8 @@ export const main = program({ name: "hello-client-win.ts" }, async ([ip, port], 
   // every way out.
   // Calls: as in the server, with connect and inet_addr instead of bind, listen and accept.
   todo(
-    `stage 4: hello-client-win.ts: params: ["<IP>", "<port>"], then WSAStartup → receive the greeting from ${ip}:${port} → WSACleanup`,
-    `4단계: hello-client-win.ts: 먼저 params: ["<IP>", "<port>"]를 선언하고, WSAStartup → ${ip}:${port}에서 인사말 받기 → WSACleanup`,
+    `stage 5: hello-client-win.ts: params: ["<IP>", "<port>"], then WSAStartup → receive the greeting from ${ip}:${port} → WSACleanup`,
+    `5단계: hello-client-win.ts: 먼저 params: ["<IP>", "<port>"]를 선언하고, WSAStartup → ${ip}:${port}에서 인사말 받기 → WSACleanup`,
   );
 });
 

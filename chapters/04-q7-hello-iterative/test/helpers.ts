@@ -1,5 +1,6 @@
-// What q7's test files share: waits over the server's live call trace, and the checks of Winsock's discipline.
-// No expectation of its own: each test says what it checks.
+// What q7's test files share: waits over the server's live call trace, the two layers' names for the same calls
+// (posix: close(), a descriptor, -1; winsock: closesocket(), a SOCKET, INVALID_SOCKET), and the checks of Winsock's
+// discipline. No expectation of its own: each test says what it checks.
 import {
   connectLocal,
   countCalls,
@@ -27,40 +28,67 @@ export const connectedLines = (n: number): string =>
 export const yourCalls = (trace: readonly TraceEvent[]): string =>
   `\n${t({ en: "Your calls", ko: "내 프로그램의 호출" })}: ${describeTrace(trace)}`;
 
-/**
- * Waits until `ready()` holds, re-checked after everything the program does (output, calls, waits, exit).
- * ProgramRun has no public wait on a condition of its own, so this rides waitForCall, whose check runs after
- * every event: the trace is never empty here (WSAStartup comes first).
- */
+/** Waits until `ready()` holds, re-checked after everything the program does (output, calls, waits, exit). */
 export async function waitUntil(run: ProgramRun, what: string, ready: () => boolean): Promise<void> {
   if (ready()) return;
-  await run.waitForCall(what, () => ready());
+  await run.waitUntil(what, ready);
 }
 
-/** How many clients the server has accepted (accept() calls that gave a SOCKET). */
-export const accepted = (run: ProgramRun): number =>
-  run.trace.filter((e) => e.call === "accept" && e.result !== INVALID_SOCKET).length;
+/** What differs between the posix and winsock servers of q7: the name of the close call, of a socket, of a failure. */
+export interface Layer {
+  /** The call that closes a socket: close() (posix) or closesocket() (winsock). */
+  readonly close: "close" | "closesocket";
+  /** The call that sends the greeting: write() (posix) or send() (winsock). */
+  readonly send: "write" | "send";
+  /** What accept() returns when it fails: -1 (posix) or INVALID_SOCKET (winsock). */
+  readonly invalid: number;
+  /** What a socket is called in messages: a socket (a descriptor) or a SOCKET. */
+  readonly socket: Texts;
+}
+
+export const POSIX: Layer = {
+  close: "close",
+  send: "write",
+  invalid: -1,
+  socket: { en: "socket", ko: "소켓" },
+};
+export const WINSOCK: Layer = {
+  close: "closesocket",
+  send: "send",
+  invalid: INVALID_SOCKET,
+  socket: { en: "SOCKET", ko: "SOCKET" },
+};
+
+/** How many clients the server has accepted (accept() calls that gave a socket). */
+export const accepted = (run: ProgramRun, layer: Layer = WINSOCK): number =>
+  run.trace.filter((e) => e.call === "accept" && e.result !== layer.invalid).length;
 
 /**
- * Checks that the server closed client n's SOCKET with closesocket() before it went on: waits until it has
- * moved on (it waits in the next accept(), has accepted the next client, or has ended), then reads its trace.
- * A server that never closes the SOCKET fails here at once, naming closesocket(), instead of leaving the
- * client to wait for an end that never comes.
+ * Checks that the server closed client n's socket (close() or closesocket(), as its layer names it) before it went
+ * on: waits until it has moved on (it waits in the next accept(), has accepted the next client, or has ended),
+ * then reads its trace. A server that never closes the socket fails here at once, naming the call, instead of
+ * leaving the client to wait for an end that never comes.
  */
-export async function expectClientClosed(server: ProgramRun, n: number): Promise<void> {
+export async function expectClientClosed(
+  server: ProgramRun,
+  n: number,
+  layer: Layer = WINSOCK,
+): Promise<void> {
+  const { close, send } = layer;
+  const sock = layer.socket;
   await waitUntil(
     server,
     t({
-      en: `your server to be done with client ${n} (send() the greeting, closesocket() its SOCKET, the next accept())`,
-      ko: `내 서버가 클라이언트 ${n}의 처리를 끝내는 것(인사말 send(), 그 SOCKET에 closesocket(), 다음 accept())`,
+      en: `your server to be done with client ${n} (${send}() the greeting, ${close}() its ${sock.en}, the next accept())`,
+      ko: `내 서버가 클라이언트 ${n}의 처리를 끝내는 것(인사말 ${send}(), 그 ${sock.ko}에 ${close}(), 다음 accept())`,
     }),
     () =>
       !server.running ||
-      accepted(server) > n ||
-      (accepted(server) === n && server.blockedIn?.call === "accept"),
+      accepted(server, layer) > n ||
+      (accepted(server, layer) === n && server.blockedIn?.call === "accept"),
   );
   const trace = server.trace;
-  const accepts = trace.flatMap((e, i) => (e.call === "accept" && e.result !== INVALID_SOCKET ? [i] : []));
+  const accepts = trace.flatMap((e, i) => (e.call === "accept" && e.result !== layer.invalid ? [i] : []));
   const at = accepts[n - 1];
   if (at === undefined) {
     // It ended before it accepted client n: its exit code, the connections it took and its output say why.
@@ -70,25 +98,35 @@ export async function expectClientClosed(server: ProgramRun, n: number): Promise
       ) ?? new Error(`accept ${n}`)
     );
   }
-  const sock = trace[at]?.result;
+  const fd = trace[at]?.result;
   const closed = trace
     .slice(at + 1, accepts[n] ?? trace.length)
-    .some((e) => e.call === "closesocket" && e.fd === sock && e.result === 0);
+    .some((e) => e.call === close && e.fd === fd && e.result === 0);
   if (closed) return;
   throw new Error(
-    t({
-      en: `Your server went on without closing client ${n}'s SOCKET ${sock}: call closesocket(hClntSock) once its greeting is sent, before the next accept(). Until then the client waits for the end of the connection. (Winsock closes a SOCKET with closesocket(), not close().)`,
-      ko: `내 서버가 클라이언트 ${n}의 SOCKET을 닫지 않고 다음으로 넘어갔습니다(SOCKET ${sock}). 인사말을 보낸 뒤 다음 accept() 전에 closesocket(hClntSock)을 호출하세요. 그때까지 클라이언트는 끝나지 않는 연결 종료를 기다립니다. (Winsock에서 SOCKET은 close()가 아니라 closesocket()으로 닫습니다.)`,
-    }) + yourCalls(trace),
+    (layer === POSIX
+      ? t({
+          en: `Your server went on without closing client ${n}'s socket ${fd}: call close(clntSock) once its greeting is written, before the next accept(). Until then the client waits for the end of the connection.`,
+          ko: `내 서버가 클라이언트 ${n}의 소켓을 닫지 않고 다음으로 넘어갔습니다(소켓 ${fd}). 인사말을 write 한 뒤 다음 accept() 전에 close(clntSock)를 호출하세요. 그때까지 클라이언트는 끝나지 않는 연결 종료를 기다립니다.`,
+        })
+      : t({
+          en: `Your server went on without closing client ${n}'s SOCKET ${fd}: call closesocket(hClntSock) once its greeting is sent, before the next accept(). Until then the client waits for the end of the connection. (Winsock closes a SOCKET with closesocket(), not close().)`,
+          ko: `내 서버가 클라이언트 ${n}의 SOCKET을 닫지 않고 다음으로 넘어갔습니다(SOCKET ${fd}). 인사말을 보낸 뒤 다음 accept() 전에 closesocket(hClntSock)을 호출하세요. 그때까지 클라이언트는 끝나지 않는 연결 종료를 기다립니다. (Winsock에서 SOCKET은 close()가 아니라 closesocket()으로 닫습니다.)`,
+        })) + yourCalls(trace),
   );
 }
 
-/** What a client waits for once its server has closed its SOCKET, in Winsock's words. */
-export const SERVER_CLOSES = (): string =>
-  t({
-    en: "the server to close the connection (does it closesocket() the client's SOCKET once the greeting is sent?)",
-    ko: "서버의 연결 종료(인사말을 보낸 뒤 클라이언트 SOCKET을 closesocket() 하나요?)",
-  });
+/** What a client waits for once its server has closed its socket, in its layer's words. */
+export const SERVER_CLOSES = (layer: Layer = WINSOCK): string =>
+  layer === POSIX
+    ? t({
+        en: "the server to close the connection (does it close() the client's socket once the greeting is written?)",
+        ko: "서버의 연결 종료(인사말을 write 한 뒤 클라이언트 소켓을 close() 하나요?)",
+      })
+    : t({
+        en: "the server to close the connection (does it closesocket() the client's SOCKET once the greeting is sent?)",
+        ko: "서버의 연결 종료(인사말을 보낸 뒤 클라이언트 SOCKET을 closesocket() 하나요?)",
+      });
 
 export const THE_SERVER: Texts = { en: "your server", ko: "내 서버" };
 export const THE_CLIENT: Texts = { en: "your client", ko: "내 클라이언트" };

@@ -1,4 +1,4 @@
-// Stage 2: hello-server-iterative-win.ts serves for ever, one client at a time, and counts. What it must do:
+// Stage 3: hello-server-iterative-win.ts serves for ever, one client at a time, and counts. What it must do:
 //   - for every client, one after another: accept → print `Connected client N` (N = 1, 2, 3, ... in the order
 //     accept() gives them) → send the 12 bytes of `Hello World!` → closesocket(the client's SOCKET) → the next
 //     accept(); it never exits by itself (ten clients later it waits in accept() for the eleventh);
@@ -29,8 +29,8 @@ const TRIES = 20;
 
 describe(
   t({
-    en: "stage 2: it serves for ever, one client at a time, and counts",
-    ko: "2단계: 하나씩, 끝없이, 세면서 처리하기",
+    en: "stage 3: it serves for ever, one client at a time, and counts",
+    ko: "3단계: 하나씩, 끝없이, 세면서 처리하기",
   }),
   () => {
     it(

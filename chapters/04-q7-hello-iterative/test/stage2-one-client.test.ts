@@ -1,4 +1,4 @@
-// Stage 1: hello-server-iterative-win.ts greets a client. What it must do:
+// Stage 2: hello-server-iterative-win.ts greets a client. What it must do:
 //   - take one argument, <port>; anything else prints `Usage : hello-server-iterative-win.ts <port>` on stderr
 //     and exits 1 (a port that is no whole number from 0 to 65535 also says why, on a second line);
 //   - WSAStartup first (no call before it), then socket → bind (the port in network byte order: htons) → listen;
@@ -32,7 +32,7 @@ const STDERR = () => t({ en: "Your server's stderr", ko: "내 서버의 stderr" 
 const USAGE = "Usage : hello-server-iterative-win.ts <port>\n";
 
 describe(
-  t({ en: "stage 1: the server greets a client", ko: "1단계: 서버가 클라이언트에게 인사하기" }),
+  t({ en: "stage 2: the server greets a client", ko: "2단계: 서버가 클라이언트에게 인사하기" }),
   () => {
     it(
       t({

@@ -1,4 +1,4 @@
-// Stage 4: hello-client-win.ts, the hello client against Winsock's API. What it must do:
+// Stage 5: hello-client-win.ts, the hello client against Winsock's API. What it must do:
 //   - take two arguments, <IP> <port> (an IPv4 address: no name lookup); anything else prints
 //     `Usage : hello-client-win.ts <IP> <port>` on stderr and exits 1 (a malformed value also says why);
 //   - WSAStartup → socket → connect → recv until the server closes (0) → closesocket → WSACleanup;
@@ -32,7 +32,7 @@ const USAGE = "Usage : hello-client-win.ts <IP> <port>\n";
 const greeter = () => listenLocal((socket) => socket.end(GREETING));
 const client = (port: number) => run(CLIENT, ["127.0.0.1", String(port)], { label: "your client" });
 
-describe(t({ en: "stage 4: hello-client-win.ts", ko: "4단계: hello-client-win.ts" }), () => {
+describe(t({ en: "stage 5: hello-client-win.ts", ko: "5단계: hello-client-win.ts" }), () => {
   it(
     t({
       en: "prints exactly `Message from server : Hello World!` and exits 0",

@@ -1,4 +1,4 @@
-// Stage 3: a clean shutdown on SIGINT/SIGTERM. What hello-server-iterative-win.ts must do when io.signal is
+// Stage 4: a clean shutdown on SIGINT/SIGTERM. What hello-server-iterative-win.ts must do when io.signal is
 // aborted (SIGINT or SIGTERM as a process; the test's stop() when it runs in a worker): make the accept() it
 // waits in return (closesocket(hServSock), as a Windows Ctrl-C handler would: accept() then fails with
 // INVALID_SOCKET, WSAEINTR), see that the stop was asked for (io.signal.aborted), leave the loop and call
@@ -31,8 +31,8 @@ const AFTER_STOP = (how: string) =>
 
 describe(
   t({
-    en: "stage 3: a clean shutdown on SIGINT/SIGTERM",
-    ko: "3단계: SIGINT/SIGTERM을 받으면 깔끔하게 종료하기",
+    en: "stage 4: a clean shutdown on SIGINT/SIGTERM",
+    ko: "4단계: SIGINT/SIGTERM을 받으면 깔끔하게 종료하기",
   }),
   () => {
     it(
