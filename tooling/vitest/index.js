@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import path from "node:path";
 
 import { defineConfig } from "vitest/config";
@@ -27,9 +28,15 @@ const common = {
  */
 export function kataConfig(kataDir) {
   const target = resolveTarget(kataDir, process.env[TARGET_ENV]);
+  // The kata's own @tcp-katas/shared (a declared dependency of every kata) runs each test in a context of its
+  // own, so the tests of a file run side by side: each has its own programs and ports, and a stage's verdict
+  // comes in about the time of its slowest test instead of the sum of them all.
+  const setup = createRequire(path.join(kataDir, "package.json")).resolve("@tcp-katas/shared/testing/setup");
   return defineConfig({
     test: {
       ...common,
+      setupFiles: [setup],
+      sequence: { concurrent: true },
       name: `${path.basename(kataDir)} [${target.name}]`,
       root: kataDir,
       include: ["test/**/*.test.ts"],

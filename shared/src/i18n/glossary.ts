@@ -19,7 +19,12 @@ export function glossary(file = FILE): Term[] {
     .split("\n")
     .filter((line) => line.startsWith("|") && !/^\|\s*-/.test(line))
     .slice(1)
-    .map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()))
+    .map((line) =>
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
     .map(([concept = "", term = "", avoid = ""]) => ({
       concept,
       term,
@@ -34,6 +39,7 @@ export function glossary(file = FILE): Term[] {
 export function glossaryProblems(text: string, terms: readonly Term[] = glossary()): string[] {
   const found: string[] = [];
   for (const { term, avoid } of terms)
-    for (const variant of avoid) if (text.includes(variant)) found.push(`"${variant}" (the course says "${term}")`);
+    for (const variant of avoid)
+      if (text.includes(variant)) found.push(`"${variant}" (the course says "${term}")`);
   return found;
 }

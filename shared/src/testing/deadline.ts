@@ -4,12 +4,17 @@ import { msg } from "../i18n/messages.ts";
 /** How long a test waits for one thing a program should do before it fails, saying what it waited for. */
 export const DEFAULT_DEADLINE_MS = 5_000;
 
-/** A wait ran out of time (code KATA_DEADLINE). */
+/**
+ * A wait ran out of time (code KATA_DEADLINE). `blocked` says, a line each, where the program was when the wait
+ * ended and where the other programs of the test were (the CLI shows these lines in its failure block).
+ */
 export class DeadlineExceeded extends KataError {
   declare readonly code: "KATA_DEADLINE";
+  readonly blocked: readonly string[];
 
-  constructor(message: string) {
+  constructor(message: string, blocked: readonly string[] = []) {
     super("DeadlineExceeded", "KATA_DEADLINE", message);
+    this.blocked = blocked;
   }
 }
 

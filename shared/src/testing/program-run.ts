@@ -29,6 +29,13 @@ export class RunFailed extends KataError {
 const PING_MS = 300;
 
 /**
+ * The runs of this thread that no one has ended yet (a test's runs end when it finishes): when one of them waits
+ * in vain, its failure also says where the others are, the peer a client talks to or the server it waits for.
+ */
+const live = new Set<ProgramRun>();
+const CLOSES = new Set(["close", "closesocket"]);
+
+/**
  * A learner's program running behind the boundary, as a test sees it: its output, the port it listens on, the
  * calls it made, where it is blocked, its exit. Every wait ends at once when the program can no longer do what
  * is waited for (it exited, it printed something else, it listens on another port) and otherwise at its
@@ -63,6 +70,12 @@ export abstract class ProgramRun {
   ) {
     this.shownLabel = localLabel(label);
     this.#args = args;
+    live.add(this);
+  }
+
+  /** The run has been ended (by its test, or by a wait that timed out): it is no one's peer any more. */
+  protected released(): void {
+    live.delete(this);
   }
 
   /** What the carrier (worker, child process) received from the program. */
@@ -210,6 +223,26 @@ export abstract class ProgramRun {
     return msg(answered ? "run.idle" : "run.busy", { label: this.shownLabel });
   }
 
+  /**
+   * This run as another program's failure describes it: the last connected socket it closed, and where it is now
+   * (blocked in a call, idle, spinning) or how it ended.
+   */
+  async asPeer(): Promise<string> {
+    const connected = new Set<number>();
+    let closed: number | undefined;
+    for (const e of this.trace) {
+      if (e.call === "accept" && e.result >= 0) connected.add(e.result);
+      else if (e.call === "connect" && e.result === 0 && e.fd !== undefined) connected.add(e.fd);
+      else if (CLOSES.has(e.call) && e.result === 0 && e.fd !== undefined && connected.delete(e.fd))
+        closed = e.fd;
+    }
+    const label = this.shownLabel;
+    const parts = closed === undefined ? [] : [msg("run.peerClosed", { label, fd: closed })];
+    if (this.running) parts.push(await this.whereNow());
+    else parts.push(msg("run.peerExited", { label, code: this.#code ?? -1 }));
+    return parts.filter(Boolean).join(" ");
+  }
+
   /** Why a wait for `what` cannot succeed any more (it exited, it broke), or undefined while it still can. */
   whyNot(what: string): Error | undefined {
     if (this.#broken) return new RunFailed(`${this.#broken.message}\n${this.transcript()}`);
@@ -248,10 +281,12 @@ export abstract class ProgramRun {
       };
       const timer = setTimeout(() => {
         this.#waits.delete(check);
-        void this.whereNow().then(async (where) => {
+        const peers = [...live].filter((run) => run !== this).map((run) => run.asPeer());
+        void Promise.all([this.whereNow(), ...peers]).then(async ([where, ...others]) => {
           const head = msg("deadline.timedOut", { ms, what });
           await this.end();
-          reject(new DeadlineExceeded([head, where, this.transcript()].filter(Boolean).join("\n")));
+          const blocked = [where, ...others].filter((line): line is string => Boolean(line));
+          reject(new DeadlineExceeded([head, ...blocked, this.transcript()].join("\n"), blocked));
         });
       }, ms);
       this.#waits.add(check);

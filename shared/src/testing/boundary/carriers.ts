@@ -92,6 +92,7 @@ export class WorkerRun extends ProgramRun {
 
   async end(): Promise<void> {
     this.#ended = true;
+    this.released();
     if (this.#worker) await this.#worker.terminate();
     else this.#goneNow();
     await this.#gone;
@@ -164,6 +165,7 @@ export class ChildRun extends ProgramRun {
 
   async end(): Promise<void> {
     this.#ended = true;
+    this.released();
     const child = this.#child;
     if (!child) {
       this.#goneNow();

@@ -176,13 +176,22 @@ class Library {
     });
   }
 
+  /**
+   * A call run as a program of its own: in a worker of its own (ended after), so that calls of concurrent tests
+   * never share descriptors or errno, and what it left open is its alone.
+   */
   async traced(name: string, args: unknown[]): Promise<Traced<unknown>> {
-    const reply = this.#call(name, args, true);
-    if (reply.kind === "error") throw thrownBack(reply.error);
-    if (reply.kind === "value") return { result: revive(reply.value), trace: [], leftOpen: [] };
-    const s = await this.#settlement(reply.id, name);
-    if (s.kind === "error") throw thrownBack(s.error);
-    return { result: revive(s.value), trace: s.trace, leftOpen: s.leftOpen };
+    const own = new Library(this.file, this.resolveFrom, this.deadlineMs);
+    try {
+      const reply = own.#call(name, args, true);
+      if (reply.kind === "error") throw thrownBack(reply.error);
+      if (reply.kind === "value") return { result: revive(reply.value), trace: [], leftOpen: [] };
+      const s = await own.#settlement(reply.id, name);
+      if (s.kind === "error") throw thrownBack(s.error);
+      return { result: revive(s.value), trace: s.trace, leftOpen: s.leftOpen };
+    } finally {
+      own.stop();
+    }
   }
 
   /**
