@@ -15,7 +15,7 @@ export {
   loadCatalogue,
   placeholders,
 } from "./catalogue.ts";
-export { resolveLang, stateDir, storeLang, workspaceRoot } from "./lang.ts";
 export { glossary, glossaryProblems, type Term } from "./glossary.ts";
+export { resolveLang, stateDir, storeLang, workspaceRoot } from "./lang.ts";
 export { SHARED_LOCALES } from "./locales-dir.ts";
 export { messages, msg, SHARED_LANGS, type SharedKey, t, type Texts, useLang } from "./messages.ts";
