@@ -114,7 +114,7 @@ describe("posix: what each call returns, sets and traces", () => {
   it("before any call fails: errno() is 0, lastError() says so, and a new sockaddr_in is all zeros", async () => {
     await program(async () => {
       expect(posix.errno()).toBe(0);
-      expect(posix.lastError()).toEqual({ name: "EIO", errno: 0, message: "no error recorded" });
+      expect(posix.lastError()).toEqual({ name: "0", errno: 0, message: "Success" });
       expect(posix.sockaddr_in()).toEqual({ sin_family: 0, sin_port: 0, sin_addr: { s_addr: 0 } });
       expect(posix.errnoName(4242)).toBe("E4242");
       expect(posix.errnoName(98)).toBe("EADDRINUSE");
@@ -260,13 +260,13 @@ describe("posix: what each call returns, sets and traces", () => {
 });
 
 describe("winsock: what each call returns, sets and traces", () => {
-  it("before any call fails: WSAGetLastError() is 0, lastError() names it unknown; WSADATA() starts empty", async () => {
+  it("before any call fails: WSAGetLastError() is 0, lastError() is Windows' NO_ERROR; WSADATA() starts empty", async () => {
     await program(async () => {
       expect(winsock.WSAGetLastError()).toBe(0);
       expect(winsock.lastError()).toEqual({
-        name: "WSA_UNKNOWN",
+        name: "NO_ERROR",
         errno: 0,
-        message: "Unknown error 0",
+        message: "The operation completed successfully.",
         style: "winsock",
       });
       expect(winsock.WSADATA()).toEqual({

@@ -423,7 +423,7 @@ describe("the client's calls", () => {
     });
     expect(b.result).toEqual([
       0,
-      { name: "EIO", errno: 0, message: "no error recorded" },
+      { name: "0", errno: 0, message: "Success" },
       E.ESOCKTNOSUPPORT,
       "ESOCKTNOSUPPORT",
     ]);

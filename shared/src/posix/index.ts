@@ -45,9 +45,13 @@ export function errno(): number {
   return currentContext().errno?.errno ?? 0;
 }
 
-/** The last failed call's error with its name and text, for errorHandling(). */
-export function lastError(): SysError {
-  return currentContext().errno ?? { name: "EIO", errno: 0, message: "no error recorded" };
+/**
+ * The last failed call's error with its name and text, for errorHandling(). Before any call failed, errno is 0, and
+ * C's strerror(0) says "Success": that is what it gives then, not an error no call had.
+ */
+export function lastError():
+  SysError | { readonly name: "0"; readonly errno: 0; readonly message: "Success" } {
+  return currentContext().errno ?? { name: "0", errno: 0, message: "Success" };
 }
 
 /** C's strerror. */

@@ -110,8 +110,11 @@ export function WSAGetLastError(): number {
 export function lastError(): { name: string; errno: number; message: string; style: "winsock" } {
   const n = WSAGetLastError();
   const known = wsaByNumber(n);
+  // Windows' error 0 is success (NO_ERROR); a number the table lacks is shown as the number, not a made-up name.
+  if (n === 0)
+    return { name: "NO_ERROR", errno: 0, message: "The operation completed successfully.", style: "winsock" };
   return {
-    name: known?.name ?? "WSA_UNKNOWN",
+    name: known?.name ?? String(n),
     errno: n,
     message: known?.message ?? `Unknown error ${n}`,
     style: "winsock",
