@@ -23,12 +23,12 @@ describe("list and dev check", SLOW, () => {
     const ws = workspace();
     const first = await kata(["list"], { cwd: ws });
     const again = await kata(["list"], { cwd: ws });
-    expect(again.stdout).toContain("01-1-tiny  A tiny kata  (unchanged)");
+    expect(again.stdout).toContain("01-1-tiny  A tiny kata  (no file changed since its last run: that result)");
     expect(again.stdout).toContain(
       "1 of 1 katas unchanged since the last board: their last results are shown (pnpm kata list --fresh runs them all).",
     );
     // The same board, but for those notes.
-    expect(again.stdout.replace("  (unchanged)", "").replace(/^1 of 1 katas unchanged.*\n/m, "")).toBe(
+    expect(again.stdout.replace("  (no file changed since its last run: that result)", "").replace(/^1 of 1 katas unchanged.*\n/m, "")).toBe(
       first.stdout,
     );
     // Solving stage 2 in the starter changes the key: the kata runs, and the board shows it.
@@ -43,7 +43,7 @@ describe("list and dev check", SLOW, () => {
     const fresh = await kata(["list", "--fresh"], { cwd: ws });
     expect(fresh.stdout).not.toContain("unchanged");
     expect(fresh.stdout).toMatch(/stage 1 +not started/);
-    expect((await kata(["list"], { cwd: ws })).stdout).toContain("(unchanged)");
+    expect((await kata(["list"], { cwd: ws })).stdout).toContain("(no file changed since its last run");
     expect((await kata(["list", "--fresh"], { cwd: ws })).stdout).not.toContain("unchanged");
   });
 
