@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   watch: async () => (await import("./commands/watch.ts")).watch,
   hint: async () => (await import("./commands/hint.ts")).hint,
   run: async () => (await import("./commands/run.ts")).run,
+  trace: async () => (await import("./commands/trace.ts")).trace,
   demo: async () => (await import("./commands/demo.ts")).demo,
   capture: async () => (await import("./commands/capture.ts")).capture,
   reset: async () => (await import("./commands/reset.ts")).reset,

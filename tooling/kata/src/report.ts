@@ -47,7 +47,19 @@ export function failureBlock(
   const title = isNotDone(test)
     ? ctx.t("check.nextTodo", { stage: test.stage ?? "?" })
     : ctx.t("check.firstFailure", { stage: test.stage ?? "?", title: test.title });
-  return `${indent(ctx.style.warn(title), "    ")}\n${indent(failureSummary(test.failure, lines))}`;
+  // Where each program was when the wait ended comes first, on a line of its own, and not again below.
+  const blocked = test.blocked ?? [];
+  const summary = failureSummary(test.failure, lines)
+    .split("\n")
+    .filter((l) => !blocked.includes(l))
+    .join("\n");
+  const where = blocked.length > 0 ? `${indent(ctx.style.accent(whereLine(ctx, blocked)))}\n` : "";
+  return `${indent(ctx.style.warn(title), "    ")}\n${where}${indent(summary)}`;
+}
+
+/** "when the wait ended: your client is blocked in read(3). the server closed socket 4." */
+export function whereLine(ctx: Ctx, blocked: readonly string[]): string {
+  return ctx.t("check.whenWaitEnded", { where: blocked.join(" ") });
 }
 
 /**

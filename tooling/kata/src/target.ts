@@ -35,3 +35,11 @@ export function targetValue(ctx: Ctx, kata: Kata, target: Target): string {
 export function targetLabel(target: Target): string {
   return target.solution ? "solution/" : (target.impl ?? "starter/");
 }
+
+/**
+ * Said once, on stderr, before an attempt's code runs: it runs with the user's rights (a study partner's code
+ * can do anything the user can). On stderr, so a review's Markdown on stdout stays what is posted.
+ */
+export function warnRunsAttempt(ctx: Ctx, dir: string): void {
+  ctx.err(ctx.errStyle.warn(ctx.t("target.runsCode", { dir })));
+}

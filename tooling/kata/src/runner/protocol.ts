@@ -14,6 +14,11 @@ export interface TestResult {
   failure?: string;
   /** The first error's `code` (KATA_NOT_DONE for a starter's TODO, ...). */
   code?: string;
+  /**
+   * Where the programs were when a wait ended in vain, a line each: the one waited for first, then its peers
+   * ("your client is blocked in read(3).", "the server closed socket 4."). From DeadlineExceeded's `blocked`.
+   */
+  blocked?: string[];
 }
 
 export type ToChild =

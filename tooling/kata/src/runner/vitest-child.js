@@ -10,7 +10,7 @@ import { stripVTControlCharacters } from "node:util";
 /** @typedef {import("./protocol.ts").ToChild} ToChild */
 /** @typedef {import("./protocol.ts").TestResult} TestResult */
 /**
- * @typedef {{ message?: string, stack?: string, code?: unknown }} ErrorLike
+ * @typedef {{ message?: string, stack?: string, code?: unknown, blocked?: unknown }} ErrorLike
  * @typedef {{ type: string, name?: string, parent?: unknown }} SuiteLike
  * @typedef {{ id: string, name: string, fullName: string, module: { moduleId: string }, parent: SuiteLike,
  *   result(): { state: string, errors?: readonly ErrorLike[] }, diagnostic(): { duration: number } | undefined }} TestCaseLike
@@ -60,6 +60,10 @@ function resultOf(test) {
   if (error) {
     result.failure = text(error);
     if (typeof error.code === "string") result.code = error.code;
+    if (Array.isArray(error.blocked))
+      result.blocked = error.blocked
+        .filter((/** @type {unknown} */ l) => typeof l === "string")
+        .map(stripVTControlCharacters);
   }
   return result;
 }

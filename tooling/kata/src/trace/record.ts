@@ -1,0 +1,304 @@
+/**
+ * A program run against its peer, recorded for a sequence diagram: a server against the reference client, a
+ * client against the reference server. Both run behind the test boundary in worker threads of this process
+ * (@tcp-katas/shared/boundary's WorkerRun: their calls, waits and exit arrive over its channel), and the client
+ * connects through a relay on 127.0.0.1 that keeps the bytes crossing each connection, so each write() and read()
+ * can show the bytes it moved. Every event gets a number in the order it arrived here.
+ */
+import net from "node:net";
+
+import type { DemoStep, Kata, ProgramInfo } from "@tcp-katas/katas";
+import {
+  type ProgramEvent,
+  type ProgramFile,
+  type TraceEvent,
+  type Waiting,
+  WorkerRun,
+} from "@tcp-katas/shared/boundary";
+
+export type Role = "server" | "client";
+
+/** One thing a side did, numbered in arrival order (`seq`), in its own program order. */
+export type SideEvent =
+  | { kind: "call"; seq: number; event: TraceEvent }
+  | { kind: "wait"; seq: number; waiting: Waiting }
+  | { kind: "signal"; seq: number; signal: string }
+  | { kind: "exit"; seq: number; code: number };
+
+export interface SideRecord {
+  role: Role;
+  /** The program's file name (hello-server.ts). */
+  file: string;
+  /** Whose file it is, for the diagram's participant: "solution/", "starter/", the attempt's folder. */
+  owner: string;
+  events: SideEvent[];
+  /** The call it was still blocked in when the trace ended, if any. */
+  blockedAtEnd: Waiting | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+/** What the relay saw on one connection, in order: its opening, the bytes each way, each way's end. */
+export type RelayEvent =
+  | { kind: "open"; seq: number }
+  | { kind: "data"; seq: number; toServer: boolean; bytes: Buffer }
+  | { kind: "end"; seq: number; toServer: boolean }
+  | { kind: "reset"; seq: number };
+
+export interface Connection {
+  /** The bytes the client sent, and the server sent, as the relay forwarded them. */
+  toServer: Buffer;
+  toClient: Buffer;
+  events: RelayEvent[];
+}
+
+export interface Recording {
+  server: SideRecord;
+  client: SideRecord;
+  connections: Connection[];
+  /** "done" when both sides finished (a server that waits for its next client is stopped), else "deadline". */
+  ended: "done" | "deadline";
+}
+
+export interface TraceSpec {
+  /** The program traced and its peer's program, with their files and owners. */
+  program: ProgramInfo;
+  file: string;
+  owner: string;
+  peer: ProgramInfo;
+  peerFile: string;
+  peerOwner: string;
+  /** How long the pair may take before the trace ends it (default 5 s, the tests' deadline). */
+  deadlineMs?: number;
+}
+
+/**
+ * The program on the other end: a server for a client and a client for a server, of the same stage, else of the
+ * same layer, preferring one the fault suite drives (a `behaviour`); undefined for tools and libraries.
+ */
+export function peerOf(kata: Kata, program: ProgramInfo): ProgramInfo | undefined {
+  if (program.role !== "server" && program.role !== "client") return undefined;
+  const want = program.role === "server" ? "client" : "server";
+  const score = (p: ProgramInfo) =>
+    (p.stage === program.stage ? 4 : 0) + (p.layer === program.layer ? 2 : 0) + (p.behaviour ? 1 : 0);
+  return kata.programs
+    .filter((p) => p.role === want)
+    .reduce<ProgramInfo | undefined>((best, p) => (best && score(best) >= score(p) ? best : p), undefined);
+}
+
+/** The actor the kata's demo starts with this program, its arguments, and the lines typed into it. */
+function demoOf(kata: Kata, file: string): { args?: string[]; input: string[] } {
+  const start = kata.demo.find(
+    (s): s is Extract<DemoStep, { start: string }> => "start" in s && s.program === file,
+  );
+  if (!start) return { input: [] };
+  const input = kata.demo
+    .filter((s): s is Extract<DemoStep, { type: string }> => "type" in s && s.type === start.start)
+    .map((s) => s.text);
+  return { args: start.args, input };
+}
+
+/** A program's arguments for the trace: the demo's, else its declared ones, with the port and address filled. */
+function argsFor(kata: Kata, program: ProgramInfo, port: number): string[] {
+  const demo = demoOf(kata, program.file).args;
+  const args = demo ?? program.args;
+  return args.map((a) =>
+    a === "$PORT" || a === "<port>"
+      ? String(program.role === "server" ? 0 : port)
+      : a === "<IP>"
+        ? "127.0.0.1"
+        : a,
+  );
+}
+
+/** A worker run whose every event is also handed to `log`, numbered as it arrives. */
+class RecordedRun extends WorkerRun {
+  log: ((event: ProgramEvent | { type: "ended"; code: number }) => void) | undefined;
+
+  protected override receive(event: ProgramEvent): void {
+    this.log?.(event);
+    super.receive(event);
+  }
+
+  protected override exited(code: number): void {
+    if (this.running) this.log?.({ type: "ended", code });
+    super.exited(code);
+  }
+}
+
+interface Relay {
+  port: number;
+  connections: Connection[];
+  /** True once every connection's both ways have ended (or been reset). */
+  idle(): boolean;
+  close(): Promise<void>;
+}
+
+/** A relay on 127.0.0.1 port 0 to `target`, keeping each connection's bytes; `changed` runs after each event. */
+async function startRelay(target: number, next: () => number, changed: () => void): Promise<Relay> {
+  const connections: Connection[] = [];
+  const open: { done: () => boolean }[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+    const conn: Connection = { toServer: Buffer.alloc(0), toClient: Buffer.alloc(0), events: [] };
+    connections.push(conn);
+    conn.events.push({ kind: "open", seq: next() });
+    const upstream = net.connect({ host: "127.0.0.1", port: target, allowHalfOpen: true });
+    sockets.add(client).add(upstream);
+    let ends = 0;
+    let reset = false;
+    open.push({ done: () => reset || ends === 2 });
+    const pipe = (from: net.Socket, to: net.Socket, toServer: boolean) => {
+      from.on("data", (bytes: Buffer) => {
+        if (toServer) conn.toServer = Buffer.concat([conn.toServer, bytes]);
+        else conn.toClient = Buffer.concat([conn.toClient, bytes]);
+        conn.events.push({ kind: "data", seq: next(), toServer, bytes });
+        if (!to.destroyed) to.write(bytes);
+        changed();
+      });
+      from.once("end", () => {
+        ends += 1;
+        conn.events.push({ kind: "end", seq: next(), toServer });
+        if (!to.destroyed) to.end();
+        changed();
+      });
+      from.once("error", () => {
+        if (!reset) conn.events.push({ kind: "reset", seq: next() });
+        reset = true;
+        if (!to.destroyed) to.resetAndDestroy();
+        changed();
+      });
+      from.once("close", () => {
+        if (ends < 2 && !to.destroyed && from.destroyed) to.destroy();
+        changed();
+      });
+    };
+    pipe(client, upstream, true);
+    pipe(upstream, client, false);
+  });
+  server.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    connections,
+    idle: () => open.every((c) => c.done()),
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const DEFAULT_DEADLINE_MS = 5_000;
+/** How long an untraced server (node:net) gets to exit by itself once its clients are gone. */
+const GRACE_MS = 300;
+/** How long a server gets to end after SIGINT (one that does not handle it goes on in a worker). */
+const STOP_MS = 500;
+
+/**
+ * Runs the program and its peer, the server first and the client through the relay, until both have finished,
+ * the server waits for its next client (then it is stopped as the demo stops it, with SIGINT), or the deadline.
+ */
+export async function record(kata: Kata, spec: TraceSpec): Promise<Recording> {
+  const serverIsProgram = spec.program.role === "server";
+  const [serverInfo, clientInfo] = serverIsProgram ? [spec.program, spec.peer] : [spec.peer, spec.program];
+  const [serverFile, clientFile] = serverIsProgram ? [spec.file, spec.peerFile] : [spec.peerFile, spec.file];
+  const deadlineMs = spec.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  let seq = 0;
+  const next = () => ++seq;
+  let wake: () => void = () => undefined;
+  const changed = () => wake();
+
+  const side = (role: Role, info: ProgramInfo, owner: string): SideRecord => ({
+    role,
+    file: info.file,
+    owner,
+    events: [],
+    blockedAtEnd: undefined,
+    stdout: "",
+    stderr: "",
+  });
+  const server = side("server", serverInfo, serverIsProgram ? spec.owner : spec.peerOwner);
+  const client = side("client", clientInfo, serverIsProgram ? spec.peerOwner : spec.owner);
+  const start = (record: SideRecord, program: ProgramFile, args: string[]) => {
+    const run = new RecordedRun(program, args, { label: record.role, deadlineMs });
+    run.log = (e) => {
+      if (e.type === "call") record.events.push({ kind: "call", seq: next(), event: e.event });
+      else if (e.type === "wait") record.events.push({ kind: "wait", seq: next(), waiting: e.waiting });
+      else if (e.type === "ended") record.events.push({ kind: "exit", seq: next(), code: e.code });
+      changed();
+    };
+    return run;
+  };
+
+  const until = async (done: () => boolean, ms: number): Promise<boolean> => {
+    const end = Date.now() + ms;
+    while (!done()) {
+      const left = end - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    return true;
+  };
+
+  const started = Date.now();
+  const s = start(server, { file: serverFile, resolveFrom: kata.dir }, argsFor(kata, serverInfo, 0));
+  let c: RecordedRun | undefined;
+  let relay: Relay | undefined;
+  let ended: Recording["ended"] = "deadline";
+  let port: number | undefined;
+  try {
+    port = await s.port(deadlineMs).catch(() => undefined);
+    if (port !== undefined) {
+      relay = await startRelay(port, next, changed);
+      c = start(client, { file: clientFile, resolveFrom: kata.dir }, argsFor(kata, clientInfo, relay.port));
+      const input = demoOf(kata, clientInfo.file).input;
+      if (input.length > 0) {
+        c.write(input.map((line) => `${line}\n`).join(""));
+        c.endInput();
+      }
+      const left = () => deadlineMs - (Date.now() - started);
+      const r = relay;
+      const cr = c;
+      // The client's part is over, and the server has exited or waits for its next client.
+      const serverDone = () => !s.running || (r.idle() && s.blockedIn?.call.startsWith("accept") === true);
+      if (await until(() => !cr.running && serverDone(), left())) ended = "done";
+      else if (!cr.running && r.idle() && !server.events.some((e) => e.kind === "call")) {
+        // A server the layers do not trace (node:net) says nothing of its accept(): it gets a moment to exit.
+        await until(() => !s.running, Math.min(GRACE_MS, Math.max(0, left())));
+        ended = "done";
+      }
+    }
+    if (s.running && ended === "done") {
+      // As the demo stops a server that serves for ever; one that does not handle the signal is ended with it.
+      server.events.push({ kind: "signal", seq: next(), signal: "SIGINT" });
+      s.stop("SIGINT");
+      await until(() => !s.running, STOP_MS);
+    }
+    if (!s.running && port === undefined) ended = "done";
+  } finally {
+    if (ended === "deadline") {
+      server.blockedAtEnd = s.running ? s.blockedIn : undefined;
+      client.blockedAtEnd = c?.running ? c.blockedIn : undefined;
+    }
+    // What ending them makes them do is the trace's doing, not theirs.
+    s.log = undefined;
+    if (c) c.log = undefined;
+    await Promise.all([s.end(), c?.end()]);
+    await relay?.close();
+    server.stdout = s.stdout.text;
+    server.stderr = s.stderr.text;
+    client.stdout = c?.stdout.text ?? "";
+    client.stderr = c?.stderr.text ?? "";
+  }
+  return { server, client, connections: relay?.connections ?? [], ended };
+}
