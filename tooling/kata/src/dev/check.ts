@@ -85,6 +85,30 @@ function glossaryOf(kata: Kata): string[] {
   return problems;
 }
 
+/** simple-import-sort's order for the names of one import: case-insensitive, numbers by value. */
+const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
+/** The lessons' import lines as the project's lint would have them: names sorted (a learner copies them). */
+function lessonImports(kata: Kata): string[] {
+  const problems: string[] = [];
+  for (const file of ["README.md", "README.ko.md"]) {
+    const full = path.join(kata.dir, file);
+    if (!existsSync(full)) continue;
+    for (const m of readFileSync(full, "utf8").matchAll(/import \{([^}]*)\} from "([^"]+)"/g)) {
+      const names = (m[1] ?? "")
+        .split(",")
+        .map((n) => n.trim().replace(/^type /, ""))
+        .filter(Boolean);
+      const sorted = [...names].sort(collator.compare);
+      if (names.join() !== sorted.join())
+        problems.push(
+          `${file}: import { ${names.join(", ")} } from "${m[2] ?? ""}": the lint sorts it { ${sorted.join(", ")} }`,
+        );
+    }
+  }
+  return problems;
+}
+
 /** Against the committed starter every stage fails, each failure is a TODO (by its error code), and fast. */
 async function starterProblems(
   ctx: Ctx,
@@ -189,7 +213,7 @@ async function faultProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]
 export async function devCheck(ctx: Ctx, kata: Kata): Promise<number> {
   const { bad, bold, ok } = ctx.style;
   const starter = committedStarter(kata, ctx.root) ?? path.join(kata.dir, "starter");
-  const layout = [...layoutProblems(ctx, kata, starter), ...glossaryOf(kata)];
+  const layout = [...layoutProblems(ctx, kata, starter), ...glossaryOf(kata), ...lessonImports(kata)];
   const unsolved = await starterProblems(ctx, kata, starter);
   const wrong = await wrongProblems(ctx, kata);
   const faults = await faultProblems(ctx, kata);
