@@ -2,7 +2,7 @@ import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { header, LiveFailure, printResult } from "../report.ts";
 import { runKata } from "../runner/index.ts";
-import { targetDir, targetLabel, targetValue } from "../target.ts";
+import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
 
 export const check: Command = {
   name: "check",
@@ -13,7 +13,8 @@ export const check: Command = {
     const kata = findKata(ctx, positionals[0]);
     const stages = positionals[1] === undefined ? undefined : [findStage(ctx, kata, positionals[1]).stage];
     const target = targetOf(ctx, values);
-    targetDir(ctx, kata, target);
+    const dir = targetDir(ctx, kata, target);
+    if (target.impl) warnRunsAttempt(ctx, dir);
     // The header first: a failure shown while the tests run comes under it, the summary after.
     ctx.out(header(ctx, kata, targetLabel(target)));
     const live = new LiveFailure(ctx, kata);

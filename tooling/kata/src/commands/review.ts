@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -9,8 +9,12 @@ import { type Command, testEnv } from "../command.ts";
 import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
+import { fenced, mdCalls, mdCode, mdText } from "../md.ts";
 import { pooled } from "../pool.ts";
+import { whereLine } from "../report.ts";
 import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../runner/index.ts";
+import { warnRunsAttempt } from "../target.ts";
+import { firstDifference, traceable, type Traced, traceMarkdown, traceProgram } from "../trace/index.ts";
 
 interface DiffSize {
   added: number;
@@ -85,8 +89,6 @@ async function lint(ctx: Ctx, kata: Kata, dir: string): Promise<string[]> {
   }
 }
 
-const fence = (text: string) => `\`\`\`text\n${text.replace(/```/g, "ʼʼʼ")}\n\`\`\``;
-
 function cell(ctx: Ctx, s: StageResult): string {
   return s.state === "done" ? `✅ ${ctx.t("review.pass")}` : `❌ ${ctx.t("review.fail")}`;
 }
@@ -98,9 +100,10 @@ function single(
   result: RunResult,
   lintFindings: string[],
   size: DiffSize,
+  diagrams: string[],
 ): string {
   const out: string[] = [
-    `## ${ctx.t("review.title", { id: kata.id })} — \`${label}\``,
+    `## ${mdText(ctx.t("review.title", { id: kata.id }))} — ${mdCode(label)}`,
     "",
     `| ${ctx.t("review.stage")} | ${ctx.t("review.result")} | ${ctx.t("review.testsPassed")} |`,
     "|---|---|---|",
@@ -108,7 +111,7 @@ function single(
   for (const s of result.stages) {
     const stage = kata.stages.find((x) => x.stage === s.stage);
     out.push(
-      `| ${s.stage}. ${stage ? ctx.text(stage.title) : ""} | ${cell(ctx, s)} | ${s.passed}/${s.passed + s.failed} |`,
+      `| ${s.stage}. ${stage ? mdText(ctx.text(stage.title)) : ""} | ${cell(ctx, s)} | ${s.passed}/${s.passed + s.failed} |`,
     );
   }
   const failures = result.tests.filter((t) => t.status === "failed");
@@ -117,13 +120,20 @@ function single(
     ...result.fileErrors.map((e) => `${e.file}: ${e.message}`),
     ...(result.crash ? [result.crash] : []),
   ];
-  for (const p of problems) out.push(fence(failureSummary(p, 30)));
+  for (const p of problems) out.push(fenced(failureSummary(p, 30)));
   if (failures.length === 0 && problems.length === 0) out.push(ctx.t("review.none"));
   for (const f of failures.slice(0, 10)) {
+    // Where each program was when the wait ended, on a line of its own above the failure (and not again in it).
+    const blocked = f.blocked ?? [];
+    const summary = failureSummary(f.failure, 20)
+      .split("\n")
+      .filter((l) => !blocked.includes(l))
+      .join("\n");
     out.push(
-      `<details><summary>${ctx.t("stage.label", { n: f.stage ?? "?" })} · ${f.title}</summary>`,
+      `<details><summary>${mdText(`${ctx.t("stage.label", { n: f.stage ?? "?" })} · ${f.title}`)}</summary>`,
       "",
-      fence(failureSummary(f.failure, 20)),
+      ...(blocked.length > 0 ? [mdCalls(whereLine(ctx, blocked)), ""] : []),
+      fenced(summary),
       "",
       "</details>",
     );
@@ -133,7 +143,7 @@ function single(
     "",
     `### ${ctx.t("review.lint", { count: lintFindings.length })}`,
     "",
-    ...(lintFindings.length ? lintFindings.map((l) => `- ${l}`) : [ctx.t("review.clean")]),
+    ...(lintFindings.length ? lintFindings.map((l) => `- ${mdText(l)}`) : [ctx.t("review.clean")]),
   );
   out.push(
     "",
@@ -141,15 +151,93 @@ function single(
     "",
     ctx.t("review.sizeLine", { added: size.added, removed: size.removed }),
   );
+  if (diagrams.length > 0) out.push("", `### ${ctx.t("review.diagrams")}`, "", diagrams.join("\n\n"));
   return out.join("\n");
 }
 
-/** The folders under root that hold an attempt at this kata (any of its program files). */
-function attempts(kata: Kata, root: string): string[] {
-  return readdirSync(root)
-    .map((d) => path.join(root, d))
-    .filter((d) => statSync(d).isDirectory() && kata.programs.some((p) => existsSync(path.join(d, p.file))))
-    .sort();
+/**
+ * For each server and client program the attempt has: the reference's diagram (solution/ against its peer),
+ * then the attempt's (its program against the same peer), with its first difference from the reference marked.
+ */
+async function diagrams(ctx: Ctx, kata: Kata, dir: string): Promise<string[]> {
+  const programs = kata.programs.filter(
+    (p) => (p.role === "server" || p.role === "client") && existsSync(path.join(dir, p.file)),
+  );
+  const traced = await pooled(programs, 2, async (p) => {
+    const { program, peer } = traceable(ctx, kata, p.file);
+    const reference = await traceProgram(kata, program, peer, path.join(kata.dir, "solution"), "solution/");
+    const mine = await traceProgram(kata, program, peer, dir, "attempt");
+    return { reference, mine, peer };
+  });
+  return traced.map(({ reference, mine, peer }) => {
+    const role = mine.program.role === "server" ? "server" : "client";
+    const names = { program: mdCode(mine.program.file), peer: mdCode(peer.file) };
+    const diff = firstDifference(mine.steps, reference.steps, role);
+    const shown = (step: Traced["steps"][number] | undefined) =>
+      step ? mdCode(step.label) : mdText(ctx.t("review.nothing"));
+    const verdict = diff
+      ? ctx.t("review.firstDifference", {
+          program: names.program,
+          n: mine.steps.slice(0, diff.index).filter((s) => s.from === role && !s.wait).length + 1,
+          mine: shown(diff.mine),
+          reference: shown(diff.reference),
+        })
+      : ctx.t("review.sameCalls", { program: names.program });
+    const note = ctx.t("review.diffNote", { reference: diff?.reference?.label ?? ctx.t("review.nothing") });
+    return [
+      traceMarkdown(ctx, reference, { heading: `#### ${ctx.t("review.reference", names)}` }),
+      "",
+      traceMarkdown(ctx, mine, {
+        heading: `#### ${ctx.t("review.yours", names)}\n\n${verdict}`,
+        ...(diff ? { mark: { index: diff.index, note } } : {}),
+      }),
+    ].join("\n");
+  });
+}
+
+/** "04-3" for "04-3-iterative-echo": the short id a study group names its folders by. */
+const shortId = (id: string) => id.split("-").slice(0, 2).join("-");
+/** How deep under ROOT attempts are looked for (ROOT/<member>/<kata>/ is 2). */
+const MAX_DEPTH = 6;
+
+/** An attempt's row: its path under ROOT with / on every system ("alice/04-3"), or "." for ROOT itself. */
+function rowName(root: string, dir: string): string {
+  return path.relative(root, dir).split(path.sep).join("/") || ".";
+}
+
+/**
+ * The folders under root, at any depth, that hold an attempt at this kata: a folder with at least one of its
+ * program files, by name (not searched further). Hidden folders, node_modules, symbolic links and folders named
+ * after another kata (alice/04-2/ when reviewing 04-3) are not searched.
+ */
+function attempts(ctx: Ctx, kata: Kata, root: string): string[] {
+  const names = new Set(kata.programs.map((p) => p.file));
+  const mine = new Set([kata.id, shortId(kata.id)]);
+  const others = new Set(
+    ctx
+      .katas()
+      .flatMap((k) => [k.id, shortId(k.id)])
+      .filter((id) => !mine.has(id)),
+  );
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.isFile() && names.has(e.name))) {
+      found.push(dir);
+      return;
+    }
+    if (depth >= MAX_DEPTH) return;
+    for (const e of entries)
+      if (e.isDirectory() && !e.name.startsWith(".") && e.name !== "node_modules" && !others.has(e.name))
+        walk(path.join(dir, e.name), depth + 1);
+  };
+  walk(root, 0);
+  return found.sort((a, b) => rowName(root, a).localeCompare(rowName(root, b), "en"));
 }
 
 /** A Markdown report to paste into a pull request: one attempt in detail, or every attempt under a folder. */
@@ -166,8 +254,9 @@ export const review: Command = {
     if (all) {
       const root = path.resolve(ctx.io.cwd, all);
       if (!existsSync(root)) throw usageError(ctx.t("target.missing", { dir: root }));
-      const dirs = attempts(kata, root);
+      const dirs = attempts(ctx, kata, root);
       if (dirs.length === 0) throw usageError(ctx.t("review.noAttempts", { id: kata.id, root }));
+      warnRunsAttempt(ctx, root);
       const head = [
         ctx.t("review.attempt"),
         ...kata.stages.map((s) => ctx.t("stage.label", { n: s.stage })),
@@ -175,7 +264,7 @@ export const review: Command = {
         ctx.t("review.deltaColumn"),
       ];
       const rows = [
-        `## ${ctx.t("review.title", { id: kata.id })} — ${ctx.t("review.everyAttempt", { root: `\`${all}\`` })}`,
+        `## ${mdText(ctx.t("review.title", { id: kata.id }))} — ${ctx.t("review.everyAttempt", { root: mdCode(all) })}`,
         "",
         `| ${head.join(" | ")} |`,
         `|${head.map(() => "---").join("|")}|`,
@@ -192,7 +281,7 @@ export const review: Command = {
         const { result, problems } = results[i] as { result: RunResult; problems: string[] };
         const size = diffSize(kata, dir);
         rows.push(
-          `| ${path.basename(dir)} | ${result.stages.map((s) => cell(ctx, s)).join(" | ")} | ${problems.length} | +${size.added}/−${size.removed} |`,
+          `| ${mdText(rowName(root, dir))} | ${result.stages.map((s) => cell(ctx, s)).join(" | ")} | ${problems.length} | +${size.added}/−${size.removed} |`,
         );
       }
       ctx.out(rows.join("\n"));
@@ -201,11 +290,13 @@ export const review: Command = {
     if (!impl) throw usageError(ctx.t("review.needImpl"));
     const dir = path.resolve(ctx.io.cwd, impl);
     if (!existsSync(dir)) throw usageError(ctx.t("target.missing", { dir }));
+    warnRunsAttempt(ctx, dir);
     const [result, problems] = await Promise.all([
       runKata(kata, dir, { env: testEnv(ctx) }),
       lint(ctx, kata, dir),
     ]);
-    ctx.out(single(ctx, kata, impl, result, problems, diffSize(kata, dir)));
+    const drawn = await diagrams(ctx, kata, dir);
+    ctx.out(single(ctx, kata, impl, result, problems, diffSize(kata, dir), drawn));
     return allDone(result) ? 0 : 1;
   },
 };

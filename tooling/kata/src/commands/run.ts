@@ -3,7 +3,7 @@ import { type ProgramEvent, spawnProgram } from "@tcp-katas/shared/boundary";
 import { type Command, TARGET_OPTIONS, targetOf } from "../command.ts";
 import { findKata } from "../lookup.ts";
 import { programFile } from "../programs.ts";
-import { targetDir } from "../target.ts";
+import { targetDir, warnRunsAttempt } from "../target.ts";
 
 /**
  * Runs a program in this terminal, as `tsx <file> args` would, and passes its exit code on. It runs behind the
@@ -18,7 +18,10 @@ export const run: Command = {
   async run(ctx, { values, positionals }) {
     const [id, name, ...args] = positionals;
     const kata = findKata(ctx, id);
-    const file = programFile(ctx, kata, targetDir(ctx, kata, targetOf(ctx, values)), name);
+    const target = targetOf(ctx, values);
+    const dir = targetDir(ctx, kata, target);
+    const file = programFile(ctx, kata, dir, name);
+    if (target.impl) warnRunsAttempt(ctx, dir);
     const child = await spawnProgram({ file, resolveFrom: kata.dir }, args, {
       stdio: "inherit",
       cwd: ctx.io.cwd,

@@ -6,7 +6,7 @@ import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinished } from "../next.ts";
 import { LiveFailure, printResult } from "../report.ts";
 import { byStage, Session, stageFiles } from "../runner/index.ts";
-import { targetDir, targetLabel, targetValue } from "../target.ts";
+import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
 
 /** 23:50:45: a 24-hour clock reads the same in every language (and Node may lack the locale's own format). */
 const clock = (d: Date) =>
@@ -22,6 +22,8 @@ export const watch: Command = {
     const stages = positionals[1] === undefined ? undefined : [findStage(ctx, kata, positionals[1]).stage];
     const target = targetOf(ctx, values);
     const dir = targetDir(ctx, kata, target);
+    // Said once, under the first run's header (a terminal's screen is cleared before it).
+    let warn = target.impl !== undefined;
     const poll = values.poll === true;
     const { dim } = ctx.style;
     const files = stageFiles(kata, stages);
@@ -46,6 +48,8 @@ export const watch: Command = {
           }),
         ),
       );
+      if (warn) warnRunsAttempt(ctx, dir);
+      warn = false;
       live.shown = undefined;
       const outcome = await session.run(files, changed);
       printResult(

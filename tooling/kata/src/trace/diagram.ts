@@ -294,19 +294,44 @@ export function stepsOf(rec: Recording): Step[] {
   }
   const blocked = { server: rec.server.blockedAtEnd, client: rec.client.blockedAtEnd };
   const steps: Step[] = [];
+  // A call repeated with the same result (a loop on read() → 0) is one step, counted: `read(3) → 0 ×1000`.
+  const counts = new Map<Step, number>();
+  const last: Partial<Record<Role, Step>> = {};
+  const push = (step: Step) => {
+    const before = last[step.from];
+    if (before && before.key === step.key && steps.at(-1) !== undefined) {
+      const since = steps.slice(steps.lastIndexOf(before) + 1);
+      if (since.every((s) => s.from !== step.from)) {
+        counts.set(before, (counts.get(before) ?? 1) + 1);
+        return;
+      }
+    }
+    steps.push(step);
+    last[step.from] = step;
+  };
   for (const [i, item] of merged.entries()) {
     const step = item.step;
     if (!step.wait) {
-      steps.push(step);
+      push(step);
       continue;
     }
     const next = merged.findIndex((m, j) => j > i && m.step.from === step.from);
     const between = merged.slice(i + 1, next === -1 ? undefined : next);
-    if (next === -1 && blocked[step.from]) steps.push({ ...step, label: `${step.label} (still)` });
-    else if (between.some((m) => m.step.from !== step.from)) steps.push(step);
+    if (next === -1 && blocked[step.from]) push({ ...step, label: `${step.label} (still)` });
+    else if (between.some((m) => m.step.from !== step.from)) push(step);
   }
-  return steps;
+  const counted = steps.map((step) => {
+    const n = counts.get(step);
+    return n === undefined ? step : { ...step, label: `${step.label} ×${n}`, key: `${step.key} ×${n}` };
+  });
+  if (counted.length <= MAX_STEPS) return counted;
+  const more = counted.length - MAX_STEPS;
+  const end = counted[MAX_STEPS - 1] as Step;
+  return [...counted.slice(0, MAX_STEPS), make({ from: end.from, to: end.from, label: `… ${more} more` })];
 }
+
+/** The most steps a diagram shows (a loop that never ends would make one too long to read). */
+const MAX_STEPS = 80;
 
 /** The first step where two diagrams' `role` sides differ (waits left out): its index in `mine`, or undefined. */
 export function firstDifference(
