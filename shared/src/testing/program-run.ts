@@ -73,6 +73,12 @@ export abstract class ProgramRun {
     live.add(this);
   }
 
+  /**
+   * What the run belongs to (run() sets the test it was started in): only runs of the same group are peers, so
+   * tests running concurrently in one file never name each other's programs.
+   */
+  group: unknown;
+
   /** The run has been ended (by its test, or by a wait that timed out): it is no one's peer any more. */
   protected released(): void {
     live.delete(this);
@@ -281,7 +287,9 @@ export abstract class ProgramRun {
       };
       const timer = setTimeout(() => {
         this.#waits.delete(check);
-        const peers = [...live].filter((run) => run !== this).map((run) => run.asPeer());
+        const peers = [...live]
+          .filter((run) => run !== this && run.group === this.group)
+          .map((run) => run.asPeer());
         void Promise.all([this.whereNow(), ...peers]).then(async ([where, ...others]) => {
           const head = msg("deadline.timedOut", { ms, what });
           await this.end();

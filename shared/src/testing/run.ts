@@ -1,6 +1,6 @@
 import { ChildRun, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
 import type { ProgramFile } from "./boundary/spawn.ts";
-import { registerCleanup } from "./cleanup.ts";
+import { currentTest, registerCleanup } from "./cleanup.ts";
 import { connectLocal, type TestClient } from "./net.ts";
 import type { ProgramRun } from "./program-run.ts";
 
@@ -16,6 +16,8 @@ export function run(
   const started = options.process
     ? new ChildRun(program, args, options)
     : new WorkerRun(program, args, options);
+  // Its peers, named when one of them waits in vain, are the programs its own test started.
+  started.group = currentTest.getStore();
   registerCleanup(() => started.end());
   if (options.stdin !== undefined) {
     started.write(options.stdin);
