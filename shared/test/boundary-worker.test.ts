@@ -175,6 +175,19 @@ describe("a wait that reaches its deadline", () => {
         "[your program stdout] reading stdin\n[your program stderr] (nothing)",
     );
   });
+  it("also says where the other programs of the test are", async () => {
+    const server = run(fixture("tiny-server.ts"), ["0"], { label: "your server" });
+    await server.port();
+    await server.waitUntil("the server to block in accept()", () => server.blockedIn !== undefined);
+    const program = run(fixture("raw-main.ts"), ["stdin"], { deadlineMs: 100 });
+    await program.waitForStdout("reading stdin\n", 5_000);
+    const err = await rejection(program.waitForExit());
+    expect((err as DeadlineExceeded).blocked).toEqual([
+      "your program is in no socket call; its event loop runs (it waits for something else: stdin, a timer, a Promise that never settles?).",
+      "your server is blocked in accept(3).",
+    ]);
+    expect(server.running).toBe(true);
+  });
 });
 
 describe("a client in a worker", () => {

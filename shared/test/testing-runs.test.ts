@@ -18,6 +18,7 @@ import {
   Output,
   prefixed,
   ProgramRun,
+  registerCleanup,
   RunFailed,
   withDeadline,
 } from "../src/testing/index.ts";
@@ -35,6 +36,8 @@ class FakeRun extends ProgramRun {
 
   constructor(args: readonly string[] = [], label?: string, deadlineMs?: number) {
     super(label ?? "your program", args, deadlineMs);
+    // A run is another's peer until it is ended: ended with its test, as run() ends a real one.
+    registerCleanup(() => this.end());
   }
 
   feed(...events: ProgramEvent[]): this {
@@ -53,6 +56,7 @@ class FakeRun extends ProgramRun {
 
   async end(): Promise<void> {
     this.ends += 1;
+    this.released();
   }
 }
 
@@ -391,6 +395,43 @@ describe("waits that reach their deadline", () => {
     expect(error.message).toBe(
       `Timed out after 10 ms waiting for your program to take a connection.\nyour program is in no socket call and its event loop does not run: a loop that never ends, or never awaits?\n${EMPTY}`,
     );
+  });
+
+  it("say where the other runs of the test are: the connected socket each closed last, where it is or how it ended", async () => {
+    const server = new FakeRun([], "your server").feed(
+      { type: "call", event: { call: "accept", fd: 3, result: -1, error: "EINTR" } },
+      { type: "call", event: { call: "accept", fd: 3, result: 4 } },
+      { type: "call", event: { call: "accept", fd: 3, result: 5 } },
+      { type: "call", event: { call: "close", fd: 4, result: 0 } },
+      { type: "call", event: { call: "close", fd: 3, result: 0 } },
+      { type: "call", event: { call: "close", fd: 9, result: -1, error: "EBADF" } },
+      { type: "wait", waiting: { call: "read", fd: 5 } },
+    );
+    new FakeRun([], "your client").feed(
+      { type: "call", event: { call: "connect", fd: 3, result: -1, error: "ECONNREFUSED" } },
+      { type: "call", event: { call: "connect", fd: 4, result: 0 } },
+      { type: "call", event: { call: "closesocket", fd: 4, result: 0 } },
+      exit(0),
+    );
+    const ended = new FakeRun([], "ended");
+    await ended.end();
+    const quiet = new FakeRun([], "quiet");
+    const run = new FakeRun([], undefined, 10).feed({ type: "wait", waiting: { call: "recv", fd: 260 } });
+    const error = await rejection(run.waitForExit());
+    expect(error).toBeInstanceOf(DeadlineExceeded);
+    const blocked = [
+      "your program is blocked in recv(260).",
+      "your server closed socket 4. your server is blocked in read(5).",
+      "your client closed socket 4. your client has exited with code 0.",
+      "quiet is in no socket call; its event loop runs (it waits for something else: stdin, a timer, a Promise that never settles?).",
+    ];
+    expect((error as DeadlineExceeded).blocked).toEqual(blocked);
+    expect(error.message).toBe(
+      ["Timed out after 10 ms waiting for your program to exit.", ...blocked, EMPTY].join("\n"),
+    );
+    // Ended by its wait, it is no one's peer any more.
+    expect((await rejection(quiet.waitForExit(undefined, 10))).message).not.toContain("your program");
+    expect(await server.asPeer()).toBe("your server closed socket 4. your server is blocked in read(5).");
   });
 
   it("where it is: nothing once it has exited", async () => {
