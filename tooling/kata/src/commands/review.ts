@@ -164,10 +164,10 @@ async function diagrams(ctx: Ctx, kata: Kata, dir: string): Promise<string[]> {
     (p) => (p.role === "server" || p.role === "client") && existsSync(path.join(dir, p.file)),
   );
   const traced = await pooled(programs, 2, async (p) => {
-    const { program, peer } = traceable(ctx, kata, p.file);
-    const reference = await traceProgram(kata, program, peer, path.join(kata.dir, "solution"), "solution/");
-    const mine = await traceProgram(kata, program, peer, dir, "attempt");
-    return { reference, mine, peer };
+    const pair = traceable(ctx, kata, p.file);
+    const reference = await traceProgram(ctx, kata, pair, path.join(kata.dir, "solution"), "solution/");
+    const mine = await traceProgram(ctx, kata, pair, dir, "attempt");
+    return { reference, mine, peer: pair.peer };
   });
   return traced.map(({ reference, mine, peer }) => {
     const role = mine.program.role === "server" ? "server" : "client";
@@ -178,7 +178,8 @@ async function diagrams(ctx: Ctx, kata: Kata, dir: string): Promise<string[]> {
     const verdict = diff
       ? ctx.t("review.firstDifference", {
           program: names.program,
-          n: mine.steps.slice(0, diff.index).filter((s) => s.from === role && !s.wait).length + 1,
+          n:
+            mine.steps.slice(0, diff.index).filter((s) => s.from === role && (!s.wait || s.stuck)).length + 1,
           mine: shown(diff.mine),
           reference: shown(diff.reference),
         })

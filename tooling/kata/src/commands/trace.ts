@@ -23,10 +23,10 @@ export const trace: Command = {
     const target = targetOf(ctx, values);
     const dir = targetDir(ctx, kata, target);
     const file = programFile(ctx, kata, dir, positionals[1]);
-    const { program, peer } = traceable(ctx, kata, path.basename(file));
+    const pair = traceable(ctx, kata, path.basename(file));
     if (target.impl) warnRunsAttempt(ctx, dir);
     const owner = target.impl ? `${path.basename(dir)}/` : targetLabel(target);
-    const traced = await traceProgram(kata, program, peer, dir, owner);
+    const traced = await traceProgram(ctx, kata, pair, dir, owner);
     if (values.md === true)
       ctx.out(traceMarkdown(ctx, traced, { heading: `### ${mdText(traceTitle(ctx, kata, traced))}` }));
     else ctx.out(traceText(ctx, kata, traced));

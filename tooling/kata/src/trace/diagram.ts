@@ -20,6 +20,8 @@ export interface Step {
   dashed?: boolean;
   /** A call that started to wait: shown only when the other side acted meanwhile, or the wait never ended. */
   wait?: boolean;
+  /** A wait that never ended (the side was still blocked when the trace ended): compared like a call. */
+  stuck?: boolean;
   /** What two diagrams compare: the side, the call, its result and the bytes (waits left out). */
   key: string;
 }
@@ -317,7 +319,7 @@ export function stepsOf(rec: Recording): Step[] {
     }
     const next = merged.findIndex((m, j) => j > i && m.step.from === step.from);
     const between = merged.slice(i + 1, next === -1 ? undefined : next);
-    if (next === -1 && blocked[step.from]) push({ ...step, label: `${step.label} (still)` });
+    if (next === -1 && blocked[step.from]) push({ ...step, label: `${step.label} (still)`, stuck: true });
     else if (between.some((m) => m.step.from !== step.from)) push(step);
   }
   const counted = steps.map((step) => {
@@ -333,14 +335,17 @@ export function stepsOf(rec: Recording): Step[] {
 /** The most steps a diagram shows (a loop that never ends would make one too long to read). */
 const MAX_STEPS = 80;
 
-/** The first step where two diagrams' `role` sides differ (waits left out): its index in `mine`, or undefined. */
+/**
+ * The first step where two diagrams' `role` sides differ (waits left out, but not one that never ended): its
+ * index in `mine` (its length when `mine` stops short), or undefined when they are the same.
+ */
 export function firstDifference(
   mine: readonly Step[],
   reference: readonly Step[],
   role: Role,
 ): { index: number; mine?: Step; reference?: Step } | undefined {
   const own = (steps: readonly Step[]) =>
-    steps.map((s, index) => ({ s, index })).filter(({ s }) => s.from === role && !s.wait);
+    steps.map((s, index) => ({ s, index })).filter(({ s }) => s.from === role && (!s.wait || s.stuck));
   const a = own(mine);
   const b = own(reference);
   for (let i = 0; i < Math.max(a.length, b.length); i++) {

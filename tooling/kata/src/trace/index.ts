@@ -35,14 +35,21 @@ export function traceable(ctx: Ctx, kata: Kata, file: string): { program: Progra
   return { program, peer };
 }
 
+/** How long a pair may run before the trace ends it: 5 s, as a test's wait (KATA_TRACE_DEADLINE_MS to change). */
+export function traceDeadline(ctx: Ctx): number {
+  const ms = Number(ctx.io.env.KATA_TRACE_DEADLINE_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : 5_000;
+}
+
 /** Runs `program` from `dir` (its owner named `owner` in the diagram) against its peer from solution/. */
 export async function traceProgram(
+  ctx: Ctx,
   kata: Kata,
-  program: ProgramInfo,
-  peer: ProgramInfo,
+  pair: { program: ProgramInfo; peer: ProgramInfo },
   dir: string,
   owner: string,
 ): Promise<Traced> {
+  const { program, peer } = pair;
   const recording = await record(kata, {
     program,
     file: path.join(dir, program.file),
@@ -50,6 +57,7 @@ export async function traceProgram(
     peer,
     peerFile: path.join(kata.dir, "solution", peer.file),
     peerOwner: "solution/",
+    deadlineMs: traceDeadline(ctx),
   });
   return { recording, steps: stepsOf(recording), program };
 }
@@ -80,7 +88,8 @@ export function endNote(ctx: Ctx, rec: Recording): string | undefined {
       ctx.t("trace.blockedAtEnd", { file: s.file, call: `${s.blockedAtEnd.call}(${s.blockedAtEnd.fd})` }),
     );
   if (rec.ended === "done" && blocked.length === 0) return undefined;
-  return [rec.ended === "deadline" ? ctx.t("trace.deadline") : "", ...blocked].filter(Boolean).join(" ");
+  const deadline = rec.ended === "deadline" ? ctx.t("trace.deadline", { s: traceDeadline(ctx) / 1000 }) : "";
+  return [deadline, ...blocked].filter(Boolean).join(" ");
 }
 
 /** The title line: which program of whose, against which peer. */
