@@ -131,16 +131,23 @@ export async function listenSocket(fd: number, backlog: number): Promise<Address
       queue.push(socket);
     }
   });
-  table().set(fd, { kind: "connecting" });
+  const fds = table();
+  const placeholder: Busy = { kind: "connecting" };
+  fds.set(fd, placeholder);
   try {
     await listenOnce(server, address.host, address.port, Math.max(1, backlog));
   } catch (err) {
-    table().set(fd, d);
+    if (fds.get(fd) === placeholder) fds.set(fd, d);
     throw err;
+  }
+  // Closed meanwhile (a close() without waiting for listen(), or the program ended): the server goes too.
+  if (fds.get(fd) !== placeholder) {
+    server.close();
+    fail("EBADF");
   }
   const actual = { host: address.host, port: (server.address() as net.AddressInfo).port };
   state.address = actual;
-  table().set(fd, state);
+  fds.set(fd, state);
   currentContext().io.onListening?.(actual.port);
   return actual;
 }
@@ -195,7 +202,9 @@ export async function connectSocket(fd: number, address: Address, waiting?: () =
   if (d.kind === "listening") fail("EINVAL");
   if (!net.isIPv4(address.host)) fail("EINVAL");
   if (address.port === 0) fail("ECONNREFUSED");
-  table().set(fd, { kind: "connecting" });
+  const fds = table();
+  const placeholder: Busy = { kind: "connecting" };
+  fds.set(fd, placeholder);
   waiting?.();
   try {
     const socket = await new Promise<net.Socket>((resolve, reject) => {
@@ -210,9 +219,14 @@ export async function connectSocket(fd: number, address: Address, waiting?: () =
       s.once("connect", () => resolve(s));
     });
     socket.removeAllListeners("error");
-    table().set(fd, connectedState(socket));
+    // Closed meanwhile, or the program ended: the connection goes too, as the OS would close it.
+    if (fds.get(fd) !== placeholder) {
+      socket.destroy();
+      fail("EBADF");
+    }
+    fds.set(fd, connectedState(socket));
   } catch (err) {
-    table().set(fd, d);
+    if (fds.get(fd) === placeholder) fds.set(fd, d);
     throw err;
   }
 }

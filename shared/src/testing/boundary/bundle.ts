@@ -39,6 +39,8 @@ interface Built {
   inputs: { file: string; mtimeMs: number; size: number }[];
 }
 const built = new Map<string, Built>();
+/** A bundle depends on the file, what it is bundled as, and where its imports resolve from. */
+const cacheKey = (file: string, opts: BundleOptions) => `${opts.kind}:${opts.resolveFrom}:${file}`;
 
 function fresh(entry: Built): boolean {
   return entry.inputs.every((input) => {
@@ -129,12 +131,12 @@ function save(file: string, opts: BundleOptions, result: esbuild.BuildResult): s
       const stat = statSync(full);
       return { file: full, mtimeMs: stat.mtimeMs, size: stat.size };
     });
-  built.set(`${opts.kind}:${file}`, { file: out, inputs });
+  built.set(cacheKey(file, opts), { file: out, inputs });
   return out;
 }
 
 function cached(file: string, opts: BundleOptions): string | undefined {
-  const entry = built.get(`${opts.kind}:${file}`);
+  const entry = built.get(cacheKey(file, opts));
   return entry && fresh(entry) ? entry.file : undefined;
 }
 
