@@ -68,7 +68,12 @@ describe("the diagram's text", () => {
     expect(src).toContain("participant C as c.ts (#60;b#62;@eve#59;#35;1#60;/b#62;)");
     expect(src).toContain('S->>C: write(4) → 11 "x#59;#35;#60;br#62;#96;\\"\\\\\\n"');
     expect(src.split("\n")).toHaveLength(6);
-    const texts = src.split("\n").map((l) => l.split(/: | as /).slice(1).join(": "));
+    const texts = src.split("\n").map((l) =>
+      l
+        .split(/: | as /)
+        .slice(1)
+        .join(": "),
+    );
     expect(texts.join("\n")).not.toMatch(/[<>`]/);
   });
 
