@@ -1,7 +1,7 @@
 // Stage 3: answer review questions 4-6 by experiment. Each function sets up a tiny server and client on
 // 127.0.0.1 and returns what it observed: the first four with the posix layer ("@tcp-katas/shared/posix", which
-// also has getsockname, ntohs, errno and errnoName), connectsBeyondBacklog with node:net and a child process.
-// See README.md, "Stage 3: review questions 4-6, by experiment".
+// also has getsockname, ntohs, errno and errnoName). Stage 4, a bonus: connectsBeyondBacklog, with node:net and a
+// child process. See README.md (한국어: README.ko.md), "Stage 3: review questions 4-6, by experiment" and "Stage 4".
 import { todo } from "@tcp-katas/shared/cli";
 
 /** Q4: a server that is bound but not listening. What error does a client's connect() get? (its errno name) */
@@ -35,14 +35,14 @@ export async function clientPortBeforeAndAfterConnect(): Promise<{ before: numbe
 
 /**
  * Q5, on a real kernel: a server listens with `backlog` and never accepts; `clients` connects start at once.
- * How many completed, how many are still waiting, how many were refused? See README.md, "Past the backlog, on a
- * real kernel".
+ * How many completed, how many are still waiting, how many were refused? See README.md, "Stage 4: Q5 on a real
+ * kernel".
  */
 export async function connectsBeyondBacklog(
   backlog: number,
   clients: number,
 ): Promise<{ completed: number; waiting: number; refused: number }> {
   todo(
-    `stage 3: connectsBeyondBacklog: a child process listens with backlog ${backlog} and holds its event loop; start ${clients} connects at once and count them`,
+    `stage 4: connectsBeyondBacklog: a child process listens with backlog ${backlog} and holds its event loop; start ${clients} connects at once and count them`,
   );
 }

@@ -1,10 +1,10 @@
-// Stage 4: hello-server.ts again, in idiomatic node:net (net.createServer, 'listening', 'connection', socket.end).
-// The lesson: README.md (한국어: README.ko.md), "Stage 4".
+// Stage 5 (a bonus): hello-server.ts again, in idiomatic node:net (net.createServer, 'listening', 'connection', socket.end).
+// The lesson: README.md (한국어: README.ko.md), "Stage 5".
 import { program, runIfMain, todo } from "@tcp-katas/shared/cli";
 
 export const main = program({ name: "hello-server-node.ts" }, async ([port]) => {
   todo(
-    `stage 4: hello-server-node.ts: params: ["<port>"], then net.createServer(), listen on port ${port}, greet one client, close`,
+    `stage 5: hello-server-node.ts: params: ["<port>"], then net.createServer(), listen on port ${port}, greet one client, close`,
   );
 });
 

@@ -60,7 +60,10 @@ describe("help and bad input", () => {
     mkdirSync(path.join(second, "test"));
     writeFileSync(path.join(second, "test/stage1-hello.test.ts"), "");
     writeFileSync(path.join(second, "test/stage2-shout.test.ts"), "");
-    writeFileSync(path.join(second, "kata.json"), JSON.stringify({ ...manifest, id: "01-2-other" }));
+    writeFileSync(
+      path.join(second, "kata.json"),
+      JSON.stringify({ ...manifest, id: "01-2-other", order: 20 }),
+    );
     const unknown = await kata(["hint", "09-9", "1"], { cwd: ws });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('No kata "09-9"');

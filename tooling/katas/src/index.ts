@@ -6,6 +6,7 @@
  */
 export {
   type DemoStep,
+  isBonus,
   type Kata,
   kataAt,
   loadKata,

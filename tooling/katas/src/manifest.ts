@@ -27,6 +27,8 @@ export interface Stage {
   /** This stage's test files, relative to the kata folder. */
   tests: string[];
   hints: Text[];
+  /** Needs more than the chapter's calls: shown as a bonus, and the learner's path does not wait for it. */
+  bonus?: boolean;
 }
 
 export interface ProgramInfo {
@@ -53,6 +55,8 @@ export type DemoStep =
 
 export interface Kata {
   id: string;
+  /** The kata's place on the learner's path (lowest first), unique among the katas. */
+  order: number;
   section: string;
   title: Text;
   programs: ProgramInfo[];
@@ -113,6 +117,8 @@ function crossCheck(kata: Omit<Kata, "dir">, dir: string): string[] {
       if (!existsSync(path.join(dir, file))) problems.push(`/stages/${i}/tests/${j}: ${file} does not exist`);
     }
   });
+  if (kata.stages.every((s) => s.bonus === true))
+    problems.push("/stages: every stage is a bonus; at least one must be on the learner's path");
   kata.programs.forEach((p, i) => {
     if (!numbers.includes(p.stage)) problems.push(`/programs/${i}/stage: there is no stage ${p.stage}`);
   });
@@ -147,14 +153,30 @@ export function loadKata(dir: string): Kata {
   return { ...kata, dir };
 }
 
-/** Every kata checked out under <root>/chapters, from its own kata.json, in id order. */
+/**
+ * Every kata checked out under <root>/chapters, from its own kata.json, in the order of the learner's path (each
+ * manifest's `order`, lowest first). Two katas with the same place on the path are a ManifestError naming both.
+ */
 export function loadKatas(root: string): Kata[] {
   const chapters = path.join(root, "chapters");
   if (!existsSync(chapters)) return [];
-  return readdirSync(chapters, { withFileTypes: true })
+  const katas = readdirSync(chapters, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(chapters, d.name, "kata.json")))
     .map((d) => loadKata(path.join(chapters, d.name)))
-    .sort((a, b) => a.id.localeCompare(b.id));
+    .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+  for (const [i, kata] of katas.entries()) {
+    const before = katas[i - 1];
+    if (before && before.order === kata.order)
+      throw new ManifestError(
+        `${path.join(kata.dir, "kata.json")}:\n  /order: ${kata.order} is also ${before.id}'s place on the path (chapters/${before.id}/kata.json); give each kata its own`,
+      );
+  }
+  return katas;
+}
+
+/** True for a bonus stage: the board marks it, and the learner's path does not wait for it. */
+export function isBonus(kata: Kata, stage: number): boolean {
+  return kata.stages.find((s) => s.stage === stage)?.bonus === true;
 }
 
 /** The kata whose folder holds `dir` (the kata folder itself or any folder inside it), if any. */

@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { afterEach, describe, expect, it } from "vitest";
 
-import { findWorkspace, kataAt, loadKatas, ManifestError, NoWorkspace } from "../src/index.ts";
+import { findWorkspace, isBonus, kataAt, loadKatas, ManifestError, NoWorkspace } from "../src/index.ts";
 
 const FIXTURE = path.resolve(import.meta.dirname, "../../kata/test/fixtures/workspace");
 const dirs: string[] = [];
@@ -78,6 +78,28 @@ describe("the katas' manifests", () => {
       "/stages/0/tests/0: test/nope.test.ts does not exist",
     ],
     [
+      "no place on the learner's path",
+      (m: Record<string, unknown>) => delete m.order,
+      "(top level): must have required property 'order'",
+    ],
+    [
+      "a place on the path that is not a whole number from 1",
+      (m: Record<string, unknown>) => (m.order = 0),
+      "/order: must be >= 1",
+    ],
+    [
+      "a bonus that is not true or false",
+      (m: Record<string, unknown>) => ((m.stages as { bonus?: unknown }[])[1]!.bonus = "yes"),
+      "/stages/1/bonus: must be boolean",
+    ],
+    [
+      "every stage a bonus",
+      (m: Record<string, unknown>) => {
+        for (const s of m.stages as { bonus?: boolean }[]) s.bonus = true;
+      },
+      "/stages: every stage is a bonus; at least one must be on the learner's path",
+    ],
+    [
       "a program in no stage",
       (m: Record<string, unknown>) => ((m.programs as { stage: number }[])[0]!.stage = 9),
       "/programs/0/stage: there is no stage 9",
@@ -93,6 +115,37 @@ describe("the katas' manifests", () => {
       expect(err.message).toContain(reason);
     },
   );
+
+  it("orders the katas by their place on the learner's path, not by id, and refuses two katas in one place", () => {
+    const root = workspace((m) => (m.order = 20));
+    const file = path.join(root, "chapters/01-1-tiny/kata.json");
+    const tiny = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const second = (id: string, order: number) => {
+      cpSync(path.join(root, "chapters/01-1-tiny"), path.join(root, "chapters", id), { recursive: true });
+      writeFileSync(path.join(root, "chapters", id, "kata.json"), JSON.stringify({ ...tiny, id, order }));
+    };
+    second("01-2-before", 10);
+    second("00-9-after", 30);
+    expect(loadKatas(root).map((k) => [k.id, k.order])).toEqual([
+      ["01-2-before", 10],
+      ["01-1-tiny", 20],
+      ["00-9-after", 30],
+    ]);
+    second("01-3-same", 20);
+    const err = thrown(() => loadKatas(root));
+    expect(err).toBeInstanceOf(ManifestError);
+    expect(err.message).toContain(path.join(root, "chapters/01-3-same/kata.json"));
+    expect(err.message).toContain(
+      "/order: 20 is also 01-1-tiny's place on the path (chapters/01-1-tiny/kata.json)",
+    );
+  });
+
+  it("tells a bonus stage from a stage on the path", () => {
+    const root = workspace((m) => ((m.stages as { bonus?: boolean }[])[1]!.bonus = true));
+    const [kata] = loadKatas(root);
+    expect(kata && [isBonus(kata, 1), isBonus(kata, 2), isBonus(kata, 3)]).toEqual([false, true, false]);
+    expect(kata?.stages[0]).not.toHaveProperty("bonus");
+  });
 
   it("refuses a kata.json that is not JSON", () => {
     const root = workspace();

@@ -1,13 +1,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import { isBonus } from "@tcp-katas/katas";
+
 import type { Command } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinishedStage } from "../next.ts";
 
 type Seen = Record<string, Record<string, number>>;
 
-/** The next hint for a stage (the first unfinished stage by default): one more on each call. */
+/**
+ * The next hint for a stage (by default the first unfinished stage that is not a bonus, then the bonus ones): one
+ * more on each call.
+ */
 export const hint: Command = {
   name: "hint",
   min: 1,
@@ -23,7 +28,7 @@ export const hint: Command = {
         ctx.out(ctx.t("hint.allDone", { id: kata.id }));
         return 0;
       }
-      n = first;
+      n = first.stage;
     }
     const stage = findStage(ctx, kata, String(n));
     // Which hints were shown is kept in the git-ignored state folder.
@@ -39,8 +44,9 @@ export const hint: Command = {
     const h = stage.hints[index];
     if (!h) throw new Error(`${kata.id} stage ${n} has no hints (kata.json is checked by its schema)`);
     ctx.out(
-      bold(`${kata.id} · ${ctx.t("stage.label", { n })}: ${ctx.text(stage.title)}`) +
-        dim(` — ${ctx.t("hint.count", { n: index + 1, total: stage.hints.length })}`),
+      bold(
+        `${kata.id} · ${ctx.t("stage.label", { n })}: ${ctx.text(stage.title)}${isBonus(kata, n) ? ` ${ctx.t("stage.bonus")}` : ""}`,
+      ) + dim(` — ${ctx.t("hint.count", { n: index + 1, total: stage.hints.length })}`),
     );
     ctx.out(`\n  ${ctx.text(h)}\n`);
     if (shown >= stage.hints.length - 1 && index === stage.hints.length - 1) ctx.out(dim(ctx.t("hint.last")));

@@ -1,8 +1,9 @@
-import type { Kata } from "@tcp-katas/katas";
+import { isBonus, type Kata } from "@tcp-katas/katas";
 
 import { type Cached, cached, runKey } from "../board-cache.ts";
 import type { Command } from "../command.ts";
 import { testEnv } from "../command.ts";
+import { nextOnPath } from "../next.ts";
 import { pooled } from "../pool.ts";
 import { stageWord } from "../report.ts";
 import { runKata } from "../runner/index.ts";
@@ -27,9 +28,18 @@ export const list: Command = {
       return r;
     });
     const rows: string[] = [];
-    let next: string | undefined;
+    // The path counts and leads on through the stages that are not bonuses; the bonus stages are counted apart.
+    const step = nextOnPath(
+      katas,
+      results.map((r) => r.result),
+    );
+    let next = step
+      ? ctx.t(step.bonus ? "list.nextBonus" : "list.next", { id: step.kata.id, stage: step.stage })
+      : undefined;
     let done = 0;
     let total = 0;
+    let bonusDone = 0;
+    let bonusTotal = 0;
     for (const [i, kata] of katas.entries()) {
       const { result, fromCache } = results[i] as Cached;
       rows.push(
@@ -37,17 +47,23 @@ export const list: Command = {
       );
       const broken = result.crash !== undefined;
       for (const s of result.stages) {
-        total++;
-        if (s.state === "done") done++;
+        const bonus = isBonus(kata, s.stage);
+        if (bonus) {
+          bonusTotal++;
+          if (s.state === "done") bonusDone++;
+        } else {
+          total++;
+          if (s.state === "done") done++;
+        }
         const stage = kata.stages.find((x) => x.stage === s.stage);
+        const tag = bonus ? ` ${accent(ctx.t("stage.bonus"))}` : "";
         const why =
           s.state === "failing" && s.firstFailure
             ? dim(` ${ctx.t("list.firstFailing", { title: s.firstFailure.title })}`)
             : "";
         rows.push(
-          `  ${ctx.t("stage.label", { n: s.stage })}  ${stageWord(ctx, s).padEnd(ctx.style.color ? 21 : 12)} ${stage ? ctx.text(stage.title) : ""}${why}`,
+          `  ${ctx.t("stage.label", { n: s.stage })}  ${stageWord(ctx, s).padEnd(ctx.style.color ? 21 : 12)} ${stage ? ctx.text(stage.title) : ""}${tag}${why}`,
         );
-        if (!next && s.state !== "done") next = ctx.t("list.next", { id: kata.id, stage: s.stage });
       }
       if (broken) {
         rows.push(`  ${bad("✗")} ${ctx.t("list.broken", { command: accent(`pnpm kata check ${kata.id}`) })}`);
@@ -62,7 +78,7 @@ export const list: Command = {
       );
     ctx.out();
     ctx.out(
-      `${bold(ctx.t("list.summary", { done, total }))} ${next ? `${ctx.t("list.nextLabel")} ${accent(next)}` : ok(ctx.t("list.allDone"))}`,
+      `${bold(ctx.t("list.summary", { done, total }))}${bonusTotal > 0 ? ` ${ctx.t("list.bonusSummary", { done: bonusDone, total: bonusTotal })}` : ""} ${next ? `${ctx.t("list.nextLabel")} ${accent(next)}` : ok(ctx.t("list.allDone"))}`,
     );
     return 0;
   },

@@ -84,8 +84,10 @@ function files(ctx: Ctx, id: string, title: string, model: Kata): Record<string,
   const pkg = JSON.parse(read("package.json")) as Record<string, unknown>;
   out["package.json"] =
     `${JSON.stringify({ ...pkg, name: `@tcp-katas/${id}`, description: title }, null, 2)}\n`;
+  // Last on the learner's path, with room before it: move it where it belongs by its `order`.
+  const order = Math.max(0, ...ctx.katas().map((k) => k.order)) + 10;
   out["kata.json"] =
-    `${JSON.stringify({ $schema: "../../tooling/katas/kata.schema.json", id, section: id.split("-").slice(0, 2).join("-"), title: { en: title, ko: title }, programs, stages: stage ? [stage] : [], demo }, null, 2)}\n`;
+    `${JSON.stringify({ $schema: "../../tooling/katas/kata.schema.json", id, order, section: id.split("-").slice(0, 2).join("-"), title: { en: title, ko: title }, programs, stages: stage ? [stage] : [], demo }, null, 2)}\n`;
   out["README.md"] = lesson(ctx, id, title, model, "en");
   out["README.ko.md"] = lesson(ctx, id, title, model, "ko");
   return out;

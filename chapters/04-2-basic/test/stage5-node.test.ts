@@ -1,4 +1,4 @@
-// Stage 4: the same pair the way Node programs are written, with node:net (no posix layer). What they must do
+// Stage 5 (a bonus): the same pair the way Node programs are written, with node:net (no posix layer). What they must do
 // is what stages 1 and 2 asked, with Node's own error names: hello-server-node.ts greets one client with
 // `Hello World!`, closes its server and exits 0 (a port in use: `listen() error: Address already in use
 // (EADDRINUSE)`); hello-client-node.ts prints `Message from server : Hello World!` (a reset:
@@ -23,7 +23,7 @@ const CLIENT = program("hello-client-node.ts");
 const RESET_ON_CONNECT = `const s = require("node:net").connect(Number(process.env.PORT), "127.0.0.1", () => s.resetAndDestroy());`;
 
 describe(
-  t({ en: "stage 4: the same pair in idiomatic node:net", ko: "4단계: 같은 한 쌍을 node:net 방식으로" }),
+  t({ en: "stage 5: the same pair in idiomatic node:net", ko: "5단계: 같은 한 쌍을 node:net 방식으로" }),
   () => {
     it(
       t({
