@@ -220,12 +220,22 @@ function relayItems(side: SideRecord, rec: Recording): Item[] {
   const role = side.role;
   const peer = other(role);
   const items: Item[] = [];
+  const mine = role === "client";
   for (const [conn, c] of rec.connections.entries()) {
     let sentTo = 0;
+    // What the relay had taken from the peer so far: whatever this side did next came after the peer wrote it.
+    let fromPeer = 0;
+    const after = (): Item["needs"] => {
+      const needed = fromPeer;
+      return needed === 0
+        ? undefined
+        : (theirs) => find(theirs, (i) => i.conn === conn && i.range !== undefined && i.range[1] >= needed);
+    };
     for (const e of c.events) {
+      if (e.kind === "data" && e.toServer !== mine) fromPeer += e.bytes.length;
       if (e.kind === "open")
         items.push(
-          role === "client"
+          mine
             ? {
                 step: make({ from: role, to: peer, label: "net.connect()" }),
                 seq: e.seq,
@@ -234,33 +244,42 @@ function relayItems(side: SideRecord, rec: Recording): Item[] {
               }
             : { step: make({ from: role, to: role, label: "connection" }), seq: e.seq, conn },
         );
-      else if (e.kind === "data" && e.toServer === (role === "client")) {
+      else if (e.kind === "data" && e.toServer === mine) {
         const from = sentTo;
         sentTo += e.bytes.length;
+        const needs = after();
         items.push({
           step: make({ from: role, to: peer, label: `net: ${e.bytes.length} bytes`, data: e.bytes }),
           seq: e.seq,
           conn,
           range: [from, sentTo],
+          ...(needs ? { needs } : {}),
         });
-      } else if (e.kind === "end" && e.toServer === (role === "client"))
+      } else if (e.kind === "end" && e.toServer === mine) {
+        const needs = after();
         items.push({
           step: make({ from: role, to: peer, label: "net: end", dashed: true }),
           seq: e.seq,
           conn,
           closes: true,
+          ...(needs ? { needs } : {}),
         });
-      else if (e.kind === "reset")
+      } else if (e.kind === "reset")
         items.push({ step: make({ from: role, to: peer, label: "net: reset", dashed: true }), seq: e.seq });
     }
   }
   for (const e of side.events)
-    if (e.kind === "exit" || e.kind === "signal")
-      items.push({
-        step: make({ from: role, to: role, label: e.kind === "exit" ? `exit ${e.code}` : e.signal }),
-        seq: e.seq,
-      });
-  return items.sort((a, b) => a.seq - b.seq);
+    if (e.kind === "signal")
+      items.push({ step: make({ from: role, to: role, label: e.signal }), seq: e.seq });
+  items.sort((a, b) => a.seq - b.seq);
+  // Its exit comes last: the relay may pass its last bytes on after the program has already ended.
+  const exit = side.events.find((e) => e.kind === "exit");
+  if (exit?.kind === "exit")
+    items.push({
+      step: make({ from: role, to: role, label: `exit ${exit.code}` }),
+      seq: Math.max(exit.seq, ...items.map((i) => i.seq)),
+    });
+  return items;
 }
 
 function itemsOf(side: SideRecord, rec: Recording): Item[] {
