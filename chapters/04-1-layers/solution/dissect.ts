@@ -9,7 +9,7 @@ import { CaptureError, PacketError } from "./errors.ts";
 import { followStreams, formatFollow, type TcpPacket } from "./follow.ts";
 import { ipLayer, IPPROTO_TCP } from "./ip.ts";
 import { linkLayer, linkTypeName } from "./link.ts";
-import { parsePcap, type PcapFile } from "./pcap.ts";
+import { parsePcap, type PcapFile, type PcapRecord } from "./pcap.ts";
 import { formatTcpdump, tcpSegment } from "./tcp.ts";
 
 export interface Dissection {
@@ -19,7 +19,16 @@ export interface Dissection {
   readonly notes: readonly string[];
 }
 
-/** Runs every record of a capture through the layers: link → IP → TCP. Non-TCP packets are left out. */
+/** How many bytes of the packet the capture's snapshot length left out (tcpdump -s): 0 when it is whole. */
+function cut(record: PcapRecord): number {
+  return Math.max(0, record.originalLength - record.capturedLength);
+}
+
+/**
+ * Runs every record of a capture through the layers: link → IP → TCP. Non-TCP packets are left out. A packet the
+ * snapshot length cut in its data is printed as tcpdump prints it, with its real length; one cut in its headers is
+ * noted and skipped (tcpdump prints what it could read of them and `[|tcp]`).
+ */
 export function dissect(file: PcapFile): Dissection {
   const packets: TcpPacket[] = [];
   const notes: string[] = [];
@@ -33,7 +42,9 @@ export function dissect(file: PcapFile): Dissection {
         break;
       }
       if (!frame.protocol) continue;
-      const ip = ipLayer(frame.protocol, frame.payload);
+      // The capture may keep only the first bytes of a packet (tcpdump -s): the IP layer reads the real lengths
+      // from its header, so it is told the packet's length on the wire too.
+      const ip = ipLayer(frame.protocol, frame.payload, frame.payload.length + cut(record));
       if (!ip.checksumOk)
         notes.push(`packet ${record.number}: wrong IPv4 header checksum (tcpdump -v says "bad cksum")`);
       if (ip.protocol !== IPPROTO_TCP) continue;
@@ -44,7 +55,9 @@ export function dissect(file: PcapFile): Dissection {
       packets.push({ number: record.number, ip, tcp: tcpSegment(ip.payload) });
     } catch (err) {
       if (!(err instanceof PacketError)) throw err;
-      notes.push(`packet ${record.number}: ${err.message}: skipped`);
+      const snapped =
+        cut(record) > 0 ? ` (captured ${record.capturedLength} of ${record.originalLength} bytes)` : "";
+      notes.push(`packet ${record.number}: ${err.message}${snapped}: skipped`);
     }
   }
   return { packets, notes };

@@ -38,9 +38,16 @@ export interface Connection {
   readonly retransmissions: number;
 }
 
+/** A segment's bytes in the stream: `data` as captured, `length` on the wire (more when the snapshot length cut it). */
+interface Segment {
+  seq: number;
+  data: Buffer;
+  length: number;
+}
+
 interface Stream {
   next: number | undefined;
-  pending: { seq: number; data: Buffer }[];
+  pending: Segment[];
   finished: boolean;
 }
 
@@ -67,41 +74,50 @@ function seqDiff(a: number, b: number): number {
   return (a - b) | 0;
 }
 
+/** Adds bytes to the side's turn, after `missing` bytes the capture does not have (a gap: a line of its own). */
 function deliver(c: Building, from: Side, data: Buffer, missing = 0): void {
   if (data.length === 0 && missing === 0) return;
   const last = c.turns.at(-1);
   if (last && last.from === from && missing === 0) last.chunks.push(data);
-  else c.turns.push({ from, chunks: [data], missing });
+  else if (last && last.from === from && last.chunks.every((chunk) => chunk.length === 0)) {
+    // Gap after gap (a cut segment's tail, then bytes never captured): one gap.
+    last.missing += missing;
+    last.chunks.push(data);
+  } else c.turns.push({ from, chunks: [data], missing });
   c.sent[from] += data.length;
 }
 
-/** Takes in one segment's bytes; out-of-order ones wait, retransmitted ones are dropped. */
-function receive(c: Building, from: Side, seq: number, data: Buffer): void {
+/** Delivers a segment from `skip` bytes in: the bytes captured, then what the snapshot length cut off (a gap). */
+function take(c: Building, from: Side, s: Segment, skip: number, gap = 0): void {
+  deliver(c, from, s.data.subarray(Math.min(skip, s.data.length)), gap);
+  deliver(c, from, Buffer.alloc(0), Math.max(0, s.length - Math.max(skip, s.data.length)));
+}
+
+/** Takes in one segment; out-of-order ones wait, retransmitted ones are dropped. */
+function receive(c: Building, from: Side, segment: Segment): void {
   const stream = c.streams[from];
-  stream.next ??= seq;
-  const offset = seqDiff(seq, stream.next);
-  if (offset + data.length <= 0) {
+  stream.next ??= segment.seq;
+  const offset = seqDiff(segment.seq, stream.next);
+  if (offset + segment.length <= 0) {
     c.retransmissions++;
     return;
   }
   if (offset > 0) {
-    stream.pending.push({ seq, data });
+    stream.pending.push(segment);
     return;
   }
-  deliver(c, from, data.subarray(-offset));
-  stream.next = (stream.next + data.length + offset) >>> 0;
+  take(c, from, segment, -offset);
+  stream.next = (segment.seq + segment.length) >>> 0;
   // Segments that arrived early may fit now.
   for (;;) {
     const next: number = stream.next;
-    const fits: { seq: number; data: Buffer } | undefined = stream.pending.find(
-      (p) => seqDiff(p.seq, next) <= 0,
-    );
+    const fits: Segment | undefined = stream.pending.find((p) => seqDiff(p.seq, next) <= 0);
     if (!fits) break;
     stream.pending.splice(stream.pending.indexOf(fits), 1);
     const skip = seqDiff(next, fits.seq);
-    if (skip < fits.data.length) {
-      deliver(c, from, fits.data.subarray(skip));
-      stream.next = (fits.seq + fits.data.length) >>> 0;
+    if (skip < fits.length) {
+      take(c, from, fits, skip);
+      stream.next = (fits.seq + fits.length) >>> 0;
     }
   }
 }
@@ -114,9 +130,9 @@ function flushGaps(c: Building, from: Side): void {
     const next = stream.next ?? p.seq;
     const gap = seqDiff(p.seq, next);
     const skip = Math.max(0, -gap);
-    if (skip >= p.data.length) continue;
-    deliver(c, from, p.data.subarray(skip), Math.max(0, gap));
-    stream.next = (p.seq + p.data.length) >>> 0;
+    if (skip >= p.length) continue;
+    take(c, from, p, skip, Math.max(0, gap));
+    stream.next = (p.seq + p.length) >>> 0;
   }
   stream.pending = [];
 }
@@ -178,7 +194,10 @@ export function followStreams(packets: readonly TcpPacket[]): Connection[] {
     } else if (from === "client" && ack && c.handshake.at(-1) === "SYN-ACK") {
       c.handshake.push("ACK");
     }
-    if (p.tcp.payload.length > 0) receive(c, from, syn ? (seq + 1) >>> 0 : seq, p.tcp.payload);
+    // The segment's length on the wire, from the IP header: more than the payload captured when the snapshot
+    // length cut it (the rest is a gap).
+    const length = Math.max(p.tcp.payload.length, p.ip.payloadLength - p.tcp.headerLength);
+    if (length > 0) receive(c, from, { seq: syn ? (seq + 1) >>> 0 : seq, data: p.tcp.payload, length });
     if (flags & TCP_FLAGS.FIN && !stream.finished) {
       stream.finished = true;
       c.teardown.push(`FIN from ${from}`);

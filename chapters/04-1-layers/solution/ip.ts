@@ -24,8 +24,16 @@ export interface IpPacket {
    * (tcpdump prints "RT6 (...)" and "AH(...)" with their fields). Empty for IPv4.
    */
   readonly extensions: readonly string[];
-  /** The transport-layer bytes, cut to the length the IP header gives (link-layer padding left out). */
+  /**
+   * The transport-layer bytes captured, cut to the length the IP header gives (link-layer padding left out). When
+   * the capture's snapshot length cut the packet, only the bytes captured: fewer than payloadLength.
+   */
   readonly payload: Buffer;
+  /**
+   * The transport layer's length on the wire, as the IP header gives it (IPv4: total length - header length;
+   * IPv6: payload length - extension headers): payload.length, unless the snapshot length cut the packet.
+   */
+  readonly payloadLength: number;
 }
 
 /**
@@ -68,7 +76,7 @@ export function formatIPv6(address: Buffer): string {
   return `${head.join(":")}::${tail.join(":")}`;
 }
 
-function ipv4(bytes: Buffer): IpPacket {
+function ipv4(bytes: Buffer, wireLength: number): IpPacket {
   if (bytes.length < 20) throw new PacketError(`IPv4 header needs 20 bytes, the packet has ${bytes.length}`);
   const version = bytes[0]! >> 4;
   if (version !== 4) throw new PacketError(`IPv4 header with version ${version}`);
@@ -82,8 +90,10 @@ function ipv4(bytes: Buffer): IpPacket {
   if (totalLength < headerLength) {
     throw new PacketError(`IPv4 total length ${totalLength}, less than its header length ${headerLength}`);
   }
-  if (totalLength > bytes.length) {
-    throw new PacketError(`IPv4 total length ${totalLength}, only ${bytes.length} bytes captured`);
+  // The wire length, not the bytes captured: a snapshot length may have cut the data off, and the header still
+  // tells the truth about it. A packet shorter on the wire than its header says is broken.
+  if (totalLength > wireLength) {
+    throw new PacketError(`IPv4 total length ${totalLength}, the packet has ${wireLength} bytes`);
   }
   const flagsAndOffset = bytes.readUInt16BE(6);
   const moreFragments = (flagsAndOffset & 0x2000) !== 0;
@@ -99,6 +109,7 @@ function ipv4(bytes: Buffer): IpPacket {
     extensions: [],
     // Bytes past the total length are the link layer's padding (Ethernet pads frames to 60 bytes).
     payload: bytes.subarray(headerLength, totalLength),
+    payloadLength: totalLength - headerLength,
   };
 }
 
@@ -109,15 +120,19 @@ const FRAGMENT = 44;
 const AUTH = 51;
 const DESTINATION_OPTIONS = 60;
 
-function ipv6(bytes: Buffer): IpPacket {
+function ipv6(bytes: Buffer, wireLength: number): IpPacket {
   if (bytes.length < 40) throw new PacketError(`IPv6 header needs 40 bytes, the packet has ${bytes.length}`);
   const version = bytes[0]! >> 4;
   if (version !== 6) throw new PacketError(`IPv6 header with version ${version}`);
   const payloadLength = bytes.readUInt16BE(4);
-  if (40 + payloadLength > bytes.length) {
-    throw new PacketError(`IPv6 payload length ${payloadLength}, only ${bytes.length - 40} bytes captured`);
+  if (40 + payloadLength > wireLength) {
+    throw new PacketError(
+      `IPv6 payload length ${payloadLength}, the packet has ${wireLength - 40} bytes after its header`,
+    );
   }
-  const packet = bytes.subarray(0, 40 + payloadLength);
+  // The packet ends where the header says (link padding left out); a snapshot length may have cut it sooner.
+  const end = 40 + payloadLength;
+  const packet = bytes.subarray(0, end);
   let next = bytes[6]!;
   let at = 40;
   let fragment = false;
@@ -137,7 +152,7 @@ function ipv6(bytes: Buffer): IpPacket {
         // A fragment other than the first, or the first with more to come.
         const field = packet.readUInt16BE(at + 2);
         fragment = (field & 0xfff9) !== 0;
-        extensions.push(`frag (${field & 0xfff8}|${packet.length - at - 8})`);
+        extensions.push(`frag (${field & 0xfff8}|${end - at - 8})`);
       } else if (next === AUTH) {
         length = (packet[at + 1]! + 2) * 4;
         extensions.push("AH");
@@ -147,7 +162,7 @@ function ipv6(bytes: Buffer): IpPacket {
       }
       next = packet[at]!;
       at += length;
-      if (at > packet.length) throw new PacketError(`IPv6 extension headers run past the packet`);
+      if (at > end) throw new PacketError(`IPv6 extension headers run past the packet`);
     } else break;
   }
   return {
@@ -160,10 +175,15 @@ function ipv6(bytes: Buffer): IpPacket {
     fragment,
     extensions,
     payload: packet.subarray(at),
+    payloadLength: end - at,
   };
 }
 
-/** Takes the IP header off a network-layer packet. Throws PacketError when the header is cut short or wrong. */
-export function ipLayer(protocol: NetworkProtocol, bytes: Buffer): IpPacket {
-  return protocol === "IPv4" ? ipv4(bytes) : ipv6(bytes);
+/**
+ * Takes the IP header off a network-layer packet. `wireLength` is the packet's length on the wire: bytes.length,
+ * unless the capture's snapshot length cut the packet (dissect.ts works it out from the record's original
+ * length). Throws PacketError when the header is cut short or wrong, or the packet is shorter than its header says.
+ */
+export function ipLayer(protocol: NetworkProtocol, bytes: Buffer, wireLength = bytes.length): IpPacket {
+  return protocol === "IPv4" ? ipv4(bytes, wireLength) : ipv6(bytes, wireLength);
 }

@@ -28,7 +28,7 @@ export interface TcpSegment {
   readonly flags: number;
   readonly window: number;
   readonly urgentPointer: number;
-  /** The application's bytes in this segment. */
+  /** The application's bytes in this segment, those captured (the snapshot length may have cut the rest). */
   readonly payload: Buffer;
 }
 
@@ -73,9 +73,13 @@ export function tcpdumpFlags(flags: number): string {
   return text || "none";
 }
 
-/** One line of `tcpdump -n -t -S -r file`, without its `, options [...]` field. */
+/**
+ * One line of `tcpdump -n -t -S -r file`, without its `, options [...]` field. The length is the segment's data
+ * on the wire, from the IP header (ip.payloadLength less the TCP header), also when the capture's snapshot length
+ * kept only part of it in tcp.payload.
+ */
 export function formatTcpdump(ip: IpPacket, tcp: TcpSegment): string {
-  const length = tcp.payload.length;
+  const length = ip.payloadLength - tcp.headerLength;
   // After IPv6 extension headers tcpdump names them and prints the ports apart from the addresses.
   const ends =
     ip.extensions.length === 0

@@ -45,7 +45,9 @@ export interface Connection {
 export function followStreams(packets: readonly TcpPacket[]): Connection[] {
   // Key each packet by its two endpoints (either direction). The SYN's sender is the client. Per direction,
   // keep the next expected sequence number (the SYN takes one): bytes before it were seen already
-  // (retransmission), bytes after it wait until the gap is filled (out of order).
+  // (retransmission), bytes after it wait until the gap is filled (out of order). A segment covers
+  // ip.payloadLength - tcp.headerLength sequence numbers: more than tcp.payload when the snapshot length cut it,
+  // and the rest is a gap.
   todo(`stage 5: followStreams: group ${packets.length} packets into connections, each direction in order`);
 }
 

@@ -25,8 +25,16 @@ export interface IpPacket {
    * (tcpdump prints "RT6 (...)" and "AH(...)" with their fields). Empty for IPv4.
    */
   readonly extensions: readonly string[];
-  /** The transport-layer bytes, cut to the length the IP header gives (link-layer padding left out). */
+  /**
+   * The transport-layer bytes captured, cut to the length the IP header gives (link-layer padding left out). When
+   * the capture's snapshot length cut the packet, only the bytes captured: fewer than payloadLength.
+   */
   readonly payload: Buffer;
+  /**
+   * The transport layer's length on the wire, as the IP header gives it (IPv4: total length - header length;
+   * IPv6: payload length - extension headers): payload.length, unless the snapshot length cut the packet.
+   */
+  readonly payloadLength: number;
 }
 
 /**
@@ -51,11 +59,20 @@ export function formatIPv6(address: Buffer): string {
   todo(`stage 3: formatIPv6: 8 words of 16 bits, the longest zero run as :: (${address.toString("hex")})`);
 }
 
-/** Takes the IP header off a network-layer packet. Throws PacketError when the header is cut short or wrong. */
-export function ipLayer(protocol: NetworkProtocol, bytes: Buffer): IpPacket {
+/**
+ * Takes the IP header off a network-layer packet. `wireLength` is the packet's length on the wire: bytes.length,
+ * unless the capture's snapshot length cut the packet (dissect.ts works it out from the record's original
+ * length). Throws PacketError when the header is cut short or wrong, or the packet is shorter than its header says.
+ */
+export function ipLayer(protocol: NetworkProtocol, bytes: Buffer, wireLength = bytes.length): IpPacket {
   // IPv4: IHL (low nibble of byte 0) × 4 = the header length; total length (bytes 2-3) ends the packet (what
   //   follows is link padding); protocol (byte 9); addresses (12-15, 16-19); checksum over the header.
   // IPv6: 40 fixed bytes; payload length (4-5); next header (6); addresses (8-23, 24-39); then skip extension
-  //   headers (0 HBH, 60 DSTOPT, 43 routing: (len + 1) × 8 bytes; 44 fragment: 8 bytes) until TCP.
-  todo(`stage 3: ipLayer: read the ${protocol} header of a ${bytes.length}-byte packet`);
+  //   headers (0 HBH, 60 DSTOPT, 43 routing: (len + 1) × 8 bytes; 44 fragment: 8 bytes; 51 AH: (len + 2) × 4
+  //   bytes) until TCP.
+  // Both: the lengths the header gives are checked against wireLength, not bytes.length.
+  todo(
+    `stage 3: ipLayer: read the ${protocol} header of a ${bytes.length}-byte packet (${wireLength} bytes on the wire)`,
+    `3단계: ipLayer: ${bytes.length}바이트 패킷(전송된 길이 ${wireLength}바이트)의 ${protocol} 헤더 읽기`,
+  );
 }

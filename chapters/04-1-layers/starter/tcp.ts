@@ -29,7 +29,7 @@ export interface TcpSegment {
   readonly flags: number;
   readonly window: number;
   readonly urgentPointer: number;
-  /** The application's bytes in this segment. */
+  /** The application's bytes in this segment, those captured (the snapshot length may have cut the rest). */
   readonly payload: Buffer;
 }
 
@@ -45,7 +45,11 @@ export function tcpdumpFlags(flags: number): string {
   todo(`stage 4: tcpdumpFlags: one letter per flag set in 0x${flags.toString(16)}, in tcpdump's order`);
 }
 
-/** One line of `tcpdump -n -t -S -r file`, without its `, options [...]` field. */
+/**
+ * One line of `tcpdump -n -t -S -r file`, without its `, options [...]` field. The length is the segment's data
+ * on the wire, from the IP header (ip.payloadLength less the TCP header), also when the capture's snapshot length
+ * kept only part of it in tcp.payload.
+ */
 export function formatTcpdump(ip: IpPacket, tcp: TcpSegment): string {
   todo(
     `stage 4: formatTcpdump: "IP src.port > dst.port: Flags [...], seq ..., ack ..., win ..., length ..." ` +

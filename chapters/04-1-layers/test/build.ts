@@ -217,6 +217,23 @@ export function relink(file: Buffer, linkType: number, convert: (frame: Buffer) 
   return Buffer.concat(parts);
 }
 
+/**
+ * The same little-endian pcap file as tcpdump -s `snapLength` would have written it: each record keeps its first
+ * `snapLength` bytes (its original length unchanged), and the global header says so.
+ */
+export function snapshot(file: Buffer, snapLength: number): Buffer {
+  const header = Buffer.from(file.subarray(0, 24));
+  header.writeUInt32LE(snapLength, 16);
+  const parts: Buffer[] = [header];
+  for (const [rh, frame] of recordsOf(file)) {
+    const data = frame.subarray(0, snapLength);
+    const h = Buffer.from(rh);
+    h.writeUInt32LE(data.length, 8);
+    parts.push(h, data);
+  }
+  return Buffer.concat(parts);
+}
+
 /** Packets no loopback session sends, for fixtures/crafted/edge-cases.pcap (tcpdump's reading beside it). */
 export function edgeCases(): Buffer {
   const hbh = Buffer.alloc(8);

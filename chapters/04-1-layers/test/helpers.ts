@@ -23,6 +23,15 @@ export const FIXTURES = readdirSync(FIXTURES_DIR)
   .map((f) => f.slice(0, -".pcap".length))
   .sort();
 
+/**
+ * The snapshot length a fixture was captured with (tcpdump -s), from its name (`echo-ipv4-ethernet-s90`):
+ * undefined when it was captured whole (tcpdump's default, 262144).
+ */
+export function snapshotOf(name: string): number | undefined {
+  const n = /-s(\d+)$/.exec(name)?.[1];
+  return n === undefined ? undefined : Number(n);
+}
+
 export function fixturePath(name: string): string {
   return path.join(FIXTURES_DIR, `${name}.pcap`);
 }
@@ -41,6 +50,19 @@ export function normalizeTcpdump(text: string): string[] {
     .split("\n")
     .filter((line) => line.length > 0)
     .map((line) => line.replace(/, options \[[^\]]*\]/, "").replace(/^\S+ +(In|Out|B|M|P) +(?=IP)/, ""));
+}
+
+/**
+ * tcpdump's lines for the packets whose headers it could read whole: a line that ends with `[|tcp]` (or `[|ip]`)
+ * is a packet the snapshot length cut inside its headers, which dissect.ts notes on stderr and skips.
+ */
+export function wholeHeaderLines(text: string): string[] {
+  return normalizeTcpdump(
+    text
+      .split("\n")
+      .filter((line) => !/\[\|\w+\]>?$/.test(line))
+      .join("\n"),
+  );
 }
 
 /** The lines tcpdump printed for a fixture (fixtures/<name>.tcpdump.txt), normalized. */

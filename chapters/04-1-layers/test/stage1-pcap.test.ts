@@ -5,6 +5,10 @@
 //       originalLength, data (a Buffer of capturedLength bytes) }. The magic a1b2c3d4 is micro, a1b23c4d nano.
 //   - a capture with no packets has no records; a record of 0 bytes is a record (even the last one); a record as
 //     long as the snapshot length is whole; a snapshot length of 0 limits nothing.
+//   - for every committed fixture: little-endian, micro (nano for `-nano`), 2.4, the link type of its name, one
+//     record per line tcpdump printed; the snapshot length of its name (`-s90`: 90), 262144 without one; each
+//     record's capturedLength its originalLength without a snapshot length, at most the smaller of the two with
+//     one, and in a capture with a snapshot length some record cut by it (originalLength above capturedLength).
 //   - a bad file throws a CaptureError (errors.ts; its name "CaptureError"), one line (no "\n"), whose message
 //     matches, for:
 //       an empty file                               /empty/
@@ -41,6 +45,7 @@ import {
   fixtureBytes,
   FIXTURES,
   runDissect,
+  snapshotOf,
   STDERR,
   STDOUT,
   tcpdumpLines,
@@ -74,7 +79,9 @@ describe(t({ en: "stage 1: the capture file", ko: "1단계: 캡처 파일" }), (
         name.endsWith("-nano") ? "nano" : "micro",
       );
       expect(pcap.version, t({ en: "version", ko: "version(버전)" })).toBe("2.4");
-      expect(pcap.snapLength, t({ en: "snapLength", ko: "snapLength(스냅샷 길이)" })).toBe(262144);
+      // tcpdump -s 90 writes 90; without -s, tcpdump's default, 262144.
+      const snap = snapshotOf(name);
+      expect(pcap.snapLength, t({ en: "snapLength", ko: "snapLength(스냅샷 길이)" })).toBe(snap ?? 262144);
       const kind = Object.keys(LINK_TYPES).find((k) => name.includes(k)) ?? "";
       expect(pcap.linkType, t({ en: `the link type of ${name}.pcap`, ko: `${name}.pcap의 링크 타입` })).toBe(
         LINK_TYPES[kind],
@@ -91,10 +98,24 @@ describe(t({ en: "stage 1: the capture file", ko: "1단계: 캡처 파일" }), (
         const which = t({ en: `record ${i + 1}`, ko: `${i + 1}번째 레코드` });
         expect(r.number, `${which}: number`).toBe(i + 1);
         expect(r.data, `${which}: data`).toHaveLength(r.capturedLength);
-        expect(r.originalLength, `${which}: originalLength`).toBe(r.capturedLength);
+        // What the snapshot length left of the packet: all of it without one; never more than the packet or the
+        // snapshot length (Linux may keep a little less: 74 bytes of a 78-byte frame with -s 76 on lo).
+        if (snap === undefined) expect(r.capturedLength, `${which}: capturedLength`).toBe(r.originalLength);
+        else
+          expect(r.capturedLength, `${which}: capturedLength`).toBeLessThanOrEqual(
+            Math.min(r.originalLength, snap),
+          );
         expect(r.seconds, `${which}: seconds`).toBeGreaterThan(1_700_000_000);
         expect(r.fraction, `${which}: fraction`).toBeLessThan(pcap.precision === "nano" ? 1e9 : 1e6);
       }
+      // A capture with a snapshot length has packets it cut: their original length is the larger.
+      expect(
+        pcap.records.some((r) => r.originalLength > r.capturedLength),
+        t({
+          en: "some record's originalLength is above its capturedLength (the snapshot length cut the packet)",
+          ko: "originalLength가 capturedLength보다 큰 레코드가 있다(스냅샷 길이가 패킷을 자름)",
+        }),
+      ).toBe(snap !== undefined);
     },
   );
 

@@ -1,6 +1,6 @@
 // Stage 3: ip.ts, the IP layer. What it must do:
 //   - ipLayer("IPv4" | "IPv6", bytes) returns { version: 4 | 6, source, destination, protocol, headerLength,
-//     checksumOk, fragment, extensions, payload }:
+//     checksumOk, fragment, extensions, payload, payloadLength }:
 //       IPv4: headerLength (IHL, low nibble of byte 0) × 4, options included (IHL 6 = 24 bytes); protocol byte 9;
 //         addresses bytes 12-19 as "10.0.0.1"; the payload ends at the total length (bytes 2-3), not at the end of
 //         the buffer (Ethernet padding); checksumOk: the header checksum is right; fragment: more fragments
@@ -11,6 +11,26 @@
 //         is set), 43 (routing) one entry; headerLength counts them (HBH + DSTOPT of 8 + 16 bytes: 64).
 //     A header with nothing after it (nor after its last extension header; 59 is "no next header") has an empty
 //     payload.
+//   - ipLayer(protocol, bytes, wireLength) (wireLength defaults to bytes.length): the packet's length on the wire,
+//     more than bytes.length when the capture's snapshot length cut it. payloadLength is the transport layer's
+//     length the header gives (IPv4 total length - header length; IPv6 payload length - extension headers), and
+//     payload holds only the bytes captured of it:
+//       IPv4, 70 of its 506 bytes (wire 506): headerLength 20, payloadLength 486, checksumOk, payload the first 50
+//         bytes of the segment; IPv4 of 40 bytes padded to 46 (wire 46): payloadLength 20;
+//       IPv6 with a fragment header, 60 of its 534 bytes: headerLength 48, payloadLength 486, extensions
+//         ["frag (0|486)"] (the length on the wire), payload the first 12 bytes; cut at 48: an empty payload,
+//         payloadLength 486; with a 16-byte hop-by-hop header cut at 50: headerLength 56, payloadLength 486,
+//         ["HBH"], an empty payload.
+//     A packet shorter on the wire than its header says is a PacketError: IPv4 total length 52 on a wire of 40
+//     /total length 52.*\b40\b/, IPv6 payload length 32 on a wire of 60 /payload length 32.*\b20\b/.
+//   - every extension header's length: hop-by-hop (0), routing (43), destination options (60) (length field + 1)
+//     × 8 (16 and 32 bytes: headerLength 56 and 72; 8 and 40: 48 and 80; 8 and 24: 48 and 64); fragment (44) 8
+//     bytes whatever its reserved byte 1 holds, "frag (0|32)", not a fragment with only the reserved bits 0x0006
+//     set, a fragment at offset 16 (0x0010): "frag (16|32)"; authentication header (51) (length field + 2) × 4
+//     (24 bytes: 64; 16: 56); a routing or AH header is one entry in extensions, named as you like (tcpdump prints
+//     their fields); payloadLength the segment's 32 bytes. ESP (50) and no next header (59) end the chain: HBH then
+//     ESP gives protocol 50, headerLength 48, ["HBH"], payloadLength 16, the ESP bytes as payload; a 16-byte DSTOPT
+//     then 59 gives protocol 59, headerLength 56, ["DSTOPT"], payloadLength 8.
 //   - internetChecksum(bytes) (RFC 1071): 0xb861 over the header 450000730000400040110000c0a80001c0a800c7, and 0
 //     with that checksum written at bytes 10-11.
 //   - formatIPv6(16 bytes) as tcpdump prints it:
@@ -74,9 +94,11 @@ describe(t({ en: "stage 3: the IP layer", ko: "3단계: IP 계층" }), () => {
       const file = fixtureBytes(name);
       const skip = LINK_HEADER[file.readUInt32LE(20)] ?? 0;
       const v6 = name.includes("ipv6");
-      for (const [i, [, frame]] of recordsOf(file).entries()) {
+      for (const [i, [record, frame]] of recordsOf(file).entries()) {
         const which = t({ en: `packet ${i + 1}`, ko: `${i + 1}번째 패킷` });
-        const ip = ipLayer(v6 ? "IPv6" : "IPv4", frame.subarray(skip));
+        // The packet's length on the wire: the record's original length less the link header.
+        const wire = record.readUInt32LE(12) - skip;
+        const ip = ipLayer(v6 ? "IPv6" : "IPv4", frame.subarray(skip), wire);
         expect(ip, which).toMatchObject({
           version: v6 ? 6 : 4,
           source: v6 ? "::1" : "127.0.0.1",
@@ -88,7 +110,73 @@ describe(t({ en: "stage 3: the IP layer", ko: "3단계: IP 계층" }), () => {
           extensions: [],
         });
         expect(ip.payload, `${which}: ${PAYLOAD}`).toHaveLength(frame.length - skip - (v6 ? 40 : 20));
+        expect(ip.payloadLength, `${which}: payloadLength`).toBe(wire - (v6 ? 40 : 20));
       }
+    },
+  );
+
+  it(
+    t({
+      en: "a packet the snapshot length cut: the payload holds the bytes captured, payloadLength the length on the wire",
+      ko: "스냅샷 길이가 자른 패킷: payload에는 캡처된 바이트가, payloadLength에는 실제 길이가 담긴다",
+    }),
+    () => {
+      const data = tcp({ payload: "x".repeat(466) }); // 20 + 466 bytes
+      const v4 = ipv4(data);
+      const cut4 = ipLayer("IPv4", v4.subarray(0, 70), v4.length);
+      expect(cut4, t({ en: "IPv4, 70 of its 506 bytes", ko: "IPv4, 506바이트 중 70바이트" })).toMatchObject({
+        headerLength: 20,
+        payloadLength: 486,
+        checksumOk: true,
+      });
+      expect(cut4.payload.toString("hex"), PAYLOAD).toBe(data.subarray(0, 50).toString("hex"));
+      // Ethernet pads a short frame: the wire length is then more than the total length, which still ends it.
+      const padded = ipLayer("IPv4", Buffer.concat([ipv4(tcp()), Buffer.alloc(6)]), 46);
+      expect(
+        padded.payloadLength,
+        t({ en: "payloadLength, padded", ko: "패딩된 패킷의 payloadLength" }),
+      ).toBe(20);
+      const v6 = ipv6(data, { extensions: [[44, Buffer.alloc(8)]] });
+      const cut6 = ipLayer("IPv6", v6.subarray(0, 60), v6.length);
+      expect(
+        cut6,
+        t({
+          en: "IPv6 with a fragment header, 60 of its 534 bytes",
+          ko: "단편 헤더가 있는 IPv6, 534바이트 중 60바이트",
+        }),
+      ).toMatchObject({ headerLength: 48, payloadLength: 486, extensions: ["frag (0|486)"] });
+      expect(cut6.payload.toString("hex"), PAYLOAD).toBe(data.subarray(0, 12).toString("hex"));
+      // Cut right after the headers: no payload captured at all, its length still known.
+      const bare = ipLayer("IPv6", v6.subarray(0, 48), v6.length);
+      expect(bare.payload, PAYLOAD).toHaveLength(0);
+      expect(bare.payloadLength, "payloadLength").toBe(486);
+      // Cut inside a 16-byte hop-by-hop header's options: its length field was captured, and the packet on the
+      // wire holds the whole header, so it is passed by its length.
+      const hbh = Buffer.alloc(16);
+      hbh[1] = 1;
+      const long = ipv6(data, { extensions: [[0, hbh]] });
+      const inside = ipLayer("IPv6", long.subarray(0, 50), long.length);
+      expect(
+        inside,
+        t({ en: "IPv6, cut inside a hop-by-hop header", ko: "hop-by-hop 헤더 안에서 잘린 IPv6" }),
+      ).toMatchObject({ headerLength: 56, payloadLength: 486, extensions: ["HBH"] });
+      expect(inside.payload, PAYLOAD).toHaveLength(0);
+    },
+  );
+
+  it.each([
+    ["IPv4", () => ipv4(segment), 40, /total length 52.*\b40\b/],
+    ["IPv6", () => ipv6(segment), 60, /payload length 32.*\b20\b/],
+  ] as const)(
+    t({
+      en: "%s: a packet shorter on the wire than its header says is a PacketError, whatever was captured",
+      ko: "%s: 헤더가 말하는 것보다 실제로 짧은 패킷은 캡처된 양과 상관없이 PacketError",
+    }),
+    (protocol, bytes, wire, message) => {
+      const whole = bytes();
+      const err = thrown(() => ipLayer(protocol, whole.subarray(0, wire), wire));
+      expect(err, t({ en: "the error thrown", ko: "던진 오류" })).toBeInstanceOf(PacketError);
+      expect(err.message, t({ en: "the error's message", ko: "오류 메시지" })).toMatch(message);
     },
   );
 
@@ -266,6 +354,85 @@ describe(t({ en: "stage 3: the IP layer", ko: "3단계: IP 계층" }), () => {
       });
       expect(ip.extensions, "extensions").toHaveLength(1);
       expect(ip.payload.toString("hex"), PAYLOAD).toBe(segment.toString("hex"));
+    },
+  );
+
+  /** An extension header of `bytes` bytes whose length field (byte 1) is `field`; fragment-header fields at 2-3. */
+  function extension(bytes: number, field: number, at2 = 0): Buffer {
+    const h = Buffer.alloc(bytes);
+    h[1] = field;
+    h.writeUInt16BE(at2, 2);
+    return h;
+  }
+
+  it.each([
+    // Hop-by-hop (0), routing (43), destination options (60): (length field + 1) × 8 bytes.
+    ["hop-by-hop, length field 1: 16 bytes", 0, extension(16, 1), 56, ["HBH"], false],
+    ["hop-by-hop, length field 3: 32 bytes", 0, extension(32, 3), 72, ["HBH"], false],
+    ["routing, length field 0: 8 bytes", 43, extension(8, 0), 48, undefined, false],
+    ["routing, length field 4: 40 bytes", 43, extension(40, 4), 80, undefined, false],
+    ["destination options, length field 0: 8 bytes", 60, extension(8, 0), 48, ["DSTOPT"], false],
+    ["destination options, length field 2: 24 bytes", 60, extension(24, 2), 64, ["DSTOPT"], false],
+    // Fragment (44): always 8 bytes, whatever its reserved byte 1 holds; its offset and M flag at bytes 2-3.
+    ["fragment, reserved byte 1 set: still 8 bytes", 44, extension(8, 0xff), 48, ["frag (0|32)"], false],
+    [
+      "fragment, reserved bits 0x0006 set: not a fragment",
+      44,
+      extension(8, 0, 0x0006),
+      48,
+      ["frag (0|32)"],
+      false,
+    ],
+    ["fragment at offset 16 (0x0010): a fragment", 44, extension(8, 0, 0x0010), 48, ["frag (16|32)"], true],
+    // Authentication header (51): (length field + 2) × 4 bytes.
+    ["AH, length field 4: 24 bytes", 51, extension(24, 4), 64, undefined, false],
+    ["AH, length field 2: 16 bytes", 51, extension(16, 2), 56, undefined, false],
+  ] as const)(
+    t({
+      en: "IPv6: %s, skipped to reach TCP",
+      ko: "IPv6: %s, 건너뛰어 TCP에 닿는다",
+    }),
+    (_what, type, header, headerLength, extensions, fragment) => {
+      const ip = ipLayer("IPv6", ipv6(segment, { extensions: [[type, header]] }));
+      expect(ip, t({ en: "after the extension header", ko: "확장 헤더 뒤" })).toMatchObject({
+        protocol: 6,
+        headerLength,
+        payloadLength: segment.length,
+        fragment,
+      });
+      // Routing and AH headers are named as the learner likes (tcpdump prints their fields): one entry each.
+      if (extensions) expect(ip.extensions, "extensions").toEqual(extensions);
+      else expect(ip.extensions, "extensions").toHaveLength(1);
+      expect(ip.payload.toString("hex"), PAYLOAD).toBe(segment.toString("hex"));
+    },
+  );
+
+  it(
+    t({
+      en: "IPv6: the chain ends at ESP (50) and at no next header (59), which are not skipped",
+      ko: "IPv6: ESP(50)와 no next header(59)에서 확장 헤더 사슬이 끝나며, 이 둘은 건너뛰지 않는다",
+    }),
+    () => {
+      // ESP encrypts what follows it: its 8-byte header, then ciphertext. The transport protocol is ESP itself.
+      const esp = Buffer.from("0000100100000001deadbeefcafef00d", "hex");
+      const ip = ipLayer("IPv6", ipv6(esp, { protocol: 50, extensions: [[0, extension(8, 0)]] }));
+      expect(ip, t({ en: "HBH, then ESP", ko: "HBH 다음 ESP" })).toMatchObject({
+        protocol: 50,
+        headerLength: 48,
+        extensions: ["HBH"],
+        payloadLength: 16,
+      });
+      expect(ip.payload.toString("hex"), PAYLOAD).toBe(esp.toString("hex"));
+      const none = ipLayer(
+        "IPv6",
+        ipv6(Buffer.alloc(8), { protocol: 59, extensions: [[60, extension(16, 1)]] }),
+      );
+      expect(none, t({ en: "DSTOPT, then no next header", ko: "DSTOPT 다음 no next header" })).toMatchObject({
+        protocol: 59,
+        headerLength: 56,
+        extensions: ["DSTOPT"],
+        payloadLength: 8,
+      });
     },
   );
 

@@ -18,6 +18,9 @@
 //       IP6 ::1 > ::1: HBH DSTOPT 45642 > 47953: Flags [.], seq 9:11, ack 1, win 64, length 2
 //     (seq a:b with data, b wrapping at 2^32; without data seq a only for SYN, FIN or RST; ack only with ACK;
 //     urg only with URG; after IPv6 extension headers their names, and the ports apart from the addresses).
+//     The length (and b) counts the data on the wire, ip.payloadLength - tcp.headerLength, not tcp.payload's bytes:
+//     with 466 bytes sent and 24 captured (tcpdump -s 90),
+//       IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [P.], seq 1000:1466, ack 7, win 64, length 466
 //   - a segment cut short or malformed throws a PacketError (errors.ts) whose message matches:
 //       19 bytes /20 bytes.*19/; 12 bytes /20 bytes.*\b12\b/; data offset 4 (16 bytes) /data offset 16/;
 //       data offset 7 (28 bytes) in a 24-byte segment /data offset 28.*24/.
@@ -49,6 +52,7 @@ function ip(version: 4 | 6, source: string, destination: string, extensions: str
     fragment: false,
     extensions,
     payload: Buffer.alloc(0),
+    payloadLength: 0,
   };
 }
 
@@ -68,6 +72,10 @@ function seg(fields: Partial<TcpSegment> & { data?: string }): TcpSegment {
 }
 
 const V4 = ip(4, "127.0.0.1", "127.0.0.1");
+
+/** formatTcpdump(ip, tcp) for a whole segment: the IP header's length is the TCP header plus the bytes captured. */
+const format = (packet: IpPacket, segment: TcpSegment) =>
+  formatTcpdump({ ...packet, payloadLength: segment.headerLength + segment.payload.length }, segment);
 const LINE = t({ en: "formatTcpdump's line", ko: "formatTcpdump가 만든 줄" });
 
 describe(
@@ -139,8 +147,8 @@ describe(
       }),
       () => {
         const lines = [
-          formatTcpdump(V4, seg({ flags: F.SYN, seq: 609978440, window: 65495, headerLength: 40 })),
-          formatTcpdump(
+          format(V4, seg({ flags: F.SYN, seq: 609978440, window: 65495, headerLength: 40 })),
+          format(
             ip(4, "127.0.0.1", "127.0.0.1"),
             seg({
               sourcePort: 47953,
@@ -151,8 +159,8 @@ describe(
               window: 65483,
             }),
           ),
-          formatTcpdump(V4, seg({ flags: F.PSH | F.ACK, seq: 609978441, ack: 3457706980, data: "q\n" })),
-          formatTcpdump(
+          format(V4, seg({ flags: F.PSH | F.ACK, seq: 609978441, ack: 3457706980, data: "q\n" })),
+          format(
             ip(6, "::1", "::1"),
             seg({
               sourcePort: 37692,
@@ -178,24 +186,21 @@ describe(
         ko: "순수한 ACK에는 seq가, ACK 없는 RST에는 ack가 없고, URG는 urg를 더하며, seq a:b는 2^32에서 돌아간다",
       }),
       () => {
-        expect(formatTcpdump(V4, seg({ flags: F.ACK, seq: 5, ack: 6 })), `${LINE} (ACK)`).toBe(
+        expect(format(V4, seg({ flags: F.ACK, seq: 5, ack: 6 })), `${LINE} (ACK)`).toBe(
           "IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [.], ack 6, win 64, length 0",
         );
-        expect(formatTcpdump(V4, seg({ flags: F.RST, seq: 5, ack: 6 })), `${LINE} (RST)`).toBe(
+        expect(format(V4, seg({ flags: F.RST, seq: 5, ack: 6 })), `${LINE} (RST)`).toBe(
           "IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [R], seq 5, win 64, length 0",
         );
         expect(
-          formatTcpdump(
-            V4,
-            seg({ flags: F.URG | F.PSH | F.ACK, seq: 1, ack: 2, urgentPointer: 3, data: "abc" }),
-          ),
+          format(V4, seg({ flags: F.URG | F.PSH | F.ACK, seq: 1, ack: 2, urgentPointer: 3, data: "abc" })),
           `${LINE} (URG)`,
         ).toBe("IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [P.U], seq 1:4, ack 2, win 64, urg 3, length 3");
         expect(
-          formatTcpdump(V4, seg({ flags: F.PSH | F.ACK, seq: 4294967295, ack: 1, data: "zz" })),
+          format(V4, seg({ flags: F.PSH | F.ACK, seq: 4294967295, ack: 1, data: "zz" })),
           `${LINE} (seq 4294967295 + 2)`,
         ).toBe("IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [P.], seq 4294967295:1, ack 1, win 64, length 2");
-        expect(formatTcpdump(V4, seg({ flags: 0, seq: 5 })), `${LINE} (none)`).toBe(
+        expect(format(V4, seg({ flags: 0, seq: 5 })), `${LINE} (none)`).toBe(
           "IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [none], win 64, length 0",
         );
       },
@@ -208,12 +213,31 @@ describe(
       }),
       () => {
         expect(
-          formatTcpdump(
-            ip(6, "::1", "::1", ["HBH", "DSTOPT"]),
-            seg({ flags: F.ACK, seq: 9, ack: 1, data: "hi" }),
-          ),
+          format(ip(6, "::1", "::1", ["HBH", "DSTOPT"]), seg({ flags: F.ACK, seq: 9, ack: 1, data: "hi" })),
           LINE,
         ).toBe("IP6 ::1 > ::1: HBH DSTOPT 45642 > 47953: Flags [.], seq 9:11, ack 1, win 64, length 2");
+      },
+    );
+
+    it(
+      t({
+        en: "the length is the data on the wire, from the IP header, also when the snapshot length kept only part of it",
+        ko: "길이는 IP 헤더가 말하는 실제 데이터 길이다. 스냅샷 길이 때문에 일부만 캡처됐어도 그렇다",
+      }),
+      () => {
+        // The packet carried 466 bytes of data; the capture (tcpdump -s 90) kept 24 of them.
+        const cut = seg({ flags: F.PSH | F.ACK, seq: 1000, ack: 7, data: "x".repeat(24) });
+        expect(
+          formatTcpdump({ ...V4, payloadLength: 32 + 466 }, cut),
+          t({ en: `${LINE} (466 bytes sent, 24 captured)`, ko: `${LINE} (466바이트 전송, 24바이트 캡처)` }),
+        ).toBe("IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [P.], seq 1000:1466, ack 7, win 64, length 466");
+        expect(
+          formatTcpdump({ ...V4, payloadLength: 40 + 3 }, seg({ flags: F.SYN, seq: 5, headerLength: 40 })),
+          t({
+            en: `${LINE} (a SYN with 3 bytes, none captured)`,
+            ko: `${LINE} (3바이트를 실은 SYN, 캡처된 것 없음)`,
+          }),
+        ).toBe("IP 127.0.0.1.45642 > 127.0.0.1.47953: Flags [S], seq 5:8, win 64, length 3");
       },
     );
 

@@ -9,7 +9,10 @@
 //   - followStreams(packets) groups the packets into connections ({ number, client, server, clientKnown,
 //     handshake, turns: [{ from, bytes, missing }], teardown, sent: { client, server }, retransmissions }) and
 //     puts each direction's bytes in sequence order: out-of-order bytes wait for the gap before them, wholly
-//     seen segments are retransmissions (left out, counted), overlapping ones add only their new bytes; the
+//     seen segments are retransmissions (left out, counted), overlapping ones add only their new bytes; a segment
+//     covers ip.payloadLength - tcp.headerLength sequence numbers, so one the snapshot length cut (tcp.payload
+//     shorter) gives its bytes and then, at once, a gap for the rest, and a gap right after a gap of the same side
+//     is one gap (its `missing` the sum); `sent` counts the bytes captured only; the
 //     SYN takes one sequence number (data on the SYN starts one after it); the client is the SYN's sender, or
 //     the one a SYN-ACK is sent to; the handshake's steps are "SYN", "SYN-ACK", "ACK" (the client's ACK after
 //     the SYN-ACK), each once; teardown "FIN from client", "FIN from server", "RST from client", "RST from
@@ -46,6 +49,18 @@
 //       server > client: "How are you?" (12 bytes)
 //       teardown: FIN from client, FIN from server
 //       client sent 24 bytes, server sent 24 bytes
+//   echo-ipv4-ethernet-s90.pcap, echo-ipv4-cooked-v1-s90.pcap and echo-ipv4-cooked-v2-s90.pcap (tcpdump -s 90: the
+//     481-byte line cut to its first N = 24, 22 and 18 bytes), exactly:
+//     connection 1: client <client>, server <server>
+//       handshake: SYN, SYN-ACK, ACK
+//       client > server: "Hello World!" (12 bytes)
+//       server > client: "Hello World!" (12 bytes)
+//       client > server: "0123456789abcdef01234567" (24 bytes)      (the first N bytes of 0123456789abcdef...)
+//       client > server: [457 bytes missing from the capture]       (481 - N)
+//       server > client: "0123456789abcdef01234567" (24 bytes)
+//       server > client: [457 bytes missing from the capture]
+//       teardown: FIN from client, FIN from server
+//       client sent 36 bytes, server sent 36 bytes                  (12 + N each)
 //   echo-ipv6-ethernet.pcap and echo-ipv6-cooked-v2-nano.pcap: the lines `connection 1: client <client>, server
 //     <server>`, `  client > server: "Hello over IPv6!\n" (17 bytes)`, `  server > client: "Hello over IPv6!\n"
 //     (17 bytes)` and `  client sent 17 bytes, server sent 17 bytes`.
@@ -93,6 +108,7 @@ function pkt(
       fragment: false,
       extensions: [],
       payload: Buffer.alloc(0),
+      payloadLength: 20 + Buffer.byteLength(data),
     },
     tcp: {
       sourcePort: src.port,
@@ -106,6 +122,11 @@ function pkt(
       payload: Buffer.from(data),
     },
   };
+}
+
+/** The packet as a capture with a snapshot length keeps it: the first `keep` bytes of its data (its IP header whole). */
+function cutTo(p: TcpPacket, keep: number): TcpPacket {
+  return { ...p, tcp: { ...p.tcp, payload: p.tcp.payload.subarray(0, keep) } };
 }
 
 const handshake = () => [
@@ -345,6 +366,42 @@ describe(
             '  client > server: "ccc" (3 bytes)',
             "  teardown: not in the capture (still open)",
             "  client sent 6 bytes, server sent 0 bytes",
+            "",
+          ].join("\n"),
+          TEXT,
+        );
+      },
+    );
+
+    it(
+      t({
+        en: "a segment the snapshot length cut: its bytes, then the rest as missing, at once; gap after gap is one line",
+        ko: "스냅샷 길이가 자른 세그먼트: 그 바이트, 곧이어 나머지는 빠진 것으로; 이어진 빈틈은 한 줄",
+      }),
+      () => {
+        const packets = [
+          ...handshake(),
+          // 6 bytes sent, 3 captured (the IP header still says 6).
+          cutTo(pkt("c", F.PSH | F.ACK, C_ISN + 1, S_ISN + 1, "abcdef"), 3),
+          pkt("s", F.PSH | F.ACK, S_ISN + 1, C_ISN + 7, "xyz"),
+          pkt("c", F.PSH | F.ACK, C_ISN + 7, S_ISN + 4, "gh"),
+          // 5 sent, 2 captured; then 4 bytes never captured at all before "zz".
+          cutTo(pkt("c", F.PSH | F.ACK, C_ISN + 9, S_ISN + 4, "ijklm"), 2),
+          pkt("c", F.PSH | F.ACK, C_ISN + 18, S_ISN + 4, "zz"),
+        ];
+        expectBytes(
+          formatFollow(followStreams(packets)),
+          [
+            "connection 1: client 127.0.0.1.51000, server 127.0.0.1.9190",
+            "  handshake: SYN, SYN-ACK, ACK",
+            '  client > server: "abc" (3 bytes)',
+            "  client > server: [3 bytes missing from the capture]",
+            '  server > client: "xyz" (3 bytes)',
+            '  client > server: "ghij" (4 bytes)',
+            "  client > server: [7 bytes missing from the capture]",
+            '  client > server: "zz" (2 bytes)',
+            "  teardown: not in the capture (still open)",
+            "  client sent 9 bytes, server sent 3 bytes",
             "",
           ].join("\n"),
           TEXT,
@@ -627,6 +684,40 @@ describe(
             '  server > client: "How are you?" (12 bytes)',
             "  teardown: FIN from client, FIN from server",
             "  client sent 24 bytes, server sent 24 bytes",
+            "",
+          ].join("\n"),
+          STDOUT,
+        );
+      },
+    );
+
+    it.each([
+      ["echo-ipv4-ethernet-s90", 24],
+      ["echo-ipv4-cooked-v1-s90", 22],
+      ["echo-ipv4-cooked-v2-s90", 18],
+    ] as const)(
+      t({
+        en: "dissect.ts --follow %s.pcap (tcpdump -s 90): the long line's first %i bytes, then the rest as missing",
+        ko: "dissect.ts --follow %s.pcap(tcpdump -s 90): 긴 줄의 처음 %i바이트, 그다음 나머지는 빠진 것으로",
+      }),
+      async (name, captured) => {
+        const [client, server] = endsOf(name);
+        // The echo client sent "Hello World!", then a line of 481 bytes; -s 90 kept its first bytes only.
+        const kept = `"${"0123456789abcdef".repeat(2).slice(0, captured)}" (${captured} bytes)`;
+        const missing = `[${481 - captured} bytes missing from the capture]`;
+        expectBytes(
+          await follow(["--follow", fixturePath(name)]),
+          [
+            `connection 1: client ${client}, server ${server}`,
+            "  handshake: SYN, SYN-ACK, ACK",
+            '  client > server: "Hello World!" (12 bytes)',
+            '  server > client: "Hello World!" (12 bytes)',
+            `  client > server: ${kept}`,
+            `  client > server: ${missing}`,
+            `  server > client: ${kept}`,
+            `  server > client: ${missing}`,
+            "  teardown: FIN from client, FIN from server",
+            `  client sent ${12 + captured} bytes, server sent ${12 + captured} bytes`,
             "",
           ].join("\n"),
           STDOUT,

@@ -5,7 +5,18 @@
 //     direction tcpdump puts first (`lo    In  `); nothing on stderr; exit 0. So for every committed capture, for
 //     fixtures/crafted/edge-cases.pcap (10 lines: every flag, URG, IP options, IPv6 extension headers, seq
 //     wrapping), and for the same packets behind another link layer (BSD loopback, little- and big-endian, with
-//     IPv4 and IPv6 family 30; Linux cooked v1; raw IP).
+//     IPv4 and IPv6 family 30; Linux cooked v1; raw IP). The committed captures include ones taken with a snapshot
+//     length (`-s76`, `-s78`, `-s82`, `-s90` in their names): a packet whose data was cut is printed as tcpdump
+//     prints it, `length` and `seq a:b` counting the data on the wire (from the IP header), e.g.
+//       IP 127.0.0.1.41037 > 127.0.0.1.53976: Flags [P.], seq 2038190673:2038191154, ack 339029470, win 64, length 481
+//     and so is fixtures/echo-ipv6-ethernet.pcap cut to 100 bytes a packet: the lines tcpdump prints for it whole.
+//   - a packet the snapshot length cut inside its headers, which tcpdump prints as far as it could read and `[|tcp]`:
+//     skipped, one line on stderr matching `<file>: packet N: <what> (captured C of O bytes): skipped`. For
+//     fixtures/cut/hello-ipv4-cooked-v2-s76.pcap (its SYN and SYN-ACK cut inside their options): stdout the other
+//     6 lines of tcpdump's, exactly; stderr exactly two lines, packet 1 and packet 2, each `(captured 76 of 80
+//     bytes): skipped`; exit 0.
+//   - a packet whose IP header claims more than even its original length: skipped, its line on stderr matching
+//     /packet 1: .*total length 140.*\b86\b.* \(captured 60 of 100 bytes\): skipped$/.
 //   - what is not TCP (ARP, UDP, another EtherType) is skipped; Ethernet padding is not data:
 //       IP 127.0.0.1.40000 > 127.0.0.1.9190: Flags [.], ack 7, win 512, length 0
 //   - a bad IPv4 header checksum: the packet is printed, exit 0, and stderr has a line matching
@@ -37,6 +48,7 @@ import {
   linuxCooked,
   pcapFile,
   relink,
+  snapshot,
   tcp,
   toBigEndian,
   udp,
@@ -53,6 +65,7 @@ import {
   STDERR,
   STDOUT,
   tcpdumpLines,
+  wholeHeaderLines,
 } from "./helpers.ts";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "dissect-"));
@@ -181,6 +194,71 @@ describe(
         if (bigEndian) bytes = toBigEndian(bytes);
         const p = file(`relinked-${linkType}-${bigEndian ? "be" : "le"}-${name}.pcap`, bytes);
         expect(await dissectLines(p), LINES).toEqual(tcpdumpLines(name));
+      },
+    );
+
+    it(
+      t({
+        en: "the IPv6 echo cut to 100 bytes a packet (tcpdump -s 100): the lines tcpdump prints for it whole",
+        ko: "패킷마다 100바이트로 자른 IPv6 에코(tcpdump -s 100): tcpdump가 온전한 캡처에 찍는 줄 그대로",
+      }),
+      async () => {
+        // Every header fits in 100 bytes (14 + 40 + 40 for a SYN); the 17 bytes of data do not (14 + 40 + 32 + 17).
+        const p = file("ipv6-s100.pcap", snapshot(fixtureBytes(ETHERNET6), 100));
+        expect(await dissectLines(p), LINES).toEqual(tcpdumpLines(ETHERNET6));
+      },
+    );
+
+    it(
+      t({
+        en: "a packet the snapshot length cut inside its headers (tcpdump: `[|tcp]`) is noted with what was captured and skipped",
+        ko: "스냅샷 길이가 헤더 안에서 자른 패킷(tcpdump: `[|tcp]`)은 캡처된 양과 함께 알리고 건너뛴다",
+      }),
+      async () => {
+        const cut = path.join(FIXTURES_DIR, "cut", "hello-ipv4-cooked-v2-s76");
+        const expected = wholeHeaderLines(readFileSync(`${cut}.tcpdump.txt`, "utf8"));
+        expect(expected, t({ en: "tcpdump's whole lines", ko: "tcpdump가 온전히 찍은 줄" })).toHaveLength(6);
+        const ran = runDissect([`${cut}.pcap`]);
+        await ran.expectExit(0);
+        expect(ran.stdout.text.split("\n").filter(Boolean), LINES).toEqual(expected);
+        const notes = ran.stderr.text.split("\n").filter(Boolean);
+        expect(notes, t({ en: "the lines on stderr", ko: "stderr의 줄" })).toHaveLength(2);
+        for (const [i, note] of notes.entries())
+          expect(note, t({ en: `stderr's line ${i + 1}`, ko: `stderr의 ${i + 1}번째 줄` })).toMatch(
+            new RegExp(`^${cut}\\.pcap: packet ${i + 1}: .+ \\(captured 76 of 80 bytes\\): skipped$`),
+          );
+      },
+    );
+
+    it(
+      t({
+        en: "a packet whose IP header claims more than even its original length is noted with what was captured and skipped",
+        ko: "IP 헤더가 원래 길이보다도 길다고 하는 패킷은 캡처된 양과 함께 알리고 건너뛴다",
+      }),
+      async () => {
+        // 140 bytes of IP by its header; 86 on the wire (the original length, less 14 of Ethernet); 60 captured.
+        const frame = ethernet(0x0800, ipv4(tcp({ flags: F.PSH | F.ACK, payload: "y".repeat(100) })));
+        const p = file(
+          "short-on-the-wire.pcap",
+          pcapFile(1, [
+            { data: frame.subarray(0, 60), originalLength: 100 },
+            ethernet(0x0800, ipv4(tcp({ flags: F.ACK, ack: 7 }))),
+          ]),
+        );
+        const ran = runDissect([p]);
+        await ran.expectExit(0);
+        expectBytes(
+          ran.stdout.text,
+          "IP 127.0.0.1.40000 > 127.0.0.1.9190: Flags [.], ack 7, win 512, length 0\n",
+          STDOUT,
+        );
+        expect(
+          ran.stderr.text.split("\n").filter(Boolean),
+          t({ en: "the lines on stderr", ko: "stderr의 줄" }),
+        ).toHaveLength(1);
+        expect(ran.stderr.text, STDERR).toMatch(
+          /packet 1: .*total length 140.*\b86\b.* \(captured 60 of 100 bytes\): skipped$/m,
+        );
       },
     );
 
@@ -324,7 +402,7 @@ describe(
           client.end();
           await client.waitForEnd();
         };
-        const captured = await captureLoopback(`tcp port ${server.port}`, play);
+        const captured = await captureLoopback({ filter: `tcp port ${server.port}` }, play);
         if ("unavailable" in captured) {
           // No capture here: the committed captures must still match.
           for (const name of FIXTURES)

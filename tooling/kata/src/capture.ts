@@ -1,8 +1,9 @@
 /**
- * Runs something under tcpdump and keeps what it captured as a classic pcap file, for `pnpm kata capture` and
- * for 04-1-layers' fixtures. tcpdump writes the capture to our stdin (`-w -`, `-U`), so we see every packet as it
- * is saved; after play() we send one UDP datagram to ourselves on the loopback and stop tcpdump only once that
- * marker has come through, so no packet of play() is lost in tcpdump's buffers. The marker is not written out.
+ * Runs something under tcpdump and keeps what it captured as a classic pcap file, for `pnpm kata capture`
+ * (04-1-layers makes its fixtures with its own test/capture.ts). tcpdump writes the capture to our stdin (`-w -`,
+ * `-U`), so we see every packet as it is saved; after play() we send one UDP datagram to ourselves on the loopback
+ * and stop tcpdump only once that marker has come through, so no packet of play() is lost in tcpdump's buffers. The
+ * marker is not written out.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
