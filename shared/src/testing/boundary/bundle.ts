@@ -7,7 +7,7 @@
  * they came from changes.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -123,7 +123,14 @@ function save(file: string, opts: BundleOptions, result: esbuild.BuildResult): s
   mkdirSync(dir, { recursive: true });
   const hash = createHash("sha1").update(code).digest("hex").slice(0, 16);
   const out = path.join(dir, `${path.basename(file, path.extname(file))}-${hash}.mjs`);
-  writeFileSync(out, code);
+  // Named by its content, so one already there is this one. Written whole, then renamed into place: a worker of
+  // a concurrent test (or of another vitest process) may be importing that very file, and must never see it half
+  // written (it would load an empty module and exit 0 having done nothing).
+  if (!existsSync(out)) {
+    const partial = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(partial, code);
+    renameSync(partial, out);
+  }
   const inputs = Object.keys(result.metafile?.inputs ?? {})
     .filter((input) => !input.startsWith("<") && !input.includes("boundary-entry"))
     .map((input) => {
@@ -141,18 +148,26 @@ function cached(file: string, opts: BundleOptions): string | undefined {
 }
 
 /** The bundle of a program file, built or taken from the cache; throws ProgramLoadError if it does not compile. */
+/** Builds in progress, so that concurrent tests starting the same program wait for one build. */
+const building = new Map<string, Promise<string>>();
+
 export async function bundle(file: string, opts: BundleOptions): Promise<string> {
   const hit = cached(file, opts);
   if (hit) return hit;
-  try {
-    const result = await esbuild.build({
-      ...options(file, opts),
-      plugins: opts.kind === "program" ? [reportingNet] : [],
-    });
-    return save(file, opts, result);
-  } catch (err) {
-    throw loadError(file, opts, err);
-  }
+  const key = cacheKey(file, opts);
+  const inFlight = building.get(key);
+  if (inFlight) return inFlight;
+  const build = esbuild
+    .build({ ...options(file, opts), plugins: opts.kind === "program" ? [reportingNet] : [] })
+    .then(
+      (result) => save(file, opts, result),
+      (err: unknown) => {
+        throw loadError(file, opts, err);
+      },
+    )
+    .finally(() => building.delete(key));
+  building.set(key, build);
+  return build;
 }
 
 /** The same, synchronously (a library's exports are called synchronously); no plugins, so no reporting net. */
