@@ -3,6 +3,8 @@
 export type TestStatus = "passed" | "failed" | "skipped";
 
 export interface TestResult {
+  /** vitest's id: the file's hash, then the test's place in the file (`abc123_0_4`), in declaration order. */
+  id?: string;
   /** The test file, relative to the kata folder (as kata.json's stages[].tests lists it). */
   file: string;
   /** The outermost describe() title. */

@@ -31,6 +31,19 @@ export interface RunResult extends RunOutcome {
   stages: StageResult[];
 }
 
+/** Declaration order: the stage's files in the manifest's order, then each test's place in its file. */
+function declared(files: readonly string[], a: TestResult, b: TestResult): number {
+  const byFile = files.indexOf(a.file) - files.indexOf(b.file);
+  if (byFile !== 0) return byFile;
+  const place = (t: TestResult) => (t.id ?? "").split("_").slice(1).map(Number);
+  const [pa, pb] = [place(a), place(b)];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 /** The stage a test file belongs to, by the kata's manifest. */
 export function stageOfFile(kata: Kata, file: string): number | undefined {
   return kata.stages.find((s) => s.tests.includes(file))?.stage;
@@ -44,7 +57,8 @@ export function byStage(kata: Kata, target: string, outcome: RunOutcome, only?: 
   const stages = kata.stages.map((s): StageResult => {
     const ran = !only || only.includes(s.stage);
     const mine = tests.filter((t) => t.stage === s.stage);
-    const failed = mine.filter((t) => t.status === "failed");
+    // Tests of a file run side by side and end in any order: the first failure is the first declared.
+    const failed = mine.filter((t) => t.status === "failed").sort((a, b) => declared(s.tests, a, b));
     const passed = mine.filter((t) => t.status === "passed").length;
     const brokenFiles = outcome.fileErrors.filter((e) => s.tests.includes(e.file)).map((e) => e.file);
     const state: StageState =

@@ -51,6 +51,7 @@ function resultOf(test) {
   const status = r.state === "passed" ? "passed" : r.state === "failed" ? "failed" : "skipped";
   /** @type {TestResult} */
   const result = {
+    id: test.id,
     file: rel(test.module.moduleId),
     group: groupOf(test),
     title: test.name,
