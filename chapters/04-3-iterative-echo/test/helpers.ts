@@ -3,6 +3,7 @@
 // both must pass. What a server must do is listed above echoServerTests() and stated by each test's title.
 import {
   connectLocal,
+  connectTo,
   describeTrace,
   expectBytes,
   expectNoWriteAfterFailedRead,
@@ -197,7 +198,7 @@ export function echoServerTests(file: "echo-server.ts" | "echo-server-node.ts", 
         await server.port(),
         t({ en: "The port your server listens on", ko: "서버가 리스닝하는 포트" }),
       ).toBe(port);
-      const c = await connectLocal(port);
+      const c = await connectTo(server, port);
       await server.waitForStdout("Connected client 1\n");
       await roundTrip(c, "hello\n");
       await roundTrip(c, "안녕하세요");

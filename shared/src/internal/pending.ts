@@ -30,6 +30,19 @@ export function notAPromise(call: string, what: string, value: unknown): void {
 const DUPLEX = [new Set(["read", "write"]), new Set(["recv", "send"])];
 const overlapAllowed = (a: string, b: string) => a !== b && DUPLEX.some((s) => s.has(a) && s.has(b));
 
+const MOVING = new Set(["read", "write", "recv", "send"]);
+
+/**
+ * For close: throws MissingAwait when a read or write on `fd` has not finished. A read loop without await ends
+ * at once (a Promise is not > 0) and closes the socket under the read it never awaited. Closing a listening
+ * socket while accept() waits is allowed: it is how a program here ends a blocked accept() (see q7).
+ */
+export function assertIdle(ctx: ProgramContext, call: string, fd: number): void {
+  notAPromise(call, "fd", fd);
+  const earlier = [...(ctx.pending.get(fd) ?? [])].find((c) => MOVING.has(c));
+  if (earlier !== undefined) throw new MissingAwait(msg("await.again", { call, earlier, fd }));
+}
+
 /**
  * Marks `call` on `fd` as started and returns what ends it; throws MissingAwait, synchronously (a loop that
  * never awaits would never see a rejected Promise), when an earlier call on `fd` has not finished.

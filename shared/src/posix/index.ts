@@ -12,7 +12,7 @@
 import { currentContext, type ProgramContext, record, type TraceEvent, waiter } from "../internal/context.ts";
 import { ERRNO, errnoByNumber, type ErrnoName, type SysError, sysError } from "../internal/errno.ts";
 import { note, settle, waited } from "../internal/pace.ts";
-import { begin, notAPromise } from "../internal/pending.ts";
+import { assertIdle, begin, notAPromise } from "../internal/pending.ts";
 import * as core from "../internal/sockets.ts";
 import { addressFromHost, htons, inet_ntoa, ntohs } from "./byte-order.ts";
 
@@ -306,6 +306,7 @@ export function shutdown(fd: number, how: number): number {
 
 /** close(): releases the descriptor. Bytes already written are still delivered, then the peer reads 0. */
 export function close(fd: number): number {
+  assertIdle(currentContext(), "close", fd);
   try {
     core.closeSocket(fd);
     note(currentContext().pace, "posix", "close", fd, 0, false);

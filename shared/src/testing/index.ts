@@ -28,7 +28,7 @@ export { localLabel, Output, prefixed } from "./output.ts";
 export { byteSwapped } from "./ports.ts";
 export { NotDoneYet, ProgramRun, RunFailed } from "./program-run.ts";
 export { type Rechunk, type RechunkProxy, rechunkProxy } from "./proxy.ts";
-export { run, type StartedServer, startServer } from "./run.ts";
+export { connectTo, run, type StartedServer, startServer } from "./run.ts";
 export {
   countCalls,
   describeTrace,

@@ -1,3 +1,4 @@
+import { msg } from "../i18n/messages.ts";
 import { ChildRun, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
 import type { ProgramFile } from "./boundary/spawn.ts";
 import { currentTest, registerCleanup } from "./cleanup.ts";
@@ -43,18 +44,45 @@ export async function startServer(
 ): Promise<StartedServer> {
   const server = run(program, options.args ?? ["0"], { label: "your server", ...options });
   const port = await server.port();
-  const connect = async () => {
-    const gone = server.whyNot(`a connection to port ${port}`);
-    if (gone) throw gone;
-    try {
-      return await connectLocal(port);
-    } catch (err) {
-      // A server whose main() returned closes its socket a moment before its exit is reported: a refused
-      // connect then waits that moment, to say "your server exited" rather than "connection refused".
-      if ((err as NodeJS.ErrnoException).code === "ECONNREFUSED")
-        await server.waitForExit(undefined, 1_000).catch(() => undefined);
-      throw server.whyNot(`a connection to port ${port}`) ?? err;
-    }
+  return { run: server, port, connect: () => connectTo(server, port) };
+}
+
+/**
+ * A test client connected to a server program (at `port`, or where it listens). When the server has exited, the
+ * client's waits say so (its code, how many connections it took, its output: a lesson a layer printed, say)
+ * instead of "connection refused" or "the connection ended after 0 of 6 bytes".
+ */
+export async function connectTo(server: ProgramRun, port?: number): Promise<TestClient> {
+  const at = port ?? (await server.port());
+  const connecting = msg("run.what.connectPort", { port: at });
+  const gone = server.whyNot(connecting);
+  if (gone) throw gone;
+  const exitedMeanwhile = async (what: string, err: unknown): Promise<never> => {
+    // A server whose main() returned closes its sockets a moment before its exit is reported.
+    await server.waitForExit(undefined, 1_000).catch(() => undefined);
+    throw server.whyNot(what) ?? err;
   };
-  return { run: server, port, connect };
+  let client: TestClient;
+  try {
+    client = await connectLocal(at);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ECONNREFUSED") return exitedMeanwhile(connecting, err);
+    throw err;
+  }
+  const answer = msg("run.what.answer", { label: server.shownLabel });
+  const explained =
+    <A extends unknown[]>(wait: (...args: A) => Promise<Buffer>) =>
+    async (...args: A): Promise<Buffer> => {
+      try {
+        return await wait(...args);
+      } catch (err) {
+        if (client.received.ended) return exitedMeanwhile(answer, err);
+        throw err;
+      }
+    };
+  return {
+    ...client,
+    waitForBytes: explained((n, label?: string, ms?: number) => client.waitForBytes(n, label, ms)),
+    waitForEnd: explained((label?: string, ms?: number) => client.waitForEnd(label, ms)),
+  };
 }

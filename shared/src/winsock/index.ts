@@ -7,7 +7,7 @@
  */
 import { currentContext, type ProgramContext, record, waiter } from "../internal/context.ts";
 import { note, settle, waited } from "../internal/pace.ts";
-import { begin, notAPromise } from "../internal/pending.ts";
+import { assertIdle, begin, notAPromise } from "../internal/pending.ts";
 import * as core from "../internal/sockets.ts";
 import { addressFromHost, htons, inet_ntoa, ntohs } from "../posix/byte-order.ts";
 import { AF_INET, IPPROTO_TCP, PF_INET, SOCK_STREAM, type sockaddr_in } from "../posix/index.ts";
@@ -401,6 +401,7 @@ async function recvNow(
 
 /** closesocket(): 0 or SOCKET_ERROR (WSAENOTSOCK for a handle that is not open). */
 export function closesocket(s: SOCKET): number {
+  assertIdle(currentContext(), "closesocket", s);
   const stop = precheck("closesocket", s);
   if (stop !== undefined) return stop;
   core.closeSocket(toFd(s));
