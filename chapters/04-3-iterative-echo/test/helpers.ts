@@ -9,6 +9,7 @@ import {
   expectNoWriteAfterFailedRead,
   freePort,
   listenLocal,
+  type ProgramRun,
   rechunkProxy,
   run,
   startServer,
@@ -105,8 +106,16 @@ export const FLOOD_BYTES = 64 * 1024 * 1024;
  * the client (`writableLength`) stop shrinking: no change for QUIET_POLLS polls in a row. A server that reads
  * without bound takes every byte, and the test fails the moment nothing is left queued ('drain').
  */
-export async function waitForStall(client: TestClient, sent: number, layer: Layer): Promise<number> {
-  const QUIET_POLLS = 8;
+export async function waitForStall(
+  client: TestClient,
+  sent: number,
+  layer: Layer,
+  server: ProgramRun,
+): Promise<number> {
+  // The posix server says where it waits: blocked in write() is backpressure, seen as it happens. A node:net
+  // server says nothing, so there the client's queue must stay still for a second (a server starved of CPU on
+  // a busy machine may read nothing for a few hundred milliseconds, and must not pass for one that stopped).
+  const QUIET_POLLS = 20;
   const POLL_MS = 50;
   const socket = client.socket;
   let timer: NodeJS.Timeout | undefined;
@@ -129,6 +138,12 @@ export async function waitForStall(client: TestClient, sent: number, layer: Laye
         ),
       ),
     );
+    if (layer === "posix") {
+      server
+        .waitUntil("write() to block", () => server.blockedIn?.call === "write", 10_000)
+        .then(() => resolve(socket.writableLength), reject);
+      return;
+    }
     let last = socket.writableLength;
     let quiet = 0;
     timer = setInterval(() => {
@@ -485,7 +500,7 @@ export function echoServerTests(file: "echo-server.ts" | "echo-server-node.ts", 
       await server.waitForStdout("Connected client 1\n");
       hog.socket.pause();
       flood(hog, FLOOD_BYTES);
-      expect(await waitForStall(hog, FLOOD_BYTES, layer)).toBeGreaterThan(0);
+      expect(await waitForStall(hog, FLOOD_BYTES, layer, server)).toBeGreaterThan(0);
       hog.reset();
       const next = await connect();
       await server.waitForStdout("Connected client 1\nConnected client 2\n");
@@ -504,7 +519,7 @@ export function echoServerTests(file: "echo-server.ts" | "echo-server-node.ts", 
       await server.waitForStdout("Connected client 1\n");
       slow.socket.pause();
       flood(slow, FLOOD_BYTES);
-      await waitForStall(slow, FLOOD_BYTES, layer);
+      await waitForStall(slow, FLOOD_BYTES, layer, server);
       // The server waits for its echoes to drain; once the client reads, it must go on reading and echoing.
       slow.socket.resume();
       const back = await slow.waitForBytes(
