@@ -9,7 +9,7 @@ export const main = program({ name: "echo-server-node.ts" }, async ([port]) => {
   // waiting line of clients is yours to keep. Tools: node:net, and on/once from node:events.
   todo(
     `stage 4: echo-server-node.ts: params: ["<port>"], then the iterative server with node:net on port ${port}`,
-    `4단계: echo-server-node.ts: 먼저 params: ["<port>"]를 선언하고, 포트 ${port}에서 node:net으로 iterative 서버를 만드세요`,
+    `4단계: echo-server-node.ts: 먼저 params: ["<port>"]를 선언하고, 포트 ${port}에서 node:net으로 Iterative 서버를 만드세요`,
   );
 });
 

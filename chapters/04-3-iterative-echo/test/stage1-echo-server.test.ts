@@ -6,8 +6,8 @@
 //     read() returns 0 or -1 → close the client's socket; then close the listening socket and exit 0;
 //   - so its whole stdout is `Connected client 1\n` … `Connected client 5\n`, each line printed as that client is
 //     accepted: a client that connects while another is served waits, unanswered, for its turn;
-//   - a client that resets ends only its own turn: read() gives -1 and nothing is written back (`> 0`, not the
-//     listing's `!= 0`); a client that floods without reading makes write() wait, so the server stops reading;
+//   - a client that resets ends only its own turn: after a read() that failed, nothing is written back on that
+//     socket; a client that floods without reading makes write() wait, so the server stops reading;
 //   - a port in use prints `bind() error: Address already in use (EADDRINUSE)` on stderr and exits 1.
 // The tests both servers share (this one and stage 4's) are in helpers.ts, echoServerTests(), each titled with
 // what it checks; the calls themselves are checked here.
