@@ -172,7 +172,7 @@ describe(t({ en: "stage 5: hello-client-win.ts", ko: "5단계: hello-client-win.
   it(
     t({
       en: "as processes: the client gets its greeting from the iterative server, twice; SIGTERM then ends the server with exit 0",
-      ko: "프로세스로 실행할 때: 클라이언트가 iterative 서버에게서 인사말을 두 번 받고, 그 뒤 SIGTERM을 받은 서버는 종료 코드 0으로 끝난다",
+      ko: "프로세스로 실행할 때: 클라이언트가 Iterative 서버에게서 인사말을 두 번 받고, 그 뒤 SIGTERM을 받은 서버는 종료 코드 0으로 끝난다",
     }),
     async () => {
       const server = run(program("hello-server-iterative-win.ts"), ["0"], {
