@@ -23,14 +23,18 @@ describe("list and dev check", SLOW, () => {
     const ws = workspace();
     const first = await kata(["list"], { cwd: ws });
     const again = await kata(["list"], { cwd: ws });
-    expect(again.stdout).toContain("01-1-tiny  A tiny kata  (no file changed since its last run: that result)");
+    expect(again.stdout).toContain(
+      "01-1-tiny  A tiny kata  (no file changed since its last run: that result)",
+    );
     expect(again.stdout).toContain(
       "1 of 1 katas unchanged since the last board: their last results are shown (pnpm kata list --fresh runs them all).",
     );
     // The same board, but for those notes.
-    expect(again.stdout.replace("  (no file changed since its last run: that result)", "").replace(/^1 of 1 katas unchanged.*\n/m, "")).toBe(
-      first.stdout,
-    );
+    expect(
+      again.stdout
+        .replace("  (no file changed since its last run: that result)", "")
+        .replace(/^1 of 1 katas unchanged.*\n/m, ""),
+    ).toBe(first.stdout);
     // Solving stage 2 in the starter changes the key: the kata runs, and the board shows it.
     cpSync(path.join(ws, KATA, "solution/shout.ts"), path.join(ws, KATA, "starter/shout.ts"));
     const edited = await kata(["list"], { cwd: ws });
