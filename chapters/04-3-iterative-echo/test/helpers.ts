@@ -458,7 +458,9 @@ export function echoServerTests(file: "echo-server.ts" | "echo-server-node.ts", 
         toServer: { pieceSize: 7, delayMs: 1 },
         toClient: { pieceSize: 3 },
       });
-      const c = await connectLocal(proxy.port);
+      // Thousands of 3- and 7-byte writes, each a turn of the test's event loop, which the other tests of the
+      // file share: their waits get 20 s, not 5, on a busy machine (only a wrong echo reaches the deadline).
+      const c = await connectLocal(proxy.port, 20_000);
       await server.waitForStdout("Connected client 1\n");
       const data = Buffer.from("0123456789 안녕하세요 abcdefghijklmnopqrstuvwxyz\n".repeat(50));
       await c.send(data.subarray(0, 1000));
