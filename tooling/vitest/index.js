@@ -1,12 +1,15 @@
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { defineConfig } from "vitest/config";
 
 import { resolveTarget, TARGET_ENV } from "./target.js";
 
-/** Shared defaults: deadlines that fail a hung test with a message, and no watch in CI. */
+/** Shared defaults: deadlines that fail a hung test with a message, a temporary folder per run, no watch in CI. */
 const common = {
+  globalSetup: [fileURLToPath(new URL("./run-tmpdir.js", import.meta.url))],
+  setupFiles: [fileURLToPath(new URL("./worker-exit.js", import.meta.url))],
   testTimeout: 15_000,
   hookTimeout: 10_000,
   teardownTimeout: 5_000,
@@ -35,7 +38,7 @@ export function kataConfig(kataDir) {
   return defineConfig({
     test: {
       ...common,
-      setupFiles: [setup],
+      setupFiles: [...common.setupFiles, setup],
       sequence: { concurrent: true },
       name: `${path.basename(kataDir)} [${target.name}]`,
       root: kataDir,

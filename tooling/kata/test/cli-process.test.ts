@@ -1,11 +1,13 @@
 // The CLI as a process, where the process itself is what is tested: exit codes passed on, signals, the demo's
 // child programs.
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { describe, expect, it } from "vitest";
 
-import { BIN, kata, workspace } from "./helpers.ts";
+import { BIN, kata, PACKAGE, workspace } from "./helpers.ts";
 
 interface Ran {
   code: number | null;
@@ -83,5 +85,97 @@ describe("the CLI as a process", SLOW, () => {
       .split("\n")
       .filter((l) => l.includes(ws));
     expect(left).toEqual([]);
+  });
+
+  it("a test run ended part-way leaves no process and no temporary folder, whoever it was signalled by", async () => {
+    const ws = workspace();
+    const kataDir = path.join(ws, "chapters/01-1-tiny");
+    const vitestBin = path.join(PACKAGE, "node_modules/vitest/vitest.mjs");
+    const marker = path.join(ws, "started.json");
+    // A program that runs until it is stopped, started as a process of its own as the stage tests start servers.
+    writeFileSync(
+      path.join(kataDir, "solution/forever.ts"),
+      [
+        'import { program } from "@tcp-katas/shared/cli";',
+        "",
+        'export const main = program({ name: "forever.ts", params: [] }, async (_args, io) => {',
+        "  io.stdout.write(`${process.pid}\\n`);",
+        "  await new Promise(() => setInterval(() => {}, 60_000));",
+        "  return 0;",
+        "});",
+        "",
+      ].join("\n"),
+    );
+    // A test that makes a temporary folder, starts that program, says where both are, and never ends.
+    writeFileSync(
+      path.join(kataDir, "test/stage9-partway.test.ts"),
+      [
+        'import { mkdtempSync, writeFileSync } from "node:fs";',
+        'import { tmpdir } from "node:os";',
+        'import path from "node:path";',
+        'import { run } from "@tcp-katas/shared/testing";',
+        'import { program } from "@tcp-katas/vitest-config/impl";',
+        'import { it } from "vitest";',
+        'it("never ends", async () => {',
+        '  const dir = mkdtempSync(path.join(tmpdir(), "kata-test-"));',
+        '  const forever = run(program("forever.ts"), [], { label: "forever", process: true, deadlineMs: 120_000 });',
+        '  await forever.waitUntil("its pid", () => /\\d+\\n/.test(forever.stdout.text), 30_000);',
+        "  const started = { dir, worker: process.pid, program: Number(forever.stdout.text) };",
+        `  writeFileSync(${JSON.stringify(marker)}, JSON.stringify(started));`,
+        "  await new Promise(() => {});",
+        "}, 120_000);",
+        "",
+      ].join("\n"),
+    );
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Ctrl-C and turbo stopping the other tasks signal the whole process group; a supervisor may signal vitest alone.
+    for (const [signal, group] of [
+      ["SIGINT", true],
+      ["SIGTERM", false],
+    ] as const) {
+      const vitest = spawn(process.execPath, [vitestBin, "run", "test/stage9-partway.test.ts"], {
+        cwd: kataDir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, KATA_TARGET: "solution", KATA_LANG: "en" },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
+      let output = "";
+      vitest.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      vitest.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      let ended = false;
+      const closed = new Promise((resolve) => vitest.on("close", resolve)).then(() => (ended = true));
+      while (!existsSync(marker)) {
+        if (ended) expect.fail(`vitest ended before its test started the program:\n${output}`);
+        await sleep(50);
+      }
+      const started = JSON.parse(readFileSync(marker, "utf8")) as {
+        dir: string;
+        worker: number;
+        program: number;
+      };
+      expect(existsSync(started.dir)).toBe(true);
+      expect([started.worker, started.program].every(alive)).toBe(true);
+      process.kill(group ? -(vitest.pid ?? 0) : (vitest.pid ?? 0), signal);
+      await closed;
+      // Processes that are not this test's children end on their own time: a deadline, not a fixed wait.
+      for (let waited = 0; waited < 5_000 && [started.worker, started.program].some(alive); waited += 50)
+        await sleep(50);
+      expect({ signal, group, worker: alive(started.worker), program: alive(started.program) }).toEqual({
+        signal,
+        group,
+        worker: false,
+        program: false,
+      });
+      // The test's folder and the run's own folder around it (tooling/vitest's run-tmpdir.js) are gone.
+      expect(existsSync(path.dirname(started.dir))).toBe(false);
+      rmSync(marker);
+    }
   });
 });

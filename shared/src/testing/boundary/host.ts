@@ -105,6 +105,8 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    // Whatever started it (a test, the CLI) is gone, however it went: a program never outlives it.
+    process.on("disconnect", () => process.exit(128 + 15));
   }
   if (typeof main !== "function") {
     stderr.write(`${file} exports no main(args, io): every program of a kata does (see its solution/).\n`);

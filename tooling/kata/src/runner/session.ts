@@ -140,12 +140,21 @@ export class Session {
     this.#child?.send(message);
   }
 
-  /** Stops the vitest process at once. */
+  /**
+   * Stops the vitest process now. SIGTERM first: it leaves through process.exit(), which removes the run's
+   * temporary folder (tooling/vitest's run-tmpdir.js); SIGKILL a second later if it is still there.
+   */
   kill(): void {
     const child = this.#child;
     this.#child = undefined;
     this.#ready = undefined;
-    if (child && child.exitCode === null) child.kill("SIGKILL");
+    if (!child) return;
+    const running = () => child.exitCode === null && child.signalCode === null;
+    if (!running()) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => running() && child.kill("SIGKILL"), 1_000);
+    timer.unref();
+    child.once("exit", () => clearTimeout(timer));
   }
 
   /** Ends the session: vitest closes (or is killed after 3 s). */

@@ -100,6 +100,11 @@ async function start() {
   return api.createVitest("test", { root: kataDir, watch: false, reporters: [reporter], color: false });
 }
 
+// The CLI gone or stopping it: leave through process.exit(), whose "exit" listeners remove the run's temporary
+// folder (a signal's default action would skip them).
+process.on("SIGTERM", () => process.exit(143));
+process.on("SIGINT", () => process.exit(130));
+
 try {
   const vitest = await start();
   let queue = Promise.resolve();
