@@ -20,6 +20,7 @@ import {
   expectNoWriteAfterFailedRead,
   freePort,
   listenLocal,
+  pump,
   rechunkProxy,
   run,
   startServer,
@@ -37,6 +38,7 @@ import {
   leave,
   roundTrip,
   waitForSendToBlock,
+  waitUntil,
 } from "./helpers.ts";
 
 const SERVER = program("echo-server-win.ts");
@@ -278,9 +280,9 @@ describe(
         // file share: their waits get 20 s, not 5, on a busy machine (only a wrong echo reaches the deadline).
         const c = await connectLocal(proxy.port, 20_000);
         await server.waitForStdout("Connected client 1\n");
-        const data = Buffer.from("0123456789 안녕하세요 abcdefghijklmnopqrstuvwxyz\n".repeat(50));
-        await c.send(data.subarray(0, 1000));
-        await c.send(data.subarray(1000));
+        const data = Buffer.from("0123456789 안녕하세요 abcdefghijklmnopqrstuvwxyz\n".repeat(20));
+        await c.send(data.subarray(0, 400));
+        await c.send(data.subarray(400));
         expectBytes(
           await c.waitForBytes(data.length),
           data,
@@ -345,12 +347,19 @@ describe(
         const slow = await connect();
         await server.waitForStdout("Connected client 1\n");
         slow.socket.pause();
-        // As much as the stall test: more than the socket buffers on both sides can hold.
-        const total = 64 * 1024 * 1024;
+        // Bytes as fast as the server takes them, until it waits in send() for the client to read its echoes.
+        const flooding = pump(slow, 64 * 1024 * 1024);
+        await waitUntil(
+          server,
+          t({
+            en: "your server to wait in send() for a client that does not read its echoes",
+            ko: "에코를 읽지 않는 클라이언트 때문에 내 서버가 send()에서 기다리는 것",
+          }),
+          () => server.blockedIn?.call === "send",
+        );
+        const total = flooding.stop();
         let echoed = 0;
         slow.socket.on("data", (d: Buffer) => (echoed += d.length));
-        flood(slow, total);
-        await waitForSendToBlock(server, slow, total);
         // The server waits for its echoes to drain; once the client reads, it must go on reading and echoing.
         const all = new Promise<void>((resolve) => {
           const check = () => {

@@ -17,10 +17,12 @@ export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.
 export { errorMatching } from "./errors.ts";
 export {
   connectLocal,
+  type Flood,
   freePort,
   listenLocal,
   type LocalServer,
   LOOPBACK,
+  pump,
   refusedPort,
   type TestClient,
 } from "./net.ts";

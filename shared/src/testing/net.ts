@@ -142,3 +142,35 @@ export async function refusedPort(): Promise<number> {
   if (port === undefined) throw new Error("The bound socket has no local port.");
   return port;
 }
+
+/** A flood under way: how many bytes it has handed to the socket so far, and how to end it. */
+export interface Flood {
+  sent(): number;
+  /** Ends the flood; returns the bytes sent, every one of which a correct echo server sends back in the end. */
+  stop(): number;
+}
+
+/**
+ * Floods `client` as fast as its socket takes bytes (a 64 KiB write whenever the last one was taken), up to
+ * `max`, for a client that does not read its echoes. Unlike writing `max` bytes at once, what is sent stops
+ * growing when the server stops reading, so a test of backpressure moves a few MiB instead of all of `max`.
+ */
+export function pump(client: TestClient, max: number): Flood {
+  const piece = Buffer.alloc(64 * 1024, 0x78);
+  let sent = 0;
+  const fill = () => {
+    while (sent < max) {
+      sent += piece.length;
+      if (!client.socket.write(piece)) return;
+    }
+  };
+  client.socket.on("drain", fill);
+  fill();
+  return {
+    sent: () => sent,
+    stop: () => {
+      client.socket.off("drain", fill);
+      return sent;
+    },
+  };
+}
