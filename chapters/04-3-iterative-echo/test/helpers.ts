@@ -93,67 +93,64 @@ export function closedByServer(client: TestClient, n: number, layer: Layer): Pro
   );
 }
 
-/** Writes `total` bytes in 64 KiB pieces, none awaited, from a client that reads none of its echoes. */
-export function flood(client: TestClient, total: number): void {
-  const piece = Buffer.alloc(64 * 1024, 0x78);
-  for (let at = 0; at < total; at += piece.length) client.socket.write(piece);
-}
-
 /** The flood of the backpressure tests: more than the socket buffers on both sides hold (Linux: up to 4 + 32 MiB). */
 export const FLOOD_BYTES = 64 * 1024 * 1024;
 
 /**
- * Waits until the server stops taking a flooding client's bytes (returns how many are still queued on the
- * client). A server that honours backpressure stops reading once it cannot send its echoes, so the bytes queued on
- * the client (`writableLength`) stop shrinking: no change for QUIET_POLLS polls in a row. A server that reads
- * without bound takes every byte, and the test fails the moment nothing is left queued ('drain').
+ * Waits until the server stops taking a pumped flood (returns how many bytes are still queued on the client). A
+ * server that honours backpressure stops reading once it cannot send its echoes: the posix one is then blocked in
+ * write(), which the layer reports as it happens; a node:net server says nothing of where it waits, so there the
+ * flood must make no progress for a second (a server starved of CPU on a busy machine may read nothing for a few
+ * hundred milliseconds, and must not pass for one that stopped). A server that reads without bound takes every
+ * byte, and the test fails the moment the whole flood has left the client.
  */
 export async function waitForStall(
   client: TestClient,
-  sent: number,
+  flooding: Flood,
+  max: number,
   layer: Layer,
   server: ProgramRun,
 ): Promise<number> {
-  // The posix server says where it waits: blocked in write() is backpressure, seen as it happens. A node:net
-  // server says nothing, so there the client's queue must stay still for a second (a server starved of CPU on
-  // a busy machine may read nothing for a few hundred milliseconds, and must not pass for one that stopped).
-  const QUIET_POLLS = 20;
-  const POLL_MS = 50;
   const socket = client.socket;
   let timer: NodeJS.Timeout | undefined;
+  let onDrain: (() => void) | undefined;
   const stalled = new Promise<number>((resolve, reject) => {
-    socket.once("drain", () =>
+    onDrain = () => {
+      if (flooding.sent() < max || socket.writableLength > 0) return;
       reject(
         new Error(
           t({
-            en: `Your server took all ${sent} bytes from a client that never read its echoes: it buffers without bound. ${
+            en: `Your server took all ${max} bytes from a client that never read its echoes: it buffers without bound. ${
               layer === "posix"
                 ? "Write back what each read() returned (await the write) before reading again."
                 : "When write() returns false, wait for 'drain' before reading more."
             }`,
-            ko: `에코를 전혀 읽지 않는 클라이언트가 보낸 ${sent}바이트를 서버가 모두 받아 버렸습니다. 한없이 버퍼에 쌓고 있다는 뜻입니다. ${
+            ko: `에코를 전혀 읽지 않는 클라이언트가 보낸 ${max}바이트를 서버가 모두 받아 버렸습니다. 한없이 버퍼에 쌓고 있다는 뜻입니다. ${
               layer === "posix"
                 ? "read()로 받은 것을 write로 돌려보낸 뒤에(write를 await 한 뒤에) 다시 read 하세요."
                 : "write()가 false를 반환하면 'drain'을 기다린 다음에 더 읽으세요."
             }`,
           }),
         ),
-      ),
-    );
+      );
+    };
+    socket.on("drain", onDrain);
     if (layer === "posix") {
       server
         .waitUntil("write() to block", () => server.blockedIn?.call === "write", 10_000)
         .then(() => resolve(socket.writableLength), reject);
-      return;
     }
-    let last = socket.writableLength;
+    // The last write of the flood may have been taken at once, with no 'drain' after it: look now and then too.
+    let last = -1;
     let quiet = 0;
     timer = setInterval(() => {
-      const now = socket.writableLength;
+      onDrain?.();
+      if (layer === "posix") return;
+      const now = flooding.sent();
       quiet = now === last ? quiet + 1 : 0;
       last = now;
-      if (quiet >= QUIET_POLLS && now > 0) resolve(now);
-    }, POLL_MS);
+      if (quiet >= 20 && socket.writableLength > 0) resolve(socket.writableLength);
+    }, 50);
   });
   try {
     return await withDeadline(
@@ -166,40 +163,7 @@ export async function waitForStall(
     );
   } finally {
     clearInterval(timer);
-  }
-}
-
-/**
- * Waits until the server stops taking a pumped flood: blocked in write() for posix, and for node:net (which says
- * nothing of where it waits) no byte taken for a second, as waitForStall() does.
- */
-async function waitForPumpToStall(flooding: Flood, layer: Layer, server: ProgramRun): Promise<void> {
-  if (layer === "posix") {
-    await server.waitUntil("write() to block", () => server.blockedIn?.call === "write", 10_000);
-    return;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<void>((resolve) => {
-    let last = -1;
-    let quiet = 0;
-    timer = setInterval(() => {
-      const now = flooding.sent();
-      quiet = now === last ? quiet + 1 : 0;
-      last = now;
-      if (quiet >= 20) resolve();
-    }, 50);
-  });
-  try {
-    await withDeadline(
-      stalled,
-      t({
-        en: "your server to stop reading from a client that does not read its echoes",
-        ko: "에코를 읽지 않는 클라이언트에게서 서버가 읽기를 멈추는 것",
-      }),
-      10_000,
-    );
-  } finally {
-    clearInterval(timer);
+    if (onDrain) socket.off("drain", onDrain);
   }
 }
 
@@ -537,8 +501,9 @@ export function echoServerTests(file: "echo-server.ts" | "echo-server-node.ts", 
       const hog = await connect();
       await server.waitForStdout("Connected client 1\n");
       hog.socket.pause();
-      flood(hog, FLOOD_BYTES);
-      expect(await waitForStall(hog, FLOOD_BYTES, layer, server)).toBeGreaterThan(0);
+      const flooding = pump(hog, FLOOD_BYTES);
+      expect(await waitForStall(hog, flooding, FLOOD_BYTES, layer, server)).toBeGreaterThan(0);
+      flooding.stop();
       hog.reset();
       const next = await connect();
       await server.waitForStdout("Connected client 1\nConnected client 2\n");
@@ -556,10 +521,10 @@ export function echoServerTests(file: "echo-server.ts" | "echo-server-node.ts", 
       const slow = await connect();
       await server.waitForStdout("Connected client 1\n");
       slow.socket.pause();
-      // Bytes as fast as the server takes them, until it stops taking them (the test of stalling is the one
-      // above): the echo of what it took by then is a few MiB, not 64.
+      // Bytes as fast as the server takes them, until it stops taking them: the echo of what it took by then
+      // is a few MiB, not 64.
       const flooding = pump(slow, FLOOD_BYTES);
-      await waitForPumpToStall(flooding, layer, server);
+      await waitForStall(slow, flooding, FLOOD_BYTES, layer, server);
       const total = flooding.stop();
       // The server waits for its echoes to drain; once the client reads, it must go on reading and echoing.
       slow.socket.resume();
