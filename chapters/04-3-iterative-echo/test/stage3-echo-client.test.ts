@@ -11,7 +11,6 @@
 //     (EOF, ECONNRESET or EPIPE) on stderr and exits 1; a refused connection prints
 //     `connect() error: Connection refused (ECONNREFUSED)` and exits 1;
 //   - calls socket → connect → (write, read …) → close, and closes its socket.
-import type { TraceEvent } from "@tcp-katas/shared/testing";
 import {
   expectAllClosed,
   expectBytes,
@@ -19,8 +18,11 @@ import {
   listenLocal,
   rechunkProxy,
   refusedPort,
+  type ProgressWatch,
   run,
   t,
+  type TraceEvent,
+  watchProgress,
 } from "@tcp-katas/shared/testing";
 import { program } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
@@ -63,45 +65,38 @@ async function countingEchoServer() {
 }
 
 /**
- * Fails as soon as the echo makes no progress for 3 s, with what happened: the server took part of the line and
+ * Fails once the echo has made no progress for 5 s, with what happened: the server took part of the line and
  * echoed it, the client did not read that echo, so the server stopped reading, and the client's write() waits for
  * ever. A correct client progresses all the time (each of its read() calls is seen in its trace as it returns), so
  * this is no race against a clock.
  */
-function stallWatch(progress: { taken: number }, trace: readonly TraceEvent[], total: number) {
-  let timer: NodeJS.Timeout | undefined;
+function stallWatch(progress: { taken: number }, trace: readonly TraceEvent[], total: number): ProgressWatch {
   let counted = 0;
   let readBack = 0;
-  const stalled = new Promise<never>((_, reject) => {
-    let last = -1;
-    let quiet = 0;
-    timer = setInterval(() => {
-      for (; counted < trace.length; counted++) {
-        const e = trace[counted];
-        if (e?.call === "read" && e.result > 0) readBack += e.result;
-      }
-      const now = progress.taken + readBack;
-      quiet = now === last ? quiet + 1 : 0;
-      last = now;
-      if (quiet < 30) return;
-      reject(
-        new Error(
-          t({
-            en:
-              `Your client stalled while sending a long line (${total} bytes): the server took ${progress.taken} bytes of it and echoed them, but your client read only ${readBack} bytes of the echo meanwhile. ` +
-              "It did not read the echo while sending, so both sides' socket buffers filled and each side now waits for the other. " +
-              "Start the write, read the echo while it runs, and only then await the write.",
-            ko:
-              `긴 줄(${total}바이트)을 보내는 중에 클라이언트가 멈췄습니다. 서버는 그중 ${progress.taken}바이트를 받아 에코했는데, 그동안 클라이언트는 에코를 ${readBack}바이트만 읽었습니다. ` +
-              "보내는 동안 에코를 읽지 않아 양쪽 소켓 버퍼가 가득 찼고, 이제 서로 상대를 기다립니다. " +
-              "write를 시작해 두고, 그 write가 진행되는 동안 에코를 읽은 뒤에야 write를 await 하세요.",
-          }),
-        ),
-      );
-    }, 100);
-  });
-  stalled.catch(() => undefined);
-  return { stalled, stop: () => clearInterval(timer) };
+  const moved = () => {
+    for (; counted < trace.length; counted++) {
+      const e = trace[counted];
+      if (e?.call === "read" && e.result > 0) readBack += e.result;
+    }
+    return progress.taken + readBack;
+  };
+  return watchProgress(
+    moved,
+    5_000,
+    () =>
+      new Error(
+        t({
+          en:
+            `Your client stalled while sending a long line (${total} bytes): the server took ${progress.taken} bytes of it and echoed them, but your client read only ${readBack} bytes of the echo meanwhile. ` +
+            "It did not read the echo while sending, so both sides' socket buffers filled and each side now waits for the other. " +
+            "Start the write, read the echo while it runs, and only then await the write.",
+          ko:
+            `긴 줄(${total}바이트)을 보내는 중에 클라이언트가 멈췄습니다. 서버는 그중 ${progress.taken}바이트를 받아 에코했는데, 그동안 클라이언트는 에코를 ${readBack}바이트만 읽었습니다. ` +
+            "보내는 동안 에코를 읽지 않아 양쪽 소켓 버퍼가 가득 찼고, 이제 서로 상대를 기다립니다. " +
+            "write를 시작해 두고, 그 write가 진행되는 동안 에코를 읽은 뒤에야 write를 await 하세요.",
+        }),
+      ),
+  );
 }
 
 describe(
@@ -210,7 +205,7 @@ describe(
         try {
           // The stall watch, not this deadline, is what fails a client that deadlocks: 48 MiB take two seconds
           // here, many more on a busy machine.
-          await Promise.race([c.expectExit(0, 30_000), stall.stalled]);
+          await Promise.race([c.expectExit(0, 30_000), stall.still]);
         } finally {
           stall.stop();
         }

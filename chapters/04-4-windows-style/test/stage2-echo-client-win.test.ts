@@ -17,9 +17,11 @@ import {
   listenLocal,
   rechunkProxy,
   refusedPort,
+  type ProgressWatch,
   run,
   t,
   type TraceEvent,
+  watchProgress,
 } from "@tcp-katas/shared/testing";
 import { program } from "@tcp-katas/vitest-config/impl";
 import { describe, expect, it } from "vitest";
@@ -63,35 +65,23 @@ async function countingEchoServer() {
 }
 
 /**
- * Fails as soon as the echo makes no progress for a few seconds, with what happened: the server took part of
- * the line and echoed it, the client did not recv() that echo, so the server stopped reading, and the
- * client's send() waits for ever. A correct client progresses all the time, so this is no race against a clock.
+ * Fails once the echo has made no progress for 5 s, with what happened: the server took part of the line and
+ * echoed it, the client did not recv() that echo, so the server stopped reading, and the client's send() waits
+ * for ever. A correct client progresses all the time, so this is no race against a clock.
  */
-function stallWatch(progress: { taken: number }, trace: readonly TraceEvent[], total: number) {
-  let timer: NodeJS.Timeout | undefined;
+function stallWatch(progress: { taken: number }, trace: readonly TraceEvent[], total: number): ProgressWatch {
   const readBack = () => trace.reduce((n, e) => n + (e.call === "recv" && e.result > 0 ? e.result : 0), 0);
-  const stalled = new Promise<never>((_, reject) => {
-    let last = -1;
-    let quiet = 0;
-    timer = setInterval(() => {
-      const now = progress.taken + readBack();
-      quiet = now === last ? quiet + 1 : 0;
-      last = now;
-      if (quiet >= 20) {
-        const params = { total, taken: progress.taken, read: readBack() };
-        reject(
-          new Error(
-            t({
-              en: `Your client stalled while sending a long line (${params.total} bytes): the server took ${params.taken} bytes of it and echoed them, but your client recv()ed only ${params.read} bytes of the echo meanwhile. It did not read the echo while sending, so both sides' socket buffers filled and each side now waits for the other. Start the send(), recv() the echo while it runs, and only then await the send().`,
-              ko: `내 클라이언트가 긴 줄(${params.total}바이트)을 보내다가 멈췄습니다. 서버는 그중 ${params.taken}바이트를 받아 에코했지만, 그동안 내 클라이언트는 에코를 ${params.read}바이트만 recv() 했습니다. 보내는 동안 에코를 읽지 않아 양쪽 소켓 버퍼가 가득 찼고, 이제 서로가 상대를 기다립니다. send()를 시작해 두고, 그동안 에코를 recv() 한 다음에 send()를 await 하세요.`,
-            }),
-          ),
-        );
-      }
-    }, 250);
-  });
-  stalled.catch(() => undefined);
-  return { stalled, stop: () => clearInterval(timer) };
+  return watchProgress(
+    () => progress.taken + readBack(),
+    5_000,
+    () =>
+      new Error(
+        t({
+          en: `Your client stalled while sending a long line (${total} bytes): the server took ${progress.taken} bytes of it and echoed them, but your client recv()ed only ${readBack()} bytes of the echo meanwhile. It did not read the echo while sending, so both sides' socket buffers filled and each side now waits for the other. Start the send(), recv() the echo while it runs, and only then await the send().`,
+          ko: `내 클라이언트가 긴 줄(${total}바이트)을 보내다가 멈췄습니다. 서버는 그중 ${progress.taken}바이트를 받아 에코했지만, 그동안 내 클라이언트는 에코를 ${readBack()}바이트만 recv() 했습니다. 보내는 동안 에코를 읽지 않아 양쪽 소켓 버퍼가 가득 찼고, 이제 서로가 상대를 기다립니다. send()를 시작해 두고, 그동안 에코를 recv() 한 다음에 send()를 await 하세요.`,
+        }),
+      ),
+  );
 }
 
 describe(
@@ -198,7 +188,7 @@ describe(
         const c = client(server.port, `${line.toString("utf8")}\nq\n`);
         const stall = stallWatch(server.progress, c.trace, line.length);
         try {
-          await Promise.race([c.expectExit(0, 120_000), stall.stalled]);
+          await Promise.race([c.expectExit(0, 120_000), stall.still]);
         } finally {
           stall.stop();
         }

@@ -22,9 +22,11 @@ export {
   listenLocal,
   type LocalServer,
   LOOPBACK,
+  type ProgressWatch,
   pump,
   refusedPort,
   type TestClient,
+  watchProgress,
 } from "./net.ts";
 export { localLabel, Output, prefixed } from "./output.ts";
 export { byteSwapped } from "./ports.ts";

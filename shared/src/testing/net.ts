@@ -174,3 +174,34 @@ export function pump(client: TestClient, max: number): Flood {
     },
   };
 }
+
+/** A watch on a count that should keep growing: `still` rejects with `onStill()`'s error once it stops. */
+export interface ProgressWatch {
+  still: Promise<never>;
+  stop(): void;
+}
+
+/**
+ * Watches `progress()` and rejects with `onStill()` once it has grown past zero and then not moved for `quietMs`
+ * of wall-clock time. Quiet before the first byte is not counted: a program still starting on a busy machine has
+ * not stalled, and one that never starts meets its test's deadline instead.
+ */
+export function watchProgress(progress: () => number, quietMs: number, onStill: () => Error): ProgressWatch {
+  let timer: NodeJS.Timeout | undefined;
+  const still = new Promise<never>((_, reject) => {
+    let last = 0;
+    let since = Date.now();
+    timer = setInterval(() => {
+      const now = progress();
+      if (now !== last || now === 0) {
+        last = now;
+        since = Date.now();
+      } else if (Date.now() - since >= quietMs) {
+        clearInterval(timer);
+        reject(onStill());
+      }
+    }, 100);
+  });
+  still.catch(() => undefined);
+  return { still, stop: () => clearInterval(timer) };
+}
