@@ -158,11 +158,26 @@ describe("a wait that reaches its deadline", () => {
     expect(err).toBeInstanceOf(DeadlineExceeded);
     expect(err.message).toBe(
       "Timed out after 200 ms waiting for your server to exit.\n" +
-        "your server is in no socket call and its event loop does not run: a loop that never ends, or never awaits?\n" +
+        "your server has not let its event loop run since accept() returned, and is in no socket call: a loop that never ends, or never awaits?\n" +
         "[your server stdout] spinning\n[your server stderr] (nothing)",
     );
     // Ended: a worker stops even in `for (;;) {}`.
     expect(server.running).toBe(false);
+  });
+
+  it("names a server that spins when a test client's own wait runs out", async () => {
+    const server = run(fixture("spin-server.ts"), ["0"], { label: "your server" });
+    const c = await connectLocal(await server.port(), 300);
+    await server.waitForStdout("spinning\n");
+    const err = await rejection(c.waitForEnd());
+    expect(err).toBeInstanceOf(DeadlineExceeded);
+    const spinning =
+      "your server has not let its event loop run since accept() returned, and is in no socket call: a loop that never ends, or never awaits?";
+    expect((err as DeadlineExceeded).blocked).toEqual([spinning]);
+    expect(err.message).toBe(
+      "Timed out after 300 ms waiting for the server to close the connection (does it close the client's socket once that client is done?).\n" +
+        `${spinning}\nreceived so far: 0 bytes`,
+    );
   });
 
   it("says a program waiting for something other than a socket call that its event loop runs", async () => {

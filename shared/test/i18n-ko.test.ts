@@ -40,7 +40,7 @@ describe("shared/testing in Korean", () => {
     expect(prefixed("your server", "")).toBe("[내 서버] (출력 없음)");
     expect(prefixed("a fixture", "x\n")).toBe("[a fixture] x");
     await expect(withDeadline(new Promise(() => undefined), "응답", 10)).rejects.toThrow(
-      errorMatching("시간 초과: 10 ms 동안 기다렸지만 일어나지 않았습니다 — 응답."),
+      errorMatching("시간 초과: 10 ms 안에 다음 일이 일어나지 않았습니다 — 응답."),
     );
   });
 

@@ -9,6 +9,7 @@ import {
   type LocalServer,
   rechunkProxy,
   refusedPort,
+  watchProgress,
   withDeadline,
 } from "../src/testing/index.ts";
 
@@ -193,5 +194,33 @@ describe("rechunkProxy", () => {
     c.end();
     await withDeadline(done, "the server to see the end");
     expect(Buffer.concat(received).toString()).toBe("more");
+  });
+});
+
+describe("watchProgress", () => {
+  it("counts no quiet before the first byte, and rejects once a count that moved stands still", async () => {
+    let count = 0;
+    const watch = watchProgress(() => count, 300, () => new Error("still"));
+    let settled = false;
+    watch.still.catch(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(settled).toBe(false);
+    count = 10;
+    const started = Date.now();
+    expect((await rejection(watch.still)).message).toBe("still");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it("does not reject while the count keeps moving, nor after stop()", async () => {
+    let count = 1;
+    const mover = setInterval(() => (count += 1), 20);
+    const watch = watchProgress(() => count, 200, () => new Error("still"));
+    let settled = false;
+    watch.still.catch(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    clearInterval(mover);
+    watch.stop();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(settled).toBe(false);
   });
 });

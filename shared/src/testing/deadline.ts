@@ -20,19 +20,23 @@ export class DeadlineExceeded extends KataError {
 
 /**
  * Waits for `promise`, at most `ms`. On time-out it rejects with "Timed out after N ms waiting for <what>",
- * plus `context()` (usually the program's output so far), so a hung program fails with a reason.
+ * plus `context()` (usually the program's output so far), so a hung program fails with a reason; `blocked()` adds
+ * where the test's programs are then (a line each, shown by the CLI beside the failure).
  */
 export async function withDeadline<T>(
   promise: Promise<T>,
   what: string,
   ms = DEFAULT_DEADLINE_MS,
   context?: () => string,
+  blocked?: () => Promise<readonly string[]>,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const extra = context?.();
-      reject(new DeadlineExceeded(`${msg("deadline.timedOut", { ms, what })}${extra ? `\n${extra}` : ""}`));
+      void (blocked?.() ?? Promise.resolve([])).then((where) => {
+        const lines = [msg("deadline.timedOut", { ms, what }), ...where, context?.()].filter(Boolean);
+        reject(new DeadlineExceeded(lines.join("\n"), where));
+      });
     }, ms);
   });
   try {

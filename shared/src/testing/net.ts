@@ -2,10 +2,11 @@ import { once } from "node:events";
 import net from "node:net";
 
 import { msg } from "../i18n/messages.ts";
-import { registerCleanup } from "./cleanup.ts";
+import { currentTest, registerCleanup } from "./cleanup.ts";
 import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 import { Output } from "./output.ts";
 import { byteSwapped } from "./ports.ts";
+import { whereRuns } from "./program-run.ts";
 
 export const LOOPBACK = "127.0.0.1";
 
@@ -86,6 +87,9 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
     ms,
   );
   const soFar = () => msg("net.receivedSoFar", { n: received.bytes.length });
+  // A wait that runs out says where the test's programs are: a server spinning in a loop is named as such.
+  const group = currentTest.getStore();
+  const where = () => whereRuns(group);
   return {
     socket,
     received,
@@ -104,6 +108,7 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
         what,
         wait,
         soFar,
+        where,
       );
       const got = received.bytes.length;
       if (got < n) {
@@ -122,6 +127,7 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
         what,
         wait,
         soFar,
+        where,
       );
       return received.bytes;
     },

@@ -36,6 +36,15 @@ const live = new Set<ProgramRun>();
 const CLOSES = new Set(["close", "closesocket"]);
 
 /**
+ * Where the programs of one test are now, a line each (blocked in a call, spinning, exited): what a test's own
+ * wait (a client waiting for an echo) adds when it runs out of time, so a server stuck in a loop is named.
+ */
+export async function whereRuns(group: unknown): Promise<string[]> {
+  const runs = [...live].filter((run) => run.group === group);
+  return (await Promise.all(runs.map((run) => run.asPeer()))).filter(Boolean);
+}
+
+/**
  * A learner's program running behind the boundary, as a test sees it: its output, the port it listens on, the
  * calls it made, where it is blocked, its exit. Every wait ends at once when the program can no longer do what
  * is waited for (it exited, it printed something else, it listens on another port) and otherwise at its
@@ -226,7 +235,11 @@ export abstract class ProgramRun {
       this.send({ type: "ping" });
     });
     this.#pong = undefined;
-    return msg(answered ? "run.idle" : "run.busy", { label: this.shownLabel });
+    if (answered) return msg("run.idle", { label: this.shownLabel });
+    const last = this.trace.at(-1);
+    return last
+      ? msg("run.busySince", { label: this.shownLabel, call: last.call })
+      : msg("run.busy", { label: this.shownLabel });
   }
 
   /**
