@@ -10,7 +10,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { run, RunFailed, startServer } from "../src/testing/index.ts";
+import { BytesMismatch, run, RunFailed, startServer } from "../src/testing/index.ts";
 import { fixture, pinLang, rejection, SHARED_DIR, tempDirForFile, until } from "./helpers.ts";
 
 pinLang("en");
@@ -34,6 +34,24 @@ describe("a missing await in a program", () => {
     await (await connect()).send("x");
     await server.expectExit(1);
     expect(server.stderr.text).toBe(LESSON);
+  });
+
+  it("expectSent() reports the program's failed exit with its lesson, not the short read it caused", async () => {
+    const { run: server, connect } = await startServer(fixture("forgot-await.ts"));
+    const c = await connect();
+    const err = await rejection(server.expectSent(await c.waitForEnd(), "hi", "What the client received"));
+    expect(err).toBeInstanceOf(RunFailed);
+    expect(err.message).toBe(
+      `your server exited with code 1, 0 expected.\n[your server stdout] reading\n[your server stderr] ${LESSON.trimEnd()}`,
+    );
+  });
+
+  it("expectSent() shows the bytes' difference when the program did not fail", async () => {
+    const { run: server, connect } = await startServer(fixture("tiny-server.ts"));
+    const c = await connect();
+    const err = await rejection(server.expectSent(await c.waitForEnd(), "ho", "What the client received"));
+    expect(err).toBeInstanceOf(BytesMismatch);
+    await expect(server.expectSent("hi", "hi", "same")).resolves.toBeUndefined();
   });
 });
 

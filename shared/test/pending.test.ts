@@ -25,8 +25,6 @@ afterAll(() => useLang(undefined));
 
 const TAIL =
   "accept(), connect(), read() and write() (recv() and send() in Winsock), bind() and listen() return a Promise; await it where C blocks.";
-const PROMISE_TAIL =
-  "accept(), connect(), read() and write() (recv() and send() in Winsock) return a Promise; await it where C blocks.";
 
 /** What a second call while an earlier one runs says. */
 const again = (call: string, earlier: string, fd: number) =>
@@ -34,7 +32,7 @@ const again = (call: string, earlier: string, fd: number) =>
 
 /** What a Promise given for an argument says. */
 const promised = (call: string, what: string) =>
-  `${call}() got a Promise as its ${what}: did you forget \`await\` before the call that returned it? ${PROMISE_TAIL}`;
+  `${call}() got a Promise as its ${what}: did you forget \`await\` before the call that returned it? ${TAIL}`;
 
 /** The MissingAwait `fn` throws, synchronously, checked to be one. */
 function missingAwait(fn: () => unknown): string {
@@ -179,7 +177,7 @@ describe("a second call on a socket whose earlier call has not finished", () => 
           "소켓 3에서 bind() 호출이 끝나기 전에 listen() 호출을 했습니다. bind() 호출 앞에 `await`를 빠뜨리지 않았나요? accept(), connect(), read(), write()(Winsock에서는 recv(), send()), bind(), listen()은 Promise를 반환하므로, C에서 블로킹되는 자리에서 await 하세요.",
         );
         expect(missingAwait(() => posix.read(fd, Buffer.alloc(1), pending))).toBe(
-          "read() 호출의 인자 n 자리에 Promise가 전달되었습니다. 그 값을 돌려준 호출 앞에 `await`를 빠뜨리지 않았나요? accept(), connect(), read(), write()(Winsock에서는 recv(), send())는 Promise를 반환하므로, C에서 블로킹되는 자리에서 await 하세요.",
+          "read() 호출의 인자 n 자리에 Promise가 전달되었습니다. 그 값을 돌려준 호출 앞에 `await`를 빠뜨리지 않았나요? accept(), connect(), read(), write()(Winsock에서는 recv(), send()), bind(), listen()은 Promise를 반환하므로, C에서 블로킹되는 자리에서 await 하세요.",
         );
         expect(await binding).toBe(0);
         posix.close(fd);

@@ -38,7 +38,7 @@ describe(
         const server = run(SERVER, [String(port)], { label: "your server" });
         expect(await server.port()).toBe(port);
         const client = await connectLocal(port);
-        expectBytes(
+        await server.expectSent(
           await client.waitForEnd(),
           GREETING,
           t({ en: "What the client received", ko: "클라이언트가 받은 것" }),

@@ -33,7 +33,7 @@ describe(
       async () => {
         const { run: server, port } = await startServer(SERVER);
         const c = await connectLocal(port);
-        expectBytes(
+        await server.expectSent(
           await c.waitForEnd(),
           "Hello World!",
           t({ en: "What the client received", ko: "클라이언트가 받은 것" }),
@@ -57,7 +57,7 @@ describe(
       async () => {
         const { run: server, port } = await startServer(SERVER);
         const c = await connectLocal(port);
-        expectBytes(
+        await server.expectSent(
           await c.waitForEnd(),
           "Hello World!",
           t({ en: "What the client received", ko: "클라이언트가 받은 것" }),

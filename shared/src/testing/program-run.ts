@@ -2,7 +2,7 @@ import { KataError } from "../cli/errors.ts";
 import { msg } from "../i18n/messages.ts";
 import type { TraceEvent, Waiting } from "../internal/context.ts";
 import type { ProgramCommand, ProgramEvent } from "./boundary/protocol.ts";
-import { bytesDiff, BytesMismatch, describeBytes, firstDifference } from "./bytes.ts";
+import { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
 import { DeadlineExceeded, DEFAULT_DEADLINE_MS } from "./deadline.ts";
 import { localLabel, Output, prefixed } from "./output.ts";
 import { byteSwapped } from "./ports.ts";
@@ -128,6 +128,23 @@ export abstract class ProgramRun {
         break;
     }
     this.#recheck();
+  }
+
+  /** Resolves when the program has ended or `ms` have passed, whichever comes first (it is not ended). */
+  #settle(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const check = () => {
+        if (this.running) return;
+        clearTimeout(timer);
+        this.#waits.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.#waits.delete(check);
+        resolve();
+      }, ms);
+      this.#waits.add(check);
+    });
   }
 
   #recheck(): void {
@@ -390,6 +407,18 @@ export abstract class ProgramRun {
     const todo = this.todo();
     if (todo !== undefined) throw new NotDoneYet(todo);
     return code;
+  }
+
+  /**
+   * Checks what a test client received from this program. When it differs and the program has failed (or fails
+   * within half a second), the failure is its exit, with its stderr: a forgotten `await` ends a program with the
+   * layer's lesson there, and the short read is only its consequence.
+   */
+  async expectSent(got: Uint8Array | string, expected: Uint8Array | string, what: string): Promise<void> {
+    if (Buffer.from(got).equals(Buffer.from(expected))) return;
+    if (this.running) await this.#settle(500);
+    if (this.#code !== undefined && this.#code !== 0) await this.expectExit(0);
+    expectBytes(got, expected, what);
   }
 
   /**
