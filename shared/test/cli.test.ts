@@ -99,9 +99,11 @@ describe("program()", () => {
 
   it("reports a TODO, a crash and a wrong count with exit code 1", async () => {
     const s = io();
-    expect(await program({ name: "p.ts", params: [] }, async () => todo("stage 1: write main"))([], s)).toBe(
-      1,
-    );
+    expect(
+      await program({ name: "p.ts", params: [] }, async () =>
+        todo("stage 1: write main", "1단계: main을 쓰세요"),
+      )([], s),
+    ).toBe(1);
     expect(s.err.text).toBe("TODO: stage 1: write main\n");
     const c = io();
     expect(

@@ -88,7 +88,7 @@ describe("shared/testing in Korean", () => {
     });
     expect(() => expectCallOrder(trace, ["socket", "close", "close"])).toThrow(
       errorMatching(
-        "그런데 close() 호출은 두 번 있어야 하는데 한 번뿐입니다: socket()에서 얻은 소켓 4번을 닫지 않았습니다.",
+        "close() 호출이 두 번 있어야 하는데 한 번만 있습니다: socket()에서 얻은 소켓 4번을 닫지 않았습니다.",
       ),
     );
     expect(() => expectAllClosed(trace)).toThrow(

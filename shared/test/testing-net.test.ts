@@ -200,7 +200,11 @@ describe("rechunkProxy", () => {
 describe("watchProgress", () => {
   it("counts no quiet before the first byte, and rejects once a count that moved stands still", async () => {
     let count = 0;
-    const watch = watchProgress(() => count, 300, () => new Error("still"));
+    const watch = watchProgress(
+      () => count,
+      300,
+      () => new Error("still"),
+    );
     let settled = false;
     watch.still.catch(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -214,7 +218,11 @@ describe("watchProgress", () => {
   it("does not reject while the count keeps moving, nor after stop()", async () => {
     let count = 1;
     const mover = setInterval(() => (count += 1), 20);
-    const watch = watchProgress(() => count, 200, () => new Error("still"));
+    const watch = watchProgress(
+      () => count,
+      200,
+      () => new Error("still"),
+    );
     let settled = false;
     watch.still.catch(() => (settled = true));
     await new Promise((resolve) => setTimeout(resolve, 500));

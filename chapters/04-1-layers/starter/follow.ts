@@ -1,6 +1,6 @@
 // Stage 5: the application layer. Put each connection's segments back in sequence-number order, per
 // direction, and what comes out is exactly what the programs wrote: `Hello World!`, the echo lines.
-// See README.md, "Stage 5" (it defines the output format).
+// See README.md (한국어: README.ko.md), "Stage 5" (it defines the output format).
 import { todo } from "@tcp-katas/shared/cli";
 
 import type { IpPacket } from "./ip.ts";
@@ -48,7 +48,10 @@ export function followStreams(packets: readonly TcpPacket[]): Connection[] {
   // (retransmission), bytes after it wait until the gap is filled (out of order). A segment covers
   // ip.payloadLength - tcp.headerLength sequence numbers: more than tcp.payload when the snapshot length cut it,
   // and the rest is a gap.
-  todo(`stage 5: followStreams: group ${packets.length} packets into connections, each direction in order`);
+  todo(
+    `stage 5: followStreams: group ${packets.length} packets into connections, each direction in order`,
+    `5단계: followStreams: 패킷 ${packets.length}개를 연결별로 묶고, 방향마다 순서대로 늘어놓으세요`,
+  );
 }
 
 /**
@@ -56,10 +59,16 @@ export function followStreams(packets: readonly TcpPacket[]): Connection[] {
  * other byte as \xNN.
  */
 export function escapeBytes(bytes: Buffer): string {
-  todo(`stage 5: escapeBytes: show ${bytes.length} bytes as a quoted string, escaping what is not printable`);
+  todo(
+    `stage 5: escapeBytes: show ${bytes.length} bytes as a quoted string, escaping what is not printable`,
+    `5단계: escapeBytes: ${bytes.length}바이트를 따옴표로 감싼 문자열로 보이되, 출력할 수 없는 바이트는 이스케이프하세요`,
+  );
 }
 
 /** The text `dissect.ts --follow` prints: one block per connection, a blank line between blocks. */
 export function formatFollow(connections: readonly Connection[]): string {
-  todo(`stage 5: formatFollow: print ${connections.length} connection(s) in the lesson's format`);
+  todo(
+    `stage 5: formatFollow: print ${connections.length} connection(s) in the lesson's format`,
+    `5단계: formatFollow: 연결 ${connections.length}개를 레슨에 나온 형식으로 출력하세요`,
+  );
 }

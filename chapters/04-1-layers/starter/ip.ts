@@ -1,5 +1,5 @@
 // Stage 3: the IP layer. An IPv4 or IPv6 header says who sent the packet to whom, how long it is, and which
-// transport protocol (TCP is 6) the rest belongs to. See README.md, "Stage 3".
+// transport protocol (TCP is 6) the rest belongs to. See README.md (한국어: README.ko.md), "Stage 3".
 import { todo } from "@tcp-katas/shared/cli";
 
 import type { NetworkProtocol } from "./link.ts";
@@ -44,6 +44,7 @@ export interface IpPacket {
 export function internetChecksum(bytes: Buffer): number {
   todo(
     `stage 3: internetChecksum: add up the ${bytes.length / 2} 16-bit words, fold the carries, complement`,
+    `3단계: internetChecksum: 16비트 워드 ${bytes.length / 2}개를 더하고, 올림수를 접어 넣은 뒤, 1의 보수를 취하세요`,
   );
 }
 
@@ -56,7 +57,10 @@ export function formatIPv4(address: Buffer): string {
  * of two or more zero words (the first, on a tie) written `::`, and an IPv4-mapped address as ::ffff:1.2.3.4.
  */
 export function formatIPv6(address: Buffer): string {
-  todo(`stage 3: formatIPv6: 8 words of 16 bits, the longest zero run as :: (${address.toString("hex")})`);
+  todo(
+    `stage 3: formatIPv6: 8 words of 16 bits, the longest zero run as :: (${address.toString("hex")})`,
+    `3단계: formatIPv6: 16비트 워드 8개로 쓰고, 가장 긴 0의 연속은 ::로 줄이세요 (${address.toString("hex")})`,
+  );
 }
 
 /**

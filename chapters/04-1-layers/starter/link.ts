@@ -1,6 +1,6 @@
 // Stage 2: the link layer. Each record's bytes start with a link-layer header whose shape the file's link
 // type gives; it says which network protocol comes next (an EtherType, or an address family) and where.
-// See README.md, "Stage 2".
+// See README.md (한국어: README.ko.md), "Stage 2".
 import { todo } from "@tcp-katas/shared/cli";
 
 export type NetworkProtocol = "IPv4" | "IPv6";
@@ -59,5 +59,8 @@ export function linkLayer(linkType: number, frame: Buffer): LinkFrame | undefine
   //   23, 24, 28 or 30 depending on the system).
   // Linux cooked v1 (113): 16 bytes, the protocol (an EtherType) in the last 2. v2 (276): 20 bytes, it first.
   // Raw IP (101): no header at all; the version nibble says 4 or 6.
-  todo(`stage 2: linkLayer: take the ${linkTypeName(linkType)} header off a ${frame.length}-byte frame`);
+  todo(
+    `stage 2: linkLayer: take the ${linkTypeName(linkType)} header off a ${frame.length}-byte frame`,
+    `2단계: linkLayer: ${frame.length}바이트 프레임에서 ${linkTypeName(linkType)} 헤더를 떼어 내세요`,
+  );
 }

@@ -1,6 +1,6 @@
 // Stage 1: the capture file. A classic pcap file is a 24-byte global header, then records: a 16-byte record
 // header and the bytes captured of one packet. Every number is in the byte order of the machine that wrote it,
-// which the magic number tells. See README.md, "Stage 1", and `pnpm kata hint 04-1`.
+// which the magic number tells. See README.md (한국어: README.ko.md), "Stage 1", and `pnpm kata hint 04-1`.
 import { todo } from "@tcp-katas/shared/cli";
 
 export const PCAP_MAGIC_MICRO = 0xa1b2c3d4;
@@ -39,5 +39,8 @@ export function parsePcap(bytes: Buffer): PcapFile {
   // 2. The rest of the global header: version (2 + 2), 8 unused bytes, snap length (4), link type (4).
   // 3. Records until the end: seconds, fraction, captured length, original length (4 bytes each), then the data.
   //    A record cut short, or longer than the snap length, is a CaptureError naming the packet's number.
-  todo(`stage 1: parsePcap: the global header, then every record (${bytes.length} bytes to read)`);
+  todo(
+    `stage 1: parsePcap: the global header, then every record (${bytes.length} bytes to read)`,
+    `1단계: parsePcap: 전역 헤더를 읽고, 이어서 레코드를 모두 읽으세요 (읽을 바이트: ${bytes.length})`,
+  );
 }

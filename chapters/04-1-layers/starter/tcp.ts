@@ -1,6 +1,6 @@
 // Stage 4: the transport layer. A TCP header gives the ports, the sequence and acknowledgement numbers, the
 // flags and the window; what follows it is the application's bytes. formatTcpdump() prints it all as
-// `tcpdump -n -t -S` does, less the options field. See README.md, "Stage 4".
+// `tcpdump -n -t -S` does, less the options field. See README.md (한국어: README.ko.md), "Stage 4".
 import { todo } from "@tcp-katas/shared/cli";
 
 import type { IpPacket } from "./ip.ts";
@@ -37,12 +37,18 @@ export interface TcpSegment {
 export function tcpSegment(bytes: Buffer): TcpSegment {
   // Ports (0-1, 2-3), seq (4-7), ack (8-11), data offset (high nibble of 12, × 4), flags (13), window
   // (14-15), checksum (16-17), urgent pointer (18-19), options, then the payload.
-  todo(`stage 4: tcpSegment: read the TCP header of a ${bytes.length}-byte segment`);
+  todo(
+    `stage 4: tcpSegment: read the TCP header of a ${bytes.length}-byte segment`,
+    `4단계: tcpSegment: ${bytes.length}바이트 세그먼트의 TCP 헤더를 읽으세요`,
+  );
 }
 
 /** The flags as tcpdump writes them inside `Flags [...]`: "S", "S.", "P.", "FP.", ... or "none". */
 export function tcpdumpFlags(flags: number): string {
-  todo(`stage 4: tcpdumpFlags: one letter per flag set in 0x${flags.toString(16)}, in tcpdump's order`);
+  todo(
+    `stage 4: tcpdumpFlags: one letter per flag set in 0x${flags.toString(16)}, in tcpdump's order`,
+    `4단계: tcpdumpFlags: 0x${flags.toString(16)}에 켜진 플래그마다 한 글자씩, tcpdump의 순서대로 쓰세요`,
+  );
 }
 
 /**
@@ -54,5 +60,7 @@ export function formatTcpdump(ip: IpPacket, tcp: TcpSegment): string {
   todo(
     `stage 4: formatTcpdump: "IP src.port > dst.port: Flags [...], seq ..., ack ..., win ..., length ..." ` +
       `for ${ip.source}.${tcp.sourcePort}`,
+    `4단계: formatTcpdump: "IP src.port > dst.port: Flags [...], seq ..., ack ..., win ..., length ..." 형식으로 ` +
+      `${ip.source}.${tcp.sourcePort}의 세그먼트를 한 줄로 쓰세요`,
   );
 }

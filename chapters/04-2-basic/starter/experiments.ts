@@ -8,6 +8,7 @@ import { todo } from "@tcp-katas/shared/cli";
 export async function connectBeforeListen(): Promise<string> {
   todo(
     "stage 3: connectBeforeListen: bind a server without listen(), connect a client, return errnoName(errno())",
+    "3단계: connectBeforeListen: 서버 소켓을 listen() 없이 bind만 하고, 클라이언트로 connect 한 뒤 errnoName(errno())를 반환하세요",
   );
 }
 
@@ -15,6 +16,7 @@ export async function connectBeforeListen(): Promise<string> {
 export async function connectWithoutAccept(): Promise<number> {
   todo(
     "stage 3: connectWithoutAccept: bind + listen, connect a client (no accept), return what connect() returned",
+    "3단계: connectWithoutAccept: bind와 listen을 하고 클라이언트로 connect 한 뒤(accept는 하지 않음) connect()의 반환값을 반환하세요",
   );
 }
 
@@ -23,13 +25,17 @@ export async function connectWithoutAccept(): Promise<number> {
  * accepts n times. What did each accepted connection send, in the order accept() returned them?
  */
 export async function acceptOrder(n: number): Promise<string[]> {
-  todo(`stage 3: acceptOrder: connect ${n} clients that each write "client i", then accept and read each`);
+  todo(
+    `stage 3: acceptOrder: connect ${n} clients that each write "client i", then accept and read each`,
+    `3단계: acceptOrder: 클라이언트 ${n}개를 connect 해 각자 "client i"를 write 하게 한 뒤, 하나씩 accept 해서 read 하세요`,
+  );
 }
 
 /** Q6: a client never calls bind(). What is its local port before connect(), and after? */
 export async function clientPortBeforeAndAfterConnect(): Promise<{ before: number; after: number }> {
   todo(
     "stage 3: clientPortBeforeAndAfterConnect: getsockname() the client's socket before and after connect()",
+    "3단계: clientPortBeforeAndAfterConnect: connect() 전과 후에 클라이언트 소켓을 getsockname() 하세요",
   );
 }
 
@@ -44,5 +50,6 @@ export async function connectsBeyondBacklog(
 ): Promise<{ completed: number; waiting: number; refused: number }> {
   todo(
     `stage 4: connectsBeyondBacklog: a child process listens with backlog ${backlog} and holds its event loop; start ${clients} connects at once and count them`,
+    `4단계: connectsBeyondBacklog: 자식 프로세스가 backlog ${backlog}로 listen 하고 이벤트 루프를 붙잡아 두는 동안, connect ${clients}개를 한꺼번에 시작해 성공한 수를 세세요`,
   );
 }

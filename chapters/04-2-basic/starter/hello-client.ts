@@ -11,6 +11,7 @@ export const main = program({ name: "hello-client.ts" }, async ([ip, port], io) 
   // lastError from "@tcp-katas/shared/posix"; errorHandling from "@tcp-katas/shared/cli".
   todo(
     `stage 2: hello-client.ts: params: ["<IP>", "<port>"], then socket → connect → read until 0 → print → close (${ip}:${port})`,
+    `2단계: hello-client.ts: 먼저 params: ["<IP>", "<port>"]를 선언하고, socket → connect → 0이 나올 때까지 read → 출력 → close (${ip}:${port})`,
   );
 });
 

@@ -11,6 +11,7 @@ export const main = program({ name: "hello-server.ts" }, async ([port]) => {
   // SOCK_STREAM and lastError from "@tcp-katas/shared/posix"; errorHandling from "@tcp-katas/shared/cli".
   todo(
     `stage 1: hello-server.ts: params: ["<port>"], then socket → bind → listen → accept → write → close (port ${port})`,
+    `1단계: hello-server.ts: 먼저 params: ["<port>"]를 선언하고, socket → bind → listen → accept → write → close (포트 ${port})`,
   );
 });
 

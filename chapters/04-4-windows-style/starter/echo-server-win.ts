@@ -14,7 +14,7 @@ export const main = program({ name: "echo-server-win.ts" }, async ([port], io) =
   // SOCK_STREAM) from "@tcp-katas/shared/winsock"; errorHandling from "@tcp-katas/shared/cli".
   todo(
     `stage 1: echo-server-win.ts: params: ["<port>"], then WSAStartup → the iterative echo server on port ${port} → WSACleanup`,
-    `1단계: echo-server-win.ts: 먼저 params: ["<port>"]를 선언하고, WSAStartup → ${port}번 포트의 iterative 에코 서버 → WSACleanup`,
+    `1단계: echo-server-win.ts: 먼저 params: ["<port>"]를 선언하고, WSAStartup → ${port}번 포트의 Iterative 에코 서버 → WSACleanup`,
   );
 });
 

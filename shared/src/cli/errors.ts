@@ -48,8 +48,8 @@ export class TodoError extends KataError {
  * learner's language when `ko` is given), and the kata's tests fail with that text, so the learner sees what to
  * do next.
  */
-export function todo(what: string, ko?: string): never {
-  throw new TodoError(`TODO: ${ko === undefined ? what : t({ en: what, ko })}`);
+export function todo(what: string, ko: string): never {
+  throw new TodoError(`TODO: ${t({ en: what, ko })}`);
 }
 
 /**

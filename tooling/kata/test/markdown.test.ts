@@ -3,8 +3,9 @@
 import { describe, expect, it } from "vitest";
 
 import { fenced, mdCalls, mdCode, mdText } from "../src/md.ts";
-import { columns, mermaid, preview, type Step, textDiagram } from "../src/trace/diagram.ts";
+import { mermaid, preview, type Step, textDiagram } from "../src/trace/diagram.ts";
 import type { Recording } from "../src/trace/record.ts";
+import { columns } from "../src/width.ts";
 
 const ZWSP = "\u200B";
 

@@ -178,7 +178,7 @@ describe("the path on the board, in hint and in watch", SLOW, () => {
     );
     const ko = await cli(["list"], { cwd: ws, env: { KATA_LANG: "ko" } });
     expect(ko.stdout).toMatch(/2단계 +시작 전 +loud\(\)는 대문자로 \(보너스\)/);
-    expect(ko.stdout).toContain("보너스 단계는 1단계 중 0단계 완료.");
+    expect(ko.stdout).toContain("보너스 단계 0/1 완료.");
 
     // Stage 1 of the warm-up done: the next step is the next kata, not the warm-up's bonus.
     solveWarmupStage1(ws);

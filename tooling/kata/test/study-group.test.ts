@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { columns } from "../src/trace/diagram.ts";
+import { columns } from "../src/width.ts";
 import { KATA, kata, SLOW, tempDir, workspace } from "./helpers.ts";
 import { neverCloses, withPair } from "./pair.ts";
 

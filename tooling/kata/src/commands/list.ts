@@ -7,6 +7,7 @@ import { nextOnPath } from "../next.ts";
 import { pooled } from "../pool.ts";
 import { stageWord } from "../report.ts";
 import { runKata } from "../runner/index.ts";
+import { padColumns } from "../width.ts";
 
 export const list: Command = {
   name: "list",
@@ -62,7 +63,7 @@ export const list: Command = {
             ? dim(` ${ctx.t("list.firstFailing", { title: s.firstFailure.title })}`)
             : "";
         rows.push(
-          `  ${ctx.t("stage.label", { n: s.stage })}  ${stageWord(ctx, s).padEnd(ctx.style.color ? 21 : 12)} ${stage ? ctx.text(stage.title) : ""}${tag}${why}`,
+          `  ${ctx.t("stage.label", { n: s.stage })}  ${padColumns(stageWord(ctx, s), 12)} ${stage ? ctx.text(stage.title) : ""}${tag}${why}`,
         );
       }
       if (broken) {

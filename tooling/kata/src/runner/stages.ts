@@ -89,7 +89,8 @@ export function allDone(result: RunResult): boolean {
 export function failureSummary(message: string | undefined, maxLines = 14): string {
   if (!message) return "";
   const lines = message.split("\n").filter((l) => !/^\s+at /.test(l) && !/node_modules/.test(l));
-  // "NotDoneYet [KATA_NOT_DONE]: ..." names the error for tools; the learner reads the message itself.
-  if (lines[0]) lines[0] = lines[0].replace(/^\w+ \[KATA_[A-Z_]+\]: /, "");
+  // "NotDoneYet [KATA_NOT_DONE]: ..." names the error for tools, and a plain "Error: " says nothing: the learner
+  // reads the message itself.
+  if (lines[0]) lines[0] = lines[0].replace(/^(\w+ \[KATA_[A-Z_]+\]|Error): /, "");
   return lines.slice(0, maxLines).join("\n");
 }

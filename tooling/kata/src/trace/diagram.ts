@@ -6,6 +6,7 @@
  */
 import { renderMermaidASCII } from "beautiful-mermaid";
 
+import { columns, WIDE } from "../width.ts";
 import type { Recording, Role, SideEvent, SideRecord } from "./record.ts";
 
 export interface Step {
@@ -444,8 +445,6 @@ export function mermaid(rec: Recording, steps: readonly Step[], options: Diagram
 const SPECIAL = ["\\", "*", "~", "<", ">", '"', "&", "#", ";", "%", "_"];
 const HOLD = (i: number) => String.fromCharCode(0xe000 + i);
 // It also counts a character as one column: a wide one (Hangul, CJK) gets a filler it counts, removed after.
-const WIDE =
-  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
 const FILLER = "\ue0ff";
 
 const held: Escape = (text) =>
@@ -458,11 +457,6 @@ function release(text: string): string {
   let out = text.replaceAll(FILLER, "");
   for (const [i, ch] of SPECIAL.entries()) out = out.replaceAll(HOLD(i), ch);
   return out;
-}
-
-/** Display columns of a line (wide characters count two). */
-export function columns(line: string): number {
-  return [...line].length + (line.match(WIDE)?.length ?? 0);
 }
 
 /**
