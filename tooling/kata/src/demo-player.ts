@@ -68,7 +68,7 @@ class Actor {
   }
 
   #say(line: string): void {
-    this.ctx.out(`${this.ctx.style.paint(this.color, `[${this.name}]`.padEnd(11))} ${line}`);
+    this.ctx.out(`${this.ctx.style.paint(this.color, `[${this.name}]`.padEnd(13))} ${line}`);
   }
 
   #output(text: string): void {

@@ -185,7 +185,7 @@ describe("capture", SLOW, () => {
     const r = await kata(["capture", "01-1", "--out", out], { cwd: ws });
     if (findTcpdump() && process.getuid?.() === 0) {
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toContain("[client]    hi");
+      expect(r.stdout).toContain("[client]      hi");
       // One connection, whole: the handshake, "hi", both FINs and their ACKs; no packet of anyone else's.
       const packets = Number(/Captured (\d+) packets \(.+\) into /.exec(r.stdout)?.[1]);
       expect(packets).toBeGreaterThanOrEqual(7);
