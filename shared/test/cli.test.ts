@@ -19,6 +19,7 @@ import {
   todo,
   TodoError,
 } from "../src/cli/index.ts";
+import { t } from "../src/i18n/index.ts";
 import {
   AF_INET,
   bind,
@@ -104,7 +105,8 @@ describe("program()", () => {
         todo("stage 1: write main", "1단계: main을 쓰세요"),
       )([], s),
     ).toBe(1);
-    expect(s.err.text).toBe("TODO: stage 1: write main\n");
+    // The TODO is in the learner's language, whichever this run has.
+    expect(s.err.text).toBe(`TODO: ${t({ en: "stage 1: write main", ko: "1단계: main을 쓰세요" })}\n`);
     const c = io();
     expect(
       await program({ name: "p.ts", params: [] }, async () => {
