@@ -1,10 +1,12 @@
 // The CLI as a process, where the process itself is what is tested: exit codes passed on, signals, the demo's
 // child programs.
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { sweep } from "@tcp-katas/vitest-config/run-tmpdir";
 import { describe, expect, it } from "vitest";
 
 import { BIN, kata, PACKAGE, workspace } from "./helpers.ts";
@@ -176,6 +178,25 @@ describe("the CLI as a process", SLOW, () => {
       // The test's folder and the run's own folder around it (tooling/vitest's run-tmpdir.js) are gone.
       expect(existsSync(path.dirname(started.dir))).toBe(false);
       rmSync(marker);
+    }
+  });
+
+  it("a run's folder that SIGKILL left behind is removed by the next run, and only once its vitest is gone", () => {
+    const parent = mkdtempSync(path.join(tmpdir(), "sweep-"));
+    try {
+      const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+      const names = [
+        `tcp-katas-test-${gone}-abc`,
+        `tcp-katas-test-${process.pid}-def`,
+        "tcp-katas-test-x-1",
+        "other",
+      ];
+      for (const name of names) mkdirSync(path.join(parent, name, "inside"), { recursive: true });
+      sweep(parent);
+      expect(names.map((name) => existsSync(path.join(parent, name)))).toEqual([false, true, true, true]);
+      sweep(path.join(parent, "missing"));
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
     }
   });
 });
