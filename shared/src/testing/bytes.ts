@@ -115,7 +115,7 @@ export function expectBytes(
 ): void {
   const e = toBytes(expected);
   const g = toBytes(got);
-  // Buffer.equals first: a byte-by-byte search over 48 MiB costs a third of a second.
+  // Buffer.equals first: a byte-by-byte search over tens of MiB costs a third of a second.
   if (!e.equals(g)) throw new BytesMismatch(bytesDiff(what, e, g));
 }
 
