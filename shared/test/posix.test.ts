@@ -148,6 +148,61 @@ describe("the server's calls", () => {
     });
   });
 
+  it("bind(port 0) then listen succeeds on another free port when the probed one was taken meanwhile", async () => {
+    const others: net.Server[] = [];
+    try {
+      const { result: ports } = await traced(async () => {
+        const any = socket(PF_INET, SOCK_STREAM, 0);
+        const fixed = socket(PF_INET, SOCK_STREAM, 0);
+        const me = sockaddr_in();
+        expect(await bind(any, addr("127.0.0.1", 0))).toBe(0);
+        getsockname(any, me);
+        const probed = ntohs(me.sin_port);
+        expect(await bind(fixed, addr("127.0.0.1", 0))).toBe(0);
+        getsockname(fixed, me);
+        const fixedPort = ntohs(me.sin_port);
+        // Another process takes both ports between bind() and listen(), as parallel test runs can.
+        for (const port of [probed, fixedPort]) {
+          const other = net.createServer();
+          others.push(other);
+          other.listen({ host: "127.0.0.1", port, exclusive: true });
+          await once(other, "listening");
+        }
+        expect(await listen(any, 5)).toBe(0);
+        getsockname(any, me);
+        const listening = ntohs(me.sin_port);
+        close(any);
+        close(fixed);
+        return { probed, listening };
+      });
+      expect(ports.listening).not.toBe(ports.probed);
+      expect(ports.listening).toBeGreaterThan(0);
+    } finally {
+      for (const other of others) other.close();
+    }
+  });
+
+  it("a port given to bind() that is taken before listen() fails listen() with EADDRINUSE", async () => {
+    let other: net.Server | undefined;
+    try {
+      await traced(async () => {
+        const probe = net.createServer().listen(0, "127.0.0.1");
+        await once(probe, "listening");
+        const port = (probe.address() as net.AddressInfo).port;
+        await new Promise((resolve) => probe.close(resolve));
+        const fd = socket(PF_INET, SOCK_STREAM, 0);
+        expect(await bind(fd, addr("127.0.0.1", port))).toBe(0);
+        other = net.createServer().listen({ host: "127.0.0.1", port, exclusive: true });
+        await once(other, "listening");
+        expect(await listen(fd, 5)).toBe(-1);
+        expect(lastError().name).toBe("EADDRINUSE");
+        close(fd);
+      });
+    } finally {
+      other?.close();
+    }
+  });
+
   it("bind twice is EINVAL; bind of a closed descriptor is EBADF", async () => {
     await traced(async () => {
       const fd = socket(PF_INET, SOCK_STREAM, 0);

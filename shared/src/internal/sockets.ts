@@ -25,6 +25,8 @@ export interface Address {
 interface Fresh {
   kind: "fresh";
   bound?: Address;
+  /** bind() asked for port 0: the port it was given is only a probe's, so listen() may take another. */
+  anyPort?: boolean;
 }
 interface Listening {
   kind: "listening";
@@ -106,6 +108,7 @@ export async function bindSocket(fd: number, address: Address): Promise<void> {
   const port = (probe.address() as net.AddressInfo).port;
   await closeServer(probe);
   d.bound = { host: address.host, port };
+  d.anyPort = address.port === 0;
 }
 
 /** listen(): takes the address for real. An unbound socket gets 0.0.0.0 and a free port, as on Linux. */
@@ -135,7 +138,14 @@ export async function listenSocket(fd: number, backlog: number): Promise<Address
   const placeholder: Busy = { kind: "connecting" };
   fds.set(fd, placeholder);
   try {
-    await listenOnce(server, address.host, address.port, Math.max(1, backlog));
+    try {
+      await listenOnce(server, address.host, address.port, Math.max(1, backlog));
+    } catch (err) {
+      // bind(port 0) took its port from a probe that closed again: another process may have taken it since. The
+      // kernel would have kept it reserved, so the program is given another free port rather than EADDRINUSE.
+      if (!(d.anyPort && err instanceof CallFailed && err.error.name === "EADDRINUSE")) throw err;
+      await listenOnce(server, address.host, 0, Math.max(1, backlog));
+    }
   } catch (err) {
     if (fds.get(fd) === placeholder) fds.set(fd, d);
     throw err;
