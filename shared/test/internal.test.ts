@@ -25,6 +25,7 @@ import { closeAllAtExit, untilEnded } from "../src/internal/sockets.ts";
 import * as posix from "../src/posix/index.ts";
 import {
   connectLocal,
+  freePort,
   listenLocal,
   registerCleanup,
   type TestClient,
@@ -518,11 +519,11 @@ describe("descriptors in each state", () => {
     });
   });
 
-  it("listen reports EADDRINUSE when the address was taken after bind, and the socket stays bound", async () => {
+  it("listen reports EADDRINUSE when the port given to bind was taken after it, and the socket stays bound", async () => {
+    const port = await freePort();
     await traced(async () => {
       const fd = posix.socket(posix.PF_INET, posix.SOCK_STREAM, 0);
-      expect(await posix.bind(fd, addr(0))).toBe(0);
-      const port = portOf(fd);
+      expect(await posix.bind(fd, addr(port))).toBe(0);
       const thief = net.createServer();
       registerCleanup(() => thief.close());
       thief.listen(port, "127.0.0.1");

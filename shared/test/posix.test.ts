@@ -182,27 +182,6 @@ describe("the server's calls", () => {
     }
   });
 
-  it("a port given to bind() that is taken before listen() fails listen() with EADDRINUSE", async () => {
-    let other: net.Server | undefined;
-    try {
-      await traced(async () => {
-        const probe = net.createServer().listen(0, "127.0.0.1");
-        await once(probe, "listening");
-        const port = (probe.address() as net.AddressInfo).port;
-        await new Promise((resolve) => probe.close(resolve));
-        const fd = socket(PF_INET, SOCK_STREAM, 0);
-        expect(await bind(fd, addr("127.0.0.1", port))).toBe(0);
-        other = net.createServer().listen({ host: "127.0.0.1", port, exclusive: true });
-        await once(other, "listening");
-        expect(await listen(fd, 5)).toBe(-1);
-        expect(lastError().name).toBe("EADDRINUSE");
-        close(fd);
-      });
-    } finally {
-      other?.close();
-    }
-  });
-
   it("bind twice is EINVAL; bind of a closed descriptor is EBADF", async () => {
     await traced(async () => {
       const fd = socket(PF_INET, SOCK_STREAM, 0);
