@@ -33,7 +33,9 @@ export async function withDeadline<T>(
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      void (blocked?.() ?? Promise.resolve([])).then((where) => {
+      // A failure to say where the programs are must not keep the deadline from failing the wait.
+      const found = (blocked?.() ?? Promise.resolve([])).catch((): readonly string[] => []);
+      void found.then((where) => {
         const lines = [msg("deadline.timedOut", { ms, what }), ...where, context?.()].filter(Boolean);
         reject(new DeadlineExceeded(lines.join("\n"), where));
       });
