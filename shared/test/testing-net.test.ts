@@ -1,6 +1,6 @@
 import type net from "node:net";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { useLang } from "../src/i18n/index.ts";
 import {
@@ -198,6 +198,10 @@ describe("rechunkProxy", () => {
 });
 
 describe("watchProgress", () => {
+  // Fake timers: the watch polls with setInterval and measures quiet with Date.now(), both under vitest's clock.
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
   it("counts no quiet before the first byte, and rejects once a count that moved stands still", async () => {
     let count = 0;
     const watch = watchProgress(
@@ -207,17 +211,17 @@ describe("watchProgress", () => {
     );
     let settled = false;
     watch.still.catch(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(settled).toBe(false);
     count = 10;
-    const started = Date.now();
+    await vi.advanceTimersByTimeAsync(250);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
     expect((await rejection(watch.still)).message).toBe("still");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
   });
 
   it("does not reject while the count keeps moving, nor after stop()", async () => {
     let count = 1;
-    const mover = setInterval(() => (count += 1), 20);
     const watch = watchProgress(
       () => count,
       200,
@@ -225,10 +229,12 @@ describe("watchProgress", () => {
     );
     let settled = false;
     watch.still.catch(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    clearInterval(mover);
+    for (let i = 0; i < 20; i++) {
+      count += 1;
+      await vi.advanceTimersByTimeAsync(100);
+    }
     watch.stop();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(settled).toBe(false);
   });
 });
