@@ -5,7 +5,7 @@ import path from "node:path";
 
 /** A run's folder: the prefix, the pid of the vitest process that made it, a random tail. */
 const PREFIX = "tcp-katas-test-";
-const OWNER = /^tcp-katas-test-(\d+)-/;
+const OWNER = new RegExp(`^${PREFIX}(\\d+)-`);
 
 /** True while process `pid` exists (EPERM: it exists, owned by someone else). */
 function alive(pid) {
