@@ -8,7 +8,10 @@
  *
  * Where Node cannot be faithful: Node binds and listens in one step, so bind() only checks (by binding for a
  * moment) that the address is free and listen() takes it for real; Node accepts connections itself, so the
- * backlog is a hint and connections wait in our queue (paused, unread) instead of the kernel's.
+ * backlog is a hint and connections wait in our queue (paused, unread) instead of the kernel's. The kernel's own
+ * queue keeps Node's default length: the listing's 5 would only make the kernel drop the SYNs of a burst of
+ * clients, which then retry a second later (ten clients connecting at once took 1 s here), while Node takes
+ * them from the kernel at once anyway.
  */
 import net from "node:net";
 
@@ -83,11 +86,11 @@ export function openSocket(): number {
   return fd;
 }
 
-function listenOnce(server: net.Server, host: string, port: number, backlog?: number): Promise<void> {
+function listenOnce(server: net.Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(new CallFailed(fromNodeError(err)));
     server.once("error", onError);
-    server.listen({ host, port, backlog, exclusive: true }, () => {
+    server.listen({ host, port, exclusive: true }, () => {
       server.off("error", onError);
       resolve();
     });
@@ -112,7 +115,7 @@ export async function bindSocket(fd: number, address: Address): Promise<void> {
 }
 
 /** listen(): takes the address for real. An unbound socket gets 0.0.0.0 and a free port, as on Linux. */
-export async function listenSocket(fd: number, backlog: number): Promise<Address> {
+export async function listenSocket(fd: number): Promise<Address> {
   const d = lookup(fd);
   if (d.kind === "listening") return d.address;
   if (d.kind !== "fresh") fail("EINVAL");
@@ -139,12 +142,12 @@ export async function listenSocket(fd: number, backlog: number): Promise<Address
   fds.set(fd, placeholder);
   try {
     try {
-      await listenOnce(server, address.host, address.port, Math.max(1, backlog));
+      await listenOnce(server, address.host, address.port);
     } catch (err) {
       // bind(port 0) took its port from a probe that closed again: another process may have taken it since. The
       // kernel would have kept it reserved, so the program is given another free port rather than EADDRINUSE.
       if (!(d.anyPort && err instanceof CallFailed && err.error.name === "EADDRINUSE")) throw err;
-      await listenOnce(server, address.host, 0, Math.max(1, backlog));
+      await listenOnce(server, address.host, 0);
     }
   } catch (err) {
     if (fds.get(fd) === placeholder) fds.set(fd, d);

@@ -143,7 +143,7 @@ export function listen(fd: number, backlog: number): Promise<number> {
 async function listenNow(done: () => void, fd: number, backlog: number): Promise<number> {
   try {
     try {
-      const address = await core.listenSocket(fd, backlog);
+      const address = await core.listenSocket(fd);
       return ok("listen", fd, 0, { host: address.host, port: address.port, backlog });
     } catch (err) {
       return failed("listen", fd, err);

@@ -70,6 +70,9 @@ export async function rechunkProxy(
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     const upstream = net.connect({ host: LOOPBACK, port: targetPort, allowHalfOpen: true });
     sockets.add(client).add(upstream);
+    // Each piece must leave at once: with Nagle's algorithm a small write waits for the peer's (delayed) ACK.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     const resetBoth = () => {
       if (!client.destroyed) client.resetAndDestroy();
       if (!upstream.destroyed) upstream.resetAndDestroy();

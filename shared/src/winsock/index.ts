@@ -220,7 +220,7 @@ async function listenNow(done: () => void, s: SOCKET, backlog: number): Promise<
     const stop = precheck("listen", s);
     if (stop !== undefined) return stop;
     try {
-      const where = await core.listenSocket(toFd(s), backlog);
+      const where = await core.listenSocket(toFd(s));
       return ok("listen", s, 0, { host: where.host, port: where.port, backlog });
     } catch (err) {
       return failed("listen", s, err, SOCKET_ERROR);
