@@ -16,6 +16,7 @@ import {
   freePort,
   listenLocal,
   NotDoneYet,
+  type ProgramRun,
   refusedPort,
   run,
   RunFailed,
@@ -248,6 +249,37 @@ describe("a client in a worker", () => {
     expect(err.message).toBe(
       `your client exited with code 1, 0 expected.\n[your client stdout] (nothing)\n[your client stderr] connect() error: ${WSA.WSAECONNREFUSED[1]} WSAECONNREFUSED (10061)`,
     );
+  });
+});
+
+/** Pings until the program reports `n` sockets it has stopped reading (the buffers fill as the bytes arrive). */
+async function pingsUntil(server: ProgramRun, n: number): Promise<void> {
+  const start = performance.now();
+  let holding: number | undefined;
+  while ((holding = await server.ping()) !== n) {
+    if (performance.now() - start > 5_000) throw new Error(`ping() still answers ${holding}, not ${n}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe("ping(): the program's event loop answers", () => {
+  it("with how many sockets its node:net servers took it has stopped reading (their read buffer is full)", async () => {
+    const { run: server, connect } = await startServer(fixture("pausing-node-server.ts"));
+    expect(await server.ping()).toBe(0);
+    const read = await connect();
+    const paused = await connect();
+    await server.waitForConnections(2);
+    // 1 MiB each: far more than a socket's read buffer (16 KiB), and within what the kernel's buffers absorb.
+    const bytes = Buffer.alloc(1024 * 1024, 0x61);
+    read.socket.write(bytes);
+    paused.socket.write(bytes);
+    await pingsUntil(server, 1);
+    // The socket it reads never counts, however much it is sent.
+    read.socket.write(bytes);
+    expect(await server.ping()).toBe(1);
+    server.stop("SIGINT");
+    await server.expectExit(0);
+    expect(await server.ping()).toBeUndefined();
   });
 });
 

@@ -51,7 +51,8 @@ class FakeRun extends ProgramRun {
 
   protected send(command: ProgramCommand): void {
     this.sent.push(command);
-    if (command.type === "ping" && this.answersPings) queueMicrotask(() => this.receive({ type: "pong" }));
+    if (command.type === "ping" && this.answersPings)
+      queueMicrotask(() => this.receive({ type: "pong", holding: 0 }));
   }
 
   async end(): Promise<void> {

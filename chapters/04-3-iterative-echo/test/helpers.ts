@@ -99,10 +99,11 @@ export const FLOOD_BYTES = 64 * 1024 * 1024;
 /**
  * Waits until the server stops taking a pumped flood (returns how many bytes are still queued on the client). A
  * server that honours backpressure stops reading once it cannot send its echoes: the posix one is then blocked in
- * write(), which the layer reports as it happens; a node:net server says nothing of where it waits, so there the
- * flood must make no progress for a second (a server starved of CPU on a busy machine may read nothing for a few
- * hundred milliseconds, and must not pass for one that stopped). A server that reads without bound takes every
- * byte, and the test fails the moment the whole flood has left the client.
+ * write(), which the layer reports as it happens; a node:net server has paused the client's socket, and Node
+ * stops reading it from the kernel once its read buffer is full, which the boundary reports when asked (a server
+ * merely starved of CPU on a busy machine reads nothing either, but its buffer is not full: it must not pass for
+ * one that stopped). A server that reads without bound takes every byte, and the test fails the moment the whole
+ * flood has left the client.
  */
 export async function waitForStall(
   client: TestClient,
@@ -141,15 +142,15 @@ export async function waitForStall(
         .then(() => resolve(socket.writableLength), reject);
     }
     // The last write of the flood may have been taken at once, with no 'drain' after it: look now and then too.
-    let last = -1;
-    let quiet = 0;
+    let asking = false;
     timer = setInterval(() => {
       onDrain?.();
-      if (layer === "posix") return;
-      const now = flooding.sent();
-      quiet = now === last ? quiet + 1 : 0;
-      last = now;
-      if (quiet >= 20 && socket.writableLength > 0) resolve(socket.writableLength);
+      if (layer === "posix" || asking) return;
+      asking = true;
+      void server.ping().then((holding) => {
+        asking = false;
+        if (holding !== undefined && holding > 0 && socket.writableLength > 0) resolve(socket.writableLength);
+      });
     }, 50);
   });
   try {

@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 
 import { KataError } from "../cli/errors.ts";
@@ -37,8 +38,8 @@ export interface ProgramIO {
   onWait?: (waiting: Waiting) => void;
   /** Told the port as soon as the program listens (whatever API it listens with). */
   onListening?: (port: number) => void;
-  /** Told each time a server the program runs takes a connection. */
-  onConnection?: () => void;
+  /** Told each time a server the program runs takes a connection (a node:net server passes its socket). */
+  onConnection?: (socket?: Socket) => void;
 }
 
 /**

@@ -68,7 +68,8 @@ export abstract class ProgramRun {
   #broken: RunFailed | undefined;
   #loadError: string | undefined;
   #leftOpen: string[] = [];
-  #pong: (() => void) | undefined;
+  /** Those waiting for the next pong (a pong answers every ping sent before it). */
+  readonly #pongs = new Set<(holding: number) => void>();
   /** Re-checked after every event: the waits in progress. */
   readonly #waits = new Set<() => void>();
 
@@ -122,7 +123,8 @@ export abstract class ProgramRun {
         this.exited(event.code);
         break;
       case "pong":
-        this.#pong?.();
+        for (const answer of this.#pongs) answer(event.holding);
+        this.#pongs.clear();
         break;
       default:
         break;
@@ -238,21 +240,32 @@ export abstract class ProgramRun {
     return /^TODO: (.*)$/m.exec(this.stderr.text)?.[1];
   }
 
+  /**
+   * Asks the program's event loop for an answer: undefined when it gives none in time (it is spinning, or it has
+   * ended), or how many sockets its node:net servers took it has stopped reading (see `holding` in the protocol).
+   */
+  async ping(): Promise<number | undefined> {
+    if (!this.running) return undefined;
+    return new Promise<number | undefined>((resolve) => {
+      const answer = (n: number) => {
+        clearTimeout(timer);
+        resolve(n);
+      };
+      const timer = setTimeout(() => {
+        this.#pongs.delete(answer);
+        resolve(undefined);
+      }, PING_MS);
+      this.#pongs.add(answer);
+      this.send({ type: "ping" });
+    });
+  }
+
   /** Where the program is now: blocked in a call, waiting for something else, or spinning. */
   async whereNow(): Promise<string> {
     if (!this.running) return "";
     const blocked = this.#blocked;
     if (blocked) return msg("run.blockedIn", { label: this.shownLabel, call: blocked.call, fd: blocked.fd });
-    const answered = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), PING_MS);
-      this.#pong = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.send({ type: "ping" });
-    });
-    this.#pong = undefined;
-    if (answered) return msg("run.idle", { label: this.shownLabel });
+    if ((await this.ping()) !== undefined) return msg("run.idle", { label: this.shownLabel });
     const last = this.trace.at(-1);
     return last
       ? msg("run.busySince", { label: this.shownLabel, call: last.call })

@@ -4,6 +4,7 @@
  * program's main(args, io) with its output, listening port, calls and exit sent over the one channel, or
  * answers calls of the module's exports one by one. Outside a boundary it does nothing.
  */
+import type { Socket } from "node:net";
 import { PassThrough, Writable } from "node:stream";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
@@ -59,6 +60,15 @@ function describeThrown(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
+/** The sockets the program's node:net servers took and that are still open. */
+const taken = new Set<Socket>();
+
+/**
+ * How many of them Node has stopped reading from the kernel: their read buffer is full because the program
+ * paused them (or stopped reading), so a peer's bytes now wait in the kernel's buffers.
+ */
+const holding = () => [...taken].filter((s) => s.readableLength >= s.readableHighWaterMark).length;
+
 function runMain(namespace: Record<string, unknown>, file: string, args: string[]): void {
   const inWorker = parentPort !== null;
   const stdin = inWorker ? new PassThrough() : process.stdin;
@@ -94,7 +104,7 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
     if (command.type === "stdin" && stdin instanceof PassThrough) stdin.write(command.data);
     else if (command.type === "end-stdin") stdin.end();
     else if (command.type === "signal") controller.abort(command.signal);
-    else if (command.type === "ping") post({ type: "pong" });
+    else if (command.type === "ping") post({ type: "pong", holding: holding() });
   });
   if (!inWorker) {
     process.channel?.unref();
@@ -120,7 +130,13 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
     stderr,
     signal: controller.signal,
     onListening: (port) => post({ type: "listening", port }),
-    onConnection: () => post({ type: "connection" }),
+    onConnection: (socket) => {
+      if (socket) {
+        taken.add(socket);
+        socket.once("close", () => taken.delete(socket));
+      }
+      post({ type: "connection" });
+    },
     // A test reads the calls; a process (kata run, the demo, the bench) runs untraced, at full speed, unless
     // a test started it (ChildRun asks for the trace).
     ...(inWorker || process.env.KATA_BOUNDARY_TRACE === "1"

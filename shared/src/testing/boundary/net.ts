@@ -17,7 +17,7 @@ export class Server extends net.Server {
       const address = this.address();
       if (address !== null && typeof address === "object") io.onListening?.(address.port);
     });
-    this.on("connection", () => io.onConnection?.());
+    this.on("connection", (socket: net.Socket) => io.onConnection?.(socket));
   }
 }
 

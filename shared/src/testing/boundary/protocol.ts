@@ -21,8 +21,11 @@ export type ProgramEvent =
   | { type: "wait"; waiting: Waiting }
   /** main() returned (or the program crashed); `leftOpen`: the handles its thread still held then. */
   | { type: "exit"; code: number; leftOpen?: string[]; globals?: Record<string, unknown> }
-  /** The answer to "ping": the program's event loop runs (it is waiting, not spinning). */
-  | { type: "pong" };
+  /**
+   * The answer to "ping": the program's event loop runs (it is waiting, not spinning). `holding`: how many of
+   * the sockets its node:net servers took have a full read buffer, so Node reads no more of them from the kernel.
+   */
+  | { type: "pong"; holding: number };
 
 /** What the test side tells the program side. */
 export type ProgramCommand =
