@@ -59,7 +59,10 @@ describe("a main() of its own", () => {
   it("that throws: its stack on stderr, with the program's own file and line, exit 1", async () => {
     const program = run(fixture("raw-main.ts"), ["throw"]);
     expect(await program.waitForExit()).toBe(1);
-    expect(program.stderr.text).toMatch(/^TypeError: boom\n {4}at main \(.*raw-main\.ts:\d+:\d+\)/);
+    // Mapped from the bundle to the file's own line and column (where `new TypeError` stands), as a path.
+    expect(program.stderr.text).toMatch(
+      /^TypeError: boom\n {4}at main \(\/.*\/fixtures\/raw-main\.ts:7:13\)\n/,
+    );
   });
 
   it("stopped: its signal is aborted with SIGTERM, or the signal asked, as the reason", async () => {

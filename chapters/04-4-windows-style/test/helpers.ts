@@ -40,14 +40,10 @@ export async function roundTrip(client: TestClient, text: string | Buffer): Prom
   expectBytes(all.subarray(before), bytes, t({ en: "The echo", ko: "돌아온 에코" }));
 }
 
-/**
- * Waits until `ready()` holds, re-checked after everything the program does (output, calls, waits, exit).
- * ProgramRun has no public wait on a condition of its own, so this rides waitForCall, whose check runs after
- * every event: the trace is never empty here (WSAStartup comes first).
- */
+/** Waits until `ready()` holds, re-checked after everything the program does (output, calls, waits, exit). */
 export async function waitUntil(run: ProgramRun, what: string, ready: () => boolean): Promise<void> {
   if (ready()) return;
-  await run.waitForCall(what, () => ready());
+  await run.waitUntil(what, ready);
 }
 
 const succeededAccepts = (trace: readonly TraceEvent[]) =>

@@ -183,7 +183,7 @@ export function expectStillServing(server: ProgramRun, next: number): void {
 async function refused(server: ProgramRun, port: number, err: unknown): Promise<never> {
   if (err instanceof RunFailed) throw err;
   const what = t({ en: `a connection to port ${port}`, ko: `${port}번 포트로의 연결` });
-  await server.waitForCall(what, () => !server.running, 2_000).catch(() => undefined);
+  await server.waitUntil(what, () => !server.running, 2_000).catch(() => undefined);
   throw server.whyNot(what) ?? err;
 }
 

@@ -25,6 +25,7 @@ export class ProgramLoadError extends KataError {
 
 const HOST = fileURLToPath(new URL("./host.ts", import.meta.url));
 const NET = fileURLToPath(new URL("./net.ts", import.meta.url));
+const STACKS = fileURLToPath(new URL("./stacks.ts", import.meta.url));
 const SHARED_SRC = path.resolve(path.dirname(HOST), "../..");
 
 export interface BundleOptions {
@@ -68,7 +69,7 @@ function cacheDir(opts: BundleOptions): string {
 }
 
 function options(file: string, opts: BundleOptions): esbuild.BuildOptions {
-  const entry = `import * as program from ${JSON.stringify(file)};\nimport { serve } from ${JSON.stringify(HOST)};\nserve(program);\n`;
+  const entry = `import ${JSON.stringify(STACKS)};\nimport * as program from ${JSON.stringify(file)};\nimport { serve } from ${JSON.stringify(HOST)};\nserve(program);\n`;
   return {
     stdin: { contents: entry, resolveDir: path.dirname(file), sourcefile: "boundary-entry.js", loader: "js" },
     bundle: true,
@@ -76,6 +77,8 @@ function options(file: string, opts: BundleOptions): esbuild.BuildOptions {
     format: "esm",
     target: "node20",
     sourcemap: "inline",
+    // Stacks name the file and line (./stacks.ts); the sources themselves are on disk.
+    sourcesContent: false,
     write: false,
     // The source map's paths are relative to this folder, where the bundle is saved.
     outfile: path.join(cacheDir(opts), "bundle.mjs"),

@@ -17,7 +17,6 @@ import { fileOf, type ProgramFile, spawnProgram } from "./spawn.ts";
 // Plain CommonJS: a worker evaluates it without any loader, then imports the bundle.
 const BOOT = `const { workerData } = require("node:worker_threads");
 const { pathToFileURL } = require("node:url");
-process.setSourceMapsEnabled(true);
 Object.assign(globalThis, workerData.globals);
 import(pathToFileURL(workerData.bundle).href);`;
 

@@ -33,7 +33,6 @@ export const CALL_DEADLINE_MS = 3_000;
 // with that error (the host, which would answer, never started).
 const BOOT = `const { workerData } = require("node:worker_threads");
 const { pathToFileURL } = require("node:url");
-process.setSourceMapsEnabled(true);
 Object.assign(globalThis, workerData.globals);
 import(pathToFileURL(workerData.bundle).href).catch((err) => {
   const { calls, flag } = workerData.start;

@@ -38,7 +38,7 @@ export async function spawnProgram(
   const bundled = await bundle(file, { resolveFrom, kind: "program" });
   const io = options.stdio ?? "pipe";
   const stdio: StdioOptions = [io, io, io, "ipc"];
-  return spawn(process.execPath, ["--enable-source-maps", "-e", BOOT], {
+  return spawn(process.execPath, ["-e", BOOT], {
     cwd: options.cwd,
     env: {
       ...process.env,
