@@ -3,12 +3,18 @@
 //   pr.json    { "number": 12, "headSha": "<40 hex>", "attempts": 2, "skipped": 1 }
 //   review.md  the Markdown: one `pnpm kata review` report per attempt, then the folders skipped
 // The poster reads both as untrusted: the pull request's code wrote them.
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import path from "node:path";
 
+export const ARTIFACT_NAME = "kata-review";
 export const META_FILE = "pr.json";
 export const REVIEW_FILE = "review.md";
 
+/** Largest file of the artifact read (the review is Markdown; anything near this is not one). */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
 /** Largest review.md read; longer text is cut first (the comment holds far less anyway). */
-export const MAX_REVIEW_CHARS = 1024 * 1024;
+const MAX_REVIEW_CHARS = 1024 * 1024;
 
 /**
  * JSON.parse, typed as what it is for text from outside: unknown until checked.
@@ -20,15 +26,38 @@ export function parseJson(text) {
 }
 
 /**
- * @typedef {{ number: number, headSha: string, attempts: number, skipped: number }} Meta
+ * One file of the downloaded artifact, or undefined when it has none. Only a regular file is read (O_NOFOLLOW: a
+ * link could point at the runner's secrets), and only up to MAX_FILE_BYTES.
+ * @param {string} dir
+ * @param {string} name
  */
+function readFile(dir, name) {
+  let fd;
+  try {
+    fd = openSync(path.join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (e) {
+    if (/** @type {NodeJS.ErrnoException} */ (e).code === "ENOENT") return undefined;
+    throw new Error(`${name} is not a file this poster reads`, { cause: e });
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new Error(`${name} is not a file this poster reads`);
+    if (stat.size > MAX_FILE_BYTES)
+      throw new Error(`${name} is ${stat.size} bytes (at most ${MAX_FILE_BYTES})`);
+    const data = Buffer.alloc(stat.size);
+    return data.subarray(0, readSync(fd, data, 0, data.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
- * pr.json, checked field by field: anything else in it is ignored.
- * @param {Buffer | undefined} raw
- * @returns {Meta}
+ * pr.json, checked field by field (anything else in it is ignored), and review.md as text, at most
+ * MAX_REVIEW_CHARS of it.
+ * @param {string} dir the folder the artifact was downloaded to
  */
-export function parseMeta(raw) {
+export function readArtifact(dir) {
+  const raw = readFile(dir, META_FILE);
   if (!raw) throw new Error(`the artifact has no ${META_FILE}`);
   /** @type {unknown} */
   let data;
@@ -45,13 +74,6 @@ export function parseMeta(raw) {
     throw new Error(`${META_FILE}: "headSha" is not a commit SHA`);
   const count = (/** @type {unknown} */ value) =>
     typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : 0;
-  return { number, headSha, attempts: count(attempts), skipped: count(skipped) };
-}
-
-/**
- * review.md as text, at most MAX_REVIEW_CHARS of it.
- * @param {Buffer | undefined} raw
- */
-export function reviewText(raw) {
-  return raw ? raw.toString("utf8").slice(0, MAX_REVIEW_CHARS) : "";
+  const review = readFile(dir, REVIEW_FILE)?.toString("utf8").slice(0, MAX_REVIEW_CHARS) ?? "";
+  return { number, headSha, attempts: count(attempts), skipped: count(skipped), review };
 }

@@ -1,25 +1,25 @@
 #!/usr/bin/env node
 // @ts-check
 // The privileged half: run by .github/workflows/review-comment.yml on workflow_run, from the default branch's
-// checkout, with plain `node` (Node built-ins only, nothing installed, no code of the pull request run).
+// checkout, with plain `node` (Node built-ins only, nothing installed, no code of the pull request run), after
+// actions/download-artifact put the review run's "kata-review" artifact in the folder given:
 //
-// It downloads the "kata-review" artifact of the finished review run, checks that the pull request the artifact
-// names is the one that run built (its head SHA is the run's head_sha), escapes the review, and creates the bot's
-// comment on that pull request or edits the one it made before (found by MARKER at the start of a comment by
-// github-actions[bot]). Exit codes:
+//   node tooling/review-post/src/post-review.mjs "$RUNNER_TEMP/kata-review"
+//
+// It checks that the pull request the artifact names is the one that run built (its head SHA is the run's
+// head_sha), escapes the review, and creates the bot's comment on that pull request or edits the one it made
+// before (found by MARKER at the start of a comment by github-actions[bot]). Exit codes:
 //   0  posted or updated; or nothing to post: the run was not for a pull request, it ended (failed, cancelled)
 //      without leaving an artifact, or no attempt folder changed and there is no earlier comment to update
 //   1  refused or failed: a successful run without its artifact, an artifact that is not what the review
 //      workflow writes, a pull request number that does not match the run, an API error
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
-import { META_FILE, parseJson, parseMeta, REVIEW_FILE, reviewText } from "./artifact.mjs";
-import { ARTIFACT_NAME, github } from "./github.mjs";
+import { ARTIFACT_NAME, parseJson, readArtifact } from "./artifact.mjs";
 import { composeBody, MARKER } from "./markdown.mjs";
-import { unzip } from "./zip.mjs";
 
-export const BOT_LOGIN = "github-actions[bot]";
+const BOT_LOGIN = "github-actions[bot]";
 
 /**
  * @typedef {{
@@ -70,10 +70,10 @@ function runLink(run) {
 }
 
 /**
- * @param {{ env: NodeJS.ProcessEnv, log?: (line: string) => void }} options
+ * @param {{ env: NodeJS.ProcessEnv, dir?: string, log?: (line: string) => void }} options
  * @returns {Promise<number>} the exit code
  */
-export async function postReview({ env, log = (line) => console.log(line) }) {
+export async function postReview({ env, dir, log = (line) => console.log(line) }) {
   const error = (/** @type {string} */ message) => {
     log(`::error::${commandData(message)}`);
     return 1;
@@ -88,6 +88,7 @@ export async function postReview({ env, log = (line) => console.log(line) }) {
     return error(
       "GITHUB_EVENT_PATH, GITHUB_REPOSITORY and GITHUB_TOKEN must be set (run me from review-comment.yml)",
     );
+  if (!dir) return error("usage: node post-review.mjs <the folder the artifact was downloaded to>");
   const event = /** @type {{ workflow_run?: WorkflowRun }} */ (
     parseJson(readFileSync(GITHUB_EVENT_PATH, "utf8"))
   );
@@ -99,34 +100,53 @@ export async function postReview({ env, log = (line) => console.log(line) }) {
       `the review run ${run.id} was started by ${run.event ?? "?"}, not a pull request: nothing to post`,
     );
 
-  const api = github({
-    apiUrl: env.GITHUB_API_URL || "https://api.github.com",
-    token: GITHUB_TOKEN,
-    repo: GITHUB_REPOSITORY,
-  });
-  const bot = env.REVIEW_BOT_LOGIN || BOT_LOGIN;
-
-  try {
-    const artifact = await api.findArtifact(run.id);
-    if (!artifact) {
-      if (run.conclusion === "success")
-        return error(
-          `the review run ${run.id} succeeded but left no "${ARTIFACT_NAME}" artifact (or it expired)`,
-        );
-      return notice(
-        `the review run ${run.id} ended ${run.conclusion ?? "without a conclusion"} before leaving a "${ARTIFACT_NAME}" artifact: nothing to post (its log says why)`,
-      );
-    }
-    log(`artifact "${ARTIFACT_NAME}" (${artifact.id}, ${artifact.size} bytes) of run ${run.id}`);
-    let files;
+  const base = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/+$/, "");
+  /**
+   * One REST call under /repos/{owner}/{repo}, with the global fetch; its parsed answer.
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   */
+  async function call(method, path, body) {
+    const res = await fetch(`${base}/repos/${GITHUB_REPOSITORY}${path}`, {
+      method,
+      headers: {
+        accept: "application/vnd.github+json",
+        authorization: `Bearer ${GITHUB_TOKEN}`,
+        "user-agent": "tcp-katas-review-post",
+        "x-github-api-version": "2022-11-28",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.ok) return text ? parseJson(text) : undefined;
+    let message = text.slice(0, 300);
     try {
-      files = unzip(await api.downloadArtifact(artifact.id));
-    } catch (e) {
-      return error(`the artifact of run ${run.id}: ${e instanceof Error ? e.message : String(e)}`);
+      const parsed = /** @type {{ message?: unknown }} */ (parseJson(text));
+      if (typeof parsed.message === "string") message = parsed.message;
+    } catch {
+      // not JSON: the start of the text says enough
     }
+    throw new Error(`${method} ${path}: ${res.status} ${message}`);
+  }
+
+  // download-artifact fails, and leaves no file, when the run left no artifact or it expired.
+  const files = existsSync(dir) ? readdirSync(dir) : [];
+  if (files.length === 0) {
+    if (run.conclusion === "success")
+      return error(
+        `the review run ${run.id} succeeded but left no "${ARTIFACT_NAME}" artifact (or it expired)`,
+      );
+    return notice(
+      `the review run ${run.id} ended ${run.conclusion ?? "without a conclusion"} before leaving a "${ARTIFACT_NAME}" artifact: nothing to post (its log says why)`,
+    );
+  }
+  log(`artifact "${ARTIFACT_NAME}" of run ${run.id}: ${files.length} files`);
+  try {
     let meta;
     try {
-      meta = parseMeta(files.get(META_FILE));
+      meta = readArtifact(dir);
     } catch (e) {
       return error(`the artifact of run ${run.id}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -142,15 +162,22 @@ export async function postReview({ env, log = (line) => console.log(line) }) {
       return error(
         `the artifact names pull request #${meta.number}, but run ${run.id} belongs to ${listed.map((p) => `#${p.number}`).join(", ")}: not posting`,
       );
-    const pr = await api.pullRequest(meta.number);
+    const pr = /** @type {{ head?: { sha?: string } }} */ (await call("GET", `/pulls/${meta.number}`));
     if (pr.head?.sha !== run.head_sha)
       return error(
         `pull request #${meta.number} has head ${pr.head?.sha ?? "?"}, but run ${run.id} built ${run.head_sha}: either the pull request moved on (the run for its new head posts) or the artifact names another pull request; not posting`,
       );
 
-    const comments = await api.comments(meta.number);
-    const mine = comments.find((c) => c.user?.login === bot && (c.body ?? "").startsWith(MARKER));
-    const review = reviewText(files.get(REVIEW_FILE));
+    /** @type {{ id: number, body?: string, user?: { login?: string } | null }[]} */
+    const comments = [];
+    for (let page = 1; ; page++) {
+      const batch = /** @type {typeof comments} */ (
+        await call("GET", `/issues/${meta.number}/comments?per_page=100&page=${page}`)
+      );
+      comments.push(...batch);
+      if (batch.length < 100) break;
+    }
+    const mine = comments.find((c) => c.user?.login === BOT_LOGIN && (c.body ?? "").startsWith(MARKER));
     const link = runLink(run) || `review run ${run.id}`;
 
     if (meta.attempts === 0 && !mine)
@@ -159,24 +186,21 @@ export async function postReview({ env, log = (line) => console.log(line) }) {
       header: header(run, meta),
       review:
         meta.attempts === 0
-          ? `No attempt folder was added or changed at this commit: nothing to review.\n\n${review}`
-          : review,
+          ? `No attempt folder was added or changed at this commit: nothing to review.\n\n${meta.review}`
+          : meta.review,
       cutNote: (shown, total) =>
         `> ✂️ Cut here: the review is longer than a comment holds (${shown} of ${total} lines shown). ` +
         `The whole review is in the \`${ARTIFACT_NAME}\` artifact of the ${link}.`,
     });
     if (cut) log(`the review was cut to ${body.length} characters`);
-    if (mine) {
-      const updated = await api.updateComment(mine.id, body);
-      log(
-        `updated comment ${updated.id} on pull request #${meta.number}${updated.html_url ? `: ${updated.html_url}` : ""}`,
-      );
-    } else {
-      const created = await api.createComment(meta.number, body);
-      log(
-        `created comment ${created.id} on pull request #${meta.number}${created.html_url ? `: ${created.html_url}` : ""}`,
-      );
-    }
+    const done = /** @type {{ id: number, html_url?: string }} */ (
+      mine
+        ? await call("PATCH", `/issues/comments/${mine.id}`, { body })
+        : await call("POST", `/issues/${meta.number}/comments`, { body })
+    );
+    log(
+      `${mine ? "updated" : "created"} comment ${done.id} on pull request #${meta.number}${done.html_url ? `: ${done.html_url}` : ""}`,
+    );
     return 0;
   } catch (e) {
     return error(e instanceof Error ? e.message : String(e));
@@ -184,5 +208,5 @@ export async function postReview({ env, log = (line) => console.log(line) }) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await postReview({ env: process.env });
+  process.exitCode = await postReview({ env: process.env, dir: process.argv[2] });
 }

@@ -1,8 +1,11 @@
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { MARKER } from "../src/markdown.mjs";
 import { postReview } from "../src/post-review.mjs";
-import { BOT, fakeGitHub, makeZip, REPO, tempDir, TOKEN, writeEvent } from "./helpers.ts";
+import { BOT, fakeGitHub, REPO, tempDir, TOKEN, writeEvent } from "./helpers.ts";
 
 const HEAD = "a".repeat(40);
 const OTHER = "b".repeat(40);
@@ -20,18 +23,22 @@ afterEach(async () => {
   tmp.remove();
 });
 
-function artifact(
+/** The folder download-artifact fills with a run's artifact. */
+const folder = (runId: number) => path.join(tmp.dir, `artifact-${runId}`);
+
+/** The artifact of a run, as download-artifact leaves it: its files in the run's folder. */
+function artifact(runId: number, files: Record<string, string>) {
+  mkdirSync(folder(runId), { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(folder(runId), name), text);
+}
+
+/** The artifact the review workflow writes. */
+function review(
   runId: number,
-  review: string,
+  text: string,
   meta: Record<string, unknown> = { number: PR, headSha: HEAD, attempts: 1, skipped: 0 },
 ) {
-  api.state.artifacts.set(runId, {
-    id: runId + 500,
-    zip: makeZip([
-      { name: "pr.json", data: JSON.stringify(meta) },
-      { name: "review.md", data: review },
-    ]),
-  });
+  artifact(runId, { "pr.json": JSON.stringify(meta), "review.md": text });
 }
 
 /** One run of the poster for a workflow_run event; the lines it logged. */
@@ -51,6 +58,7 @@ async function post(run: Record<string, unknown>) {
       GITHUB_TOKEN: TOKEN,
       GITHUB_API_URL: api.url,
     },
+    dir: folder(Number(run.id)),
     log: (line) => lines.push(line),
   });
   return { code, log: lines.join("\n") };
@@ -64,7 +72,7 @@ describe("posting", () => {
     // Someone else's comment that quotes the marker is not the bot's and is left alone.
     api.state.comments.push({ id: 1, issue: PR, body: `${MARKER}\nmine`, user: { login: "alice" } });
 
-    artifact(101, "## Review of 04-3-iterative-echo — `attempts/alice/04-3`\n\nfirst");
+    review(101, "## Review of 04-3-iterative-echo — `attempts/alice/04-3`\n\nfirst");
     const first = await post({ id: 101 });
     expect(first.code).toBe(0);
     expect(first.log).toMatch(/created comment \d+ on pull request #7/);
@@ -76,7 +84,7 @@ describe("posting", () => {
     expect(comment?.body).toContain("1 attempt reviewed\n");
     expect(comment?.body).toContain("first");
 
-    artifact(102, "## Review of 04-3-iterative-echo — `attempts/alice/04-3`\n\nsecond");
+    review(102, "## Review of 04-3-iterative-echo — `attempts/alice/04-3`\n\nsecond");
     const second = await post({ id: 102 });
     expect(second.code).toBe(0);
     expect(second.log).toMatch(new RegExp(`updated comment ${comment?.id} on pull request #7`));
@@ -93,27 +101,15 @@ describe("posting", () => {
     for (let i = 0; i < 150; i++)
       api.state.comments.push({ id: i + 1, issue: PR, body: "hi", user: { login: "bob" } });
     api.state.comments.push({ id: 999, issue: PR, body: `${MARKER}\nold`, user: { login: BOT } });
-    artifact(103, "new");
+    review(103, "new");
     expect((await post({ id: 103 })).code).toBe(0);
     expect(api.state.comments.find((c) => c.id === 999)?.body).toContain("new");
     expect(botComments()).toHaveLength(1);
   });
 
-  it("fetches the artifact's zip from storage without sending the token there", async () => {
-    api.state.pulls.set(PR, { head: { sha: HEAD } });
-    artifact(104, "ok");
-    expect((await post({ id: 104 })).code).toBe(0);
-    const storage = api.state.requests.filter((r) => r.url.startsWith("/storage/"));
-    expect(storage).toHaveLength(1);
-    expect(storage[0]?.authorization).toBeUndefined();
-    expect(
-      api.state.requests.filter((r) => !r.url.startsWith("/storage/")).every((r) => r.authorization),
-    ).toBe(true);
-  });
-
   it("escapes what the artifact says before it posts it", async () => {
     api.state.pulls.set(PR, { head: { sha: HEAD } });
-    artifact(
+    review(
       105,
       `hi @maintainer and @study/everyone, see #1 and ${REPO}#2 <img src=x onerror=alert(1)>\n${MARKER}`,
     );
@@ -129,7 +125,7 @@ describe("posting", () => {
 
   it("cuts an over-long review under GitHub's limit, with a note", async () => {
     api.state.pulls.set(PR, { head: { sha: HEAD } });
-    artifact(106, `## Long\n\n\`\`\`text\n${"a line of output\n".repeat(10_000)}\`\`\`\n`);
+    review(106, `## Long\n\n\`\`\`text\n${"a line of output\n".repeat(10_000)}\`\`\`\n`);
     expect((await post({ id: 106 })).code).toBe(0);
     const body = botComments()[0]?.body ?? "";
     expect(body.length).toBeLessThan(65_536);
@@ -155,16 +151,14 @@ describe("refusing", () => {
     expect(api.state.comments).toHaveLength(0);
   });
 
-  it("an expired artifact counts as missing", async () => {
-    artifact(203, "x");
-    const stored = api.state.artifacts.get(203);
-    if (stored) stored.expired = true;
-    expect((await post({ id: 203 })).code).toBe(1);
+  it("an empty folder counts as missing (download-artifact makes it, then finds the artifact expired)", async () => {
+    artifact(203, {});
+    expect((await post({ id: 203 })).log).toMatch(/::error::the review run 203 succeeded but left no/);
   });
 
   it("a pull request whose head is not the commit the run built (a fork's run: pull_requests is empty)", async () => {
     api.state.pulls.set(PR, { head: { sha: OTHER } });
-    artifact(204, "forged");
+    review(204, "forged");
     const { code, log } = await post({ id: 204, pull_requests: [] });
     expect(code).toBe(1);
     expect(log).toMatch(/::error::pull request #7 has head b{40}, but run 204 built a{40}/);
@@ -173,7 +167,7 @@ describe("refusing", () => {
 
   it("an artifact naming another pull request than the run lists", async () => {
     api.state.pulls.set(PR, { head: { sha: HEAD } });
-    artifact(205, "x");
+    review(205, "x");
     const { code, log } = await post({ id: 205, pull_requests: [{ number: 8 }] });
     expect(code).toBe(1);
     expect(log).toMatch(/names pull request #7, but run 205 belongs to #8/);
@@ -182,28 +176,32 @@ describe("refusing", () => {
 
   it("an artifact naming another commit than the run built", async () => {
     api.state.pulls.set(PR, { head: { sha: HEAD } });
-    artifact(206, "x", { number: PR, headSha: OTHER, attempts: 1 });
+    review(206, "x", { number: PR, headSha: OTHER, attempts: 1 });
     expect((await post({ id: 206 })).code).toBe(1);
     expect(api.state.comments).toHaveLength(0);
   });
 
   it("a pull request that does not exist", async () => {
-    artifact(207, "x");
+    review(207, "x");
     const { code, log } = await post({ id: 207 });
     expect(code).toBe(1);
     expect(log).toMatch(/GET \/pulls\/7: 404/);
   });
 
-  it("an artifact that is not the review workflow's: no pr.json, bad fields, not a zip", async () => {
+  it("an artifact that is not the review workflow's: no pr.json, bad fields, a link, too big", async () => {
     api.state.pulls.set(PR, { head: { sha: HEAD } });
-    api.state.artifacts.set(208, { id: 708, zip: makeZip([{ name: "review.md", data: "x" }]) });
+    artifact(208, { "review.md": "x" });
     expect((await post({ id: 208 })).log).toMatch(/has no pr\.json/);
-    artifact(209, "x", { number: "7\n::warning::hi", headSha: HEAD });
+    review(209, "x", { number: "7\n::warning::hi", headSha: HEAD });
     const bad = await post({ id: 209 });
     expect(bad.code).toBe(1);
     expect(bad.log).toMatch(/"number" is not a pull request number/);
-    api.state.artifacts.set(210, { id: 710, zip: Buffer.from("PK not really") });
-    expect((await post({ id: 210 })).log).toMatch(/not a zip this poster reads/);
+    // A link could point at a file of the privileged runner: it is not followed.
+    artifact(210, { "review.md": "x" });
+    symlinkSync(writeEvent(tmp.dir, { id: 210 }), path.join(folder(210), "pr.json"));
+    expect((await post({ id: 210 })).log).toMatch(/pr\.json is not a file this poster reads/);
+    review(211, "x".repeat(4 * 1024 * 1024 + 1));
+    expect((await post({ id: 211 })).log).toMatch(/review\.md is 4194305 bytes \(at most 4194304\)/);
     expect(api.state.comments).toHaveLength(0);
   });
 });
@@ -211,7 +209,7 @@ describe("refusing", () => {
 describe("nothing to post", () => {
   it("no attempt changed and no earlier comment: no comment", async () => {
     api.state.pulls.set(PR, { head: { sha: HEAD } });
-    artifact(301, "No `.ts` file under `attempts/` was added or changed.", {
+    review(301, "No `.ts` file under `attempts/` was added or changed.", {
       number: PR,
       headSha: HEAD,
       attempts: 0,
@@ -226,7 +224,7 @@ describe("nothing to post", () => {
   it("no attempt changed any more: the earlier comment says so", async () => {
     api.state.pulls.set(PR, { head: { sha: HEAD } });
     api.state.comments.push({ id: 5, issue: PR, body: `${MARKER}\nold review`, user: { login: BOT } });
-    artifact(302, "### Skipped\n\n- `attempts/notes`", {
+    review(302, "### Skipped\n\n- `attempts/notes`", {
       number: PR,
       headSha: HEAD,
       attempts: 0,
