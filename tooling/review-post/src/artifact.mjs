@@ -3,7 +3,7 @@
 //   pr.json    { "number": 12, "headSha": "<40 hex>", "attempts": 2, "skipped": 1 }
 //   review.md  the Markdown: one `pnpm kata review` report per attempt, then the folders skipped
 // The poster reads both as untrusted: the pull request's code wrote them.
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { lstatSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export const ARTIFACT_NAME = "kata-review";
@@ -26,29 +26,20 @@ export function parseJson(text) {
 }
 
 /**
- * One file of the downloaded artifact, or undefined when it has none. Only a regular file is read (O_NOFOLLOW: a
- * link could point at the runner's secrets), and only up to MAX_FILE_BYTES.
+ * One file of the downloaded artifact, or undefined when it has none. Nothing else runs in the job by then, so
+ * what lstat says still holds when it is read.
  * @param {string} dir
  * @param {string} name
  */
 function readFile(dir, name) {
-  let fd;
-  try {
-    fd = openSync(path.join(dir, name), constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch (e) {
-    if (/** @type {NodeJS.ErrnoException} */ (e).code === "ENOENT") return undefined;
-    throw new Error(`${name} is not a file this poster reads`, { cause: e });
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new Error(`${name} is not a file this poster reads`);
-    if (stat.size > MAX_FILE_BYTES)
-      throw new Error(`${name} is ${stat.size} bytes (at most ${MAX_FILE_BYTES})`);
-    const data = Buffer.alloc(stat.size);
-    return data.subarray(0, readSync(fd, data, 0, data.length, 0));
-  } finally {
-    closeSync(fd);
-  }
+  const file = path.join(dir, name);
+  const stat = lstatSync(file, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  // Only a regular file: a link could point at the runner's secrets.
+  if (!stat.isFile()) throw new Error(`${name} is not a file this poster reads`);
+  if (stat.size > MAX_FILE_BYTES)
+    throw new Error(`${name} is ${stat.size} bytes (at most ${MAX_FILE_BYTES})`);
+  return readFileSync(file);
 }
 
 /**

@@ -1,12 +1,9 @@
 // @ts-check
-// Which attempt folders a pull request adds or changes, and which kata each one is an attempt at.
-//
-// A changed file attempts/<...>/<file>.ts belongs to the folder that holds it. The kata is the nearest path
-// segment, that folder or an ancestor under attempts/, that is a kata's id (04-3-iterative-echo) or its short id,
-// the id's first two parts (04-3). So attempts/alice/04-3/, attempts/alice/04-3-iterative-echo/ and
-// attempts/04-3/alice/ are all attempts at 04-3-iterative-echo; a folder with no such segment is skipped.
+// Which attempt folders a pull request adds or changes, and which kata each one is an attempt at: a changed file
+// attempts/<...>/<file>.ts belongs to the folder that holds it, and the kata is the nearest segment of its path
+// under attempts/ that is a kata's id (04-3-iterative-echo) or short id (04-3). A folder with none is skipped.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 import { parseJson } from "./artifact.mjs";
@@ -29,20 +26,14 @@ export function shortId(id) {
  */
 export function kataIds(root) {
   const chapters = path.join(root, "chapters");
-  /** @type {string[]} */
-  const ids = [];
-  for (const entry of readdirSync(chapters, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    let manifest;
-    try {
-      manifest = readFileSync(path.join(chapters, entry.name, "kata.json"), "utf8");
-    } catch {
-      continue;
-    }
-    const { id } = /** @type {{ id?: unknown }} */ (parseJson(manifest));
-    if (typeof id === "string" && id) ids.push(id);
-  }
-  return ids.sort();
+  return readdirSync(chapters)
+    .map((name) => path.join(chapters, name, "kata.json"))
+    .filter((file) => existsSync(file))
+    .flatMap((file) => {
+      const { id } = /** @type {{ id?: unknown }} */ (parseJson(readFileSync(file, "utf8")));
+      return typeof id === "string" && id ? [id] : [];
+    })
+    .sort();
 }
 
 /**
@@ -84,10 +75,7 @@ export function findAttempts(files, ids) {
       byName.set(short, /** @type {string} */ (ids[i]));
 
   const dirs = new Set(
-    files
-      .map((f) => f.replace(/\\/g, "/"))
-      .filter((f) => f.startsWith(`${ATTEMPTS}/`) && f.endsWith(".ts"))
-      .map((f) => path.posix.dirname(f)),
+    files.filter((f) => f.startsWith(`${ATTEMPTS}/`) && f.endsWith(".ts")).map((f) => path.posix.dirname(f)),
   );
   /** @type {Attempt[]} */
   const attempts = [];

@@ -1,19 +1,10 @@
 // @ts-check
-// Untrusted Markdown (a review made by a pull request's own code) made safe to post as a comment by the bot.
-// Node built-ins only: the workflow_run job runs this file with plain `node`, nothing installed.
-//
-// What stays: headings, lists, tables, emphasis, fenced code blocks (```mermaid still renders); the review's
-// collapsible sections (<details><summary>) become a bold title line.
-// What goes: raw HTML (every `<` outside a fenced block is `&lt;`), character references that could spell one of
-// the characters below (`&` before a name or `#` is `&amp;`), @mentions and team mentions, and issue or pull
-// request references that notify (#12, owner/repo#12, GH-12, links to .../issues/12 or .../pull/12): a zero-width
-// space (U+200B) after `@`, and before the number of a reference, keeps the text readable and out of GitHub's
-// mention and reference finders. A forged marker is removed anywhere, code blocks included.
-//
-// Fenced code blocks are left as they are (GitHub links no mention or reference there, and shows HTML as text):
-// only a fence that opens at column 0, as the project's review writes them, counts as one; any other line is
-// escaped as text, which is the safe side (at worst a `&lt;` shows). A block left open is closed at the end, so
-// nothing that follows it (the truncation note) is swallowed.
+// Untrusted Markdown (a review made by a pull request's own code) made safe to post as the bot's comment, with
+// Node built-ins only (README: "What it escapes"). Outside fenced blocks: no raw HTML, no character reference that
+// could spell it, no @mention and no notifying reference (a zero-width space breaks them); the review's
+// <details><summary> become a bold title. Fenced blocks are kept (GitHub links nothing there, and shows HTML as
+// text), but only a fence at column 0, as the review writes them, opens one: any other line is escaped as text,
+// the safe side. A forged marker goes everywhere; a block left open is closed, so it swallows no note after it.
 
 /** @typedef {{ char: string, length: number }} Fence */
 
@@ -21,7 +12,7 @@
 export const MARKER = "<!-- tcp-katas-review -->";
 
 /** GitHub rejects a comment body of more than 65,536 characters; stay well under it (JS length >= characters). */
-export const BODY_LIMIT = 60_000;
+const BODY_LIMIT = 60_000;
 
 const ZWSP = "\u200B";
 const FORGED_MARKER = /<!--\s*tcp-katas-review\s*-->/gi;
@@ -58,18 +49,6 @@ export function escapeText(line) {
 }
 
 /**
- * An opening fence at column 0: ``` or ~~~ (three or more), and for backticks an info string without backticks.
- * @param {string} line
- * @returns {{ char: string, length: number, info: string } | undefined}
- */
-function openingFence(line) {
-  const m = /^(`{3,})([^`]*)$/.exec(line) ?? /^(~{3,})(.*)$/.exec(line);
-  if (!m) return undefined;
-  const fence = /** @type {string} */ (m[1]);
-  return { char: fence.charAt(0), length: fence.length, info: (m[2] ?? "").trim() };
-}
-
-/**
  * Whether `line` closes a block opened with `length` times `char` (CommonMark: up to three spaces of indent, at
  * least as many of the same character, then only spaces or tabs).
  * @param {string} line
@@ -86,7 +65,7 @@ function closesFence(line, open) {
  * @param {string} markdown
  * @returns {Generator<{ line: string, code: boolean, fence: boolean, open: Fence | undefined }>}
  */
-export function* escapedLines(markdown) {
+function* escapedLines(markdown) {
   // As CommonMark reads it: \r\n and \r end lines, NUL is U+FFFD. A byte order mark goes: one that opened a
   // document would be dropped by GitHub, and with it the line after would be a fence that this parser missed.
   const text = markdown
@@ -105,12 +84,14 @@ export function* escapedLines(markdown) {
       }
       continue;
     }
-    const fence = openingFence(line);
-    if (fence) {
-      open = { char: fence.char, length: fence.length };
+    // An opening fence at column 0: ``` or ~~~ (three or more), and for backticks an info string without backticks.
+    const m = /^(`{3,})([^`]*)$/.exec(line) ?? /^(~{3,})(.*)$/.exec(line);
+    if (m) {
+      const fence = /** @type {string} */ (m[1]);
+      open = { char: fence.charAt(0), length: fence.length };
       // The info string names the language (mermaid, text, ts): a plain word or nothing.
-      const info = /^[\w+.-]*$/.test(fence.info) ? fence.info : "";
-      yield { line: fence.char.repeat(fence.length) + info, code: false, fence: true, open };
+      const info = (m[2] ?? "").trim();
+      yield { line: fence + (/^[\w+.-]*$/.test(info) ? info : ""), code: false, fence: true, open };
       continue;
     }
     yield { line: escapeText(collapsible(line)), code: false, fence: false, open };
@@ -139,14 +120,8 @@ function closing(open) {
  * @param {string} markdown
  */
 export function escapeMarkdown(markdown) {
-  const out = [];
-  /** @type {Fence | undefined} */
-  let open;
-  for (const l of escapedLines(markdown)) {
-    out.push(l.line);
-    open = l.open;
-  }
-  return out.join("\n") + closing(open);
+  const lines = [...escapedLines(markdown)];
+  return lines.map((l) => l.line).join("\n") + closing(lines.at(-1)?.open);
 }
 
 /**
@@ -163,20 +138,18 @@ function cutLine(line, max, code) {
 }
 
 /**
- * The whole comment: the marker, the trusted header (already Markdown), the untrusted review escaped, and the
- * trusted footer; cut to `limit` with a note when the review is longer.
- * @param {{ header: string, review: string, footer?: string, cutNote: (shown: number, total: number) => string, limit?: number }} parts
+ * The whole comment: the marker, the trusted header (already Markdown), then the untrusted review escaped; cut to
+ * `limit` with a note when the review is longer.
+ * @param {{ header: string, review: string, cutNote: (shown: number, total: number) => string, limit?: number }} parts
  */
-export function composeBody({ header, review, footer = "", cutNote, limit = BODY_LIMIT }) {
+export function composeBody({ header, review, cutNote, limit = BODY_LIMIT }) {
   const head = `${MARKER}\n${header}\n\n`;
-  const tail = footer ? `\n\n${footer}` : "";
   const full = escapeMarkdown(review);
-  if (head.length + full.length + tail.length <= limit) return { body: head + full + tail, cut: false };
+  if (head.length + full.length <= limit) return { body: head + full, cut: false };
 
   const rawLines = review.replace(/\r\n?/g, "\n").split("\n").length;
   // Room for the closing fence and the note, whose numbers have at most as many digits as the total.
-  const note = cutNote(rawLines, rawLines);
-  let room = limit - head.length - tail.length - note.length - 2 * "\n\n".length - 1024;
+  let room = limit - head.length - cutNote(rawLines, rawLines).length - 2 * "\n\n".length - 1024;
   /** @type {string[]} */
   const kept = [];
   /** @type {Fence | undefined} */
@@ -197,6 +170,5 @@ export function composeBody({ header, review, footer = "", cutNote, limit = BODY
     open = l.open;
     shown += 1;
   }
-  const body = `${head}${kept.join("\n")}${closing(open)}\n\n${cutNote(shown, rawLines)}${tail}`;
-  return { body, cut: true };
+  return { body: `${head}${kept.join("\n")}${closing(open)}\n\n${cutNote(shown, rawLines)}`, cut: true };
 }

@@ -1,18 +1,11 @@
 #!/usr/bin/env node
 // @ts-check
-// The privileged half: run by .github/workflows/review-comment.yml on workflow_run, from the default branch's
-// checkout, with plain `node` (Node built-ins only, nothing installed, no code of the pull request run), after
-// actions/download-artifact put the review run's "kata-review" artifact in the folder given:
-//
+// The privileged half, run by review-comment.yml on workflow_run from the default branch with plain `node` (Node
+// built-ins only, no code of the pull request), on the folder actions/download-artifact filled:
 //   node tooling/review-post/src/post-review.mjs "$RUNNER_TEMP/kata-review"
-//
-// It checks that the pull request the artifact names is the one that run built (its head SHA is the run's
-// head_sha), escapes the review, and creates the bot's comment on that pull request or edits the one it made
-// before (found by MARKER at the start of a comment by github-actions[bot]). Exit codes:
-//   0  posted or updated; or nothing to post: the run was not for a pull request, it ended (failed, cancelled)
-//      without leaving an artifact, or no attempt folder changed and there is no earlier comment to update
-//   1  refused or failed: a successful run without its artifact, an artifact that is not what the review
-//      workflow writes, a pull request number that does not match the run, an API error
+// It checks that the pull request the artifact names is the one the run built, escapes the review, and creates
+// the bot's comment or edits the one it made before (MARKER at the start of a comment by github-actions[bot]).
+// Exits 0 when it posted or had nothing to post, 1 when it refused or failed (README: "Exit codes").
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -32,11 +25,7 @@ const BOT_LOGIN = "github-actions[bot]";
  * }} WorkflowRun
  */
 
-/**
- * @param {number} n
- * @param {string} one
- */
-const plural = (n, one) => `${n} ${one}${n === 1 ? "" : "s"}`;
+const plural = (/** @type {number} */ n, /** @type {string} */ one) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
 /**
  * A workflow command's message: one line, with GitHub's escapes, so text from the artifact (a file name in an

@@ -1,14 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
-// The unprivileged half: run by .github/workflows/review.yml on pull_request, in the pull request's checkout
-// after `pnpm install`. It finds the attempt folders the pull request adds or changes (git diff against the
-// base), reviews each with the kata CLI, and writes the artifact folder the poster reads (artifact.mjs):
-//
-//   node tooling/review-post/src/review-attempts.mjs --base HEAD^1 --out "$RUNNER_TEMP/kata-review"
-//   (PR_NUMBER and HEAD_SHA from the environment)
-//
-// A review whose stages fail is a result, not an error: it goes into the artifact and this exits 0. It exits 1
-// only when it could not find the changes or write the artifact.
+// The unprivileged half, run by review.yml on pull_request in the pull request's checkout after `pnpm install`:
+//   PR_NUMBER=<n> HEAD_SHA=<sha> node tooling/review-post/src/review-attempts.mjs --base HEAD^1 --out <dir>
+// It reviews each attempt folder the pull request adds or changes with the kata CLI and writes the artifact the
+// poster reads (artifact.mjs). A review whose stages fail is a result, not an error: it goes into the artifact and
+// this exits 0. It exits 1 only when it could not find the changes or write the artifact.
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -78,7 +74,7 @@ function fence(text) {
 export async function reviewAttempts({
   root,
   base,
-  head = "HEAD",
+  head,
   out,
   pr,
   headSha,
@@ -146,7 +142,7 @@ async function main() {
   await reviewAttempts({
     root: process.cwd(),
     base: values.base,
-    head: values.head ?? "HEAD",
+    head: values.head,
     out: path.resolve(values.out),
     pr,
     headSha,
