@@ -4,8 +4,7 @@ import path from "node:path";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { changedFiles, findAttempts, kataIds, shortId } from "../src/find-attempts.mjs";
-import { reviewAttempts } from "../src/review-attempts.mjs";
+import { changedFiles, findAttempts, kataIds, reviewAttempts, shortId } from "../src/review-attempts.mjs";
 import { tempDir } from "./helpers.ts";
 
 const IDS = [
