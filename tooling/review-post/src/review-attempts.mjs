@@ -31,7 +31,6 @@ export function shortId(id) {
 /**
  * The ids of the katas in a checkout: the `id` of every chapters/<folder>/kata.json.
  * @param {string} root
- * @returns {string[]}
  */
 export function kataIds(root) {
   const chapters = path.join(root, "chapters");
@@ -51,7 +50,6 @@ export function kataIds(root) {
  * @param {string} root
  * @param {string} base
  * @param {string} [head]
- * @returns {string[]}
  */
 export function changedFiles(root, base, head = "HEAD") {
   const out = execFileSync(
@@ -63,15 +61,9 @@ export function changedFiles(root, base, head = "HEAD") {
 }
 
 /**
- * @typedef {{ dir: string, kata: string }} Attempt
- * @typedef {{ dir: string }} Skipped
- */
-
-/**
  * The attempt folders that `files` touch, each with its kata, and the folders that name no kata.
  * @param {readonly string[]} files paths relative to the repository's root, with forward slashes
  * @param {readonly string[]} ids the katas' ids
- * @returns {{ attempts: Attempt[], skipped: Skipped[] }}
  */
 export function findAttempts(files, ids) {
   /** @type {Map<string, string>} */
@@ -86,9 +78,9 @@ export function findAttempts(files, ids) {
   const dirs = new Set(
     files.filter((f) => f.startsWith(`${ATTEMPTS}/`) && f.endsWith(".ts")).map((f) => path.posix.dirname(f)),
   );
-  /** @type {Attempt[]} */
+  /** @type {{ dir: string, kata: string }[]} */
   const attempts = [];
-  /** @type {Skipped[]} */
+  /** @type {{ dir: string }[]} */
   const skipped = [];
   for (const dir of [...dirs].sort()) {
     // The nearest segment under attempts/ that names a kata: the folder's own name, else its parent's, and so on.
@@ -105,7 +97,6 @@ export function findAttempts(files, ids) {
  * non-zero when a stage fails. Run from the repository's root.
  * @param {string} kata the kata's id
  * @param {string} dir the attempt folder, relative to the root
- * @returns {{ command: string, args: string[] }}
  */
 export function reviewCommand(kata, dir) {
   return { command: "pnpm", args: ["kata", "review", kata, "--impl", dir] };
