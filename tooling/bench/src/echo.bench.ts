@@ -64,13 +64,8 @@ const VARIANTS: Variant[] = [
 
 const tsx = pathToFileURL(createRequire(path.join(ROOT, "shared/package.json")).resolve("tsx")).href;
 
-interface Server {
-  child: ChildProcess;
-  port: number;
-}
-
 /** Starts a server on port 0, which tells its port (the boundary does, for a kata's program). */
-async function startServer(v: Variant): Promise<Server> {
+async function startServer(v: Variant): Promise<{ child: ChildProcess; port: number }> {
   const child = v.kata
     ? await spawnProgram({ file: v.file, resolveFrom: v.kata }, ["0"], { stdio: "pipe" })
     : spawn(process.execPath, ["--import", tsx, v.file, "0", ...(v.args ?? [])], {
@@ -130,11 +125,8 @@ async function exchanges(port: number, size: number, n: number): Promise<number[
 }
 
 async function pingPong(port: number, size: number, n: number): Promise<number> {
-  const times = await exchanges(port, size, n);
-  return mibPerSecond(
-    size * n,
-    times.reduce((a, b) => a + b, 0),
-  );
+  const us = (await exchanges(port, size, n)).reduce((a, b) => a + b, 0);
+  return mibPerSecond(size * n, us);
 }
 
 /**
@@ -146,7 +138,7 @@ async function stream(port: number, pid?: number): Promise<Partial<Record<Metric
   const total = SIZES.stream;
   const socket = await connect(port);
   const chunk = Buffer.alloc(64 * 1024, 0x63);
-  const cpuBefore = cpuMs(pid);
+  const before = usage(pid);
   const t = process.hrtime.bigint();
   const back = echoed(socket, total);
   for (let sent = 0; sent < total; sent += chunk.length) {
@@ -154,29 +146,25 @@ async function stream(port: number, pid?: number): Promise<Partial<Record<Metric
   }
   await back;
   const us = elapsedUs(t);
-  const rss = peakRssMiB(pid);
-  const cpu = (cpuMs(pid) - cpuBefore) / (total / MiB);
+  const after = usage(pid);
   socket.end();
-  return { stream: mibPerSecond(total, us), rss, cpu };
+  return {
+    stream: mibPerSecond(total, us),
+    rss: after.peakRssMiB,
+    cpu: (after.cpuMs - before.cpuMs) / (total / MiB),
+  };
 }
 
-/** CPU time (user + system) a process has used, in ms, from Linux's /proc; NaN elsewhere. */
-function cpuMs(pid: number | undefined): number {
+/** A process's CPU time (user + system, ms) and peak resident set (VmHWM, MiB) from Linux's /proc; NaN elsewhere. */
+function usage(pid: number | undefined): { cpuMs: number; peakRssMiB: number } {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
     // USER_HZ is 100 on every Linux the project runs on.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    const cpuMs = (Number(stat[11]) + Number(stat[12])) * 10;
+    return { cpuMs, peakRssMiB: Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024 };
   } catch {
-    return NaN;
-  }
-}
-
-/** Peak resident set of a process so far, from Linux's /proc (VmHWM); NaN elsewhere or once it exited. */
-function peakRssMiB(pid: number | undefined): number {
-  try {
-    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) / 1024;
-  } catch {
-    return NaN;
+    return { cpuMs: NaN, peakRssMiB: NaN };
   }
 }
 
@@ -196,16 +184,16 @@ for (let round = 1; round <= SIZES.rounds; round++) {
   // A fresh server per variant per round (the iterative servers end after five clients); the order rotates so
   // no variant always runs first or last.
   const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length] as Variant);
-  const servers = new Map<Variant, Server>();
-  for (const v of order) servers.set(v, await startServer(v));
+  const servers = [];
+  for (const v of order) servers.push({ v, ...(await startServer(v)) });
   for (const [name, run] of SCENARIOS) {
-    for (const [v, { port, child }] of servers) {
+    for (const { v, port, child } of servers) {
       for (const [metric, value] of Object.entries(await run(port, child.pid)))
         if (Number.isFinite(value)) v.results[metric as Metric].push(value);
     }
     if (!values.json) process.stderr.write(`round ${round}/${SIZES.rounds}: ${name} done\n`);
   }
-  for (const server of servers.values()) server.child.kill("SIGKILL");
+  for (const { child } of servers) child.kill("SIGKILL");
 }
 
 const machine = {
