@@ -239,9 +239,9 @@ async function main(argv: string[]): Promise<number> {
   const narrowed = at === -1 ? undefined : (argv[at + 1] ?? "").split(",").filter(Boolean);
   if (at !== -1) argv = argv.filter((_, i) => i !== at && i !== at + 1);
   const all = targets().map((t) => (narrowed ? { ...t, mutate: narrowed } : t));
-  const named = (t: Target) => argv.some((a) => t.id === a || t.id.startsWith(a));
-  const chosen = argv.length === 0 ? all : all.filter(named);
-  const unknown = argv.filter((a) => !all.some((t) => t.id === a || t.id.startsWith(a)));
+  // A kata may be named by a prefix of its id.
+  const chosen = argv.length === 0 ? all : all.filter((t) => argv.some((a) => t.id.startsWith(a)));
+  const unknown = argv.filter((a) => !all.some((t) => t.id.startsWith(a)));
   if (unknown.length > 0) {
     console.error(`No such kata or target: ${unknown.join(", ")}. Known: ${all.map((t) => t.id).join(", ")}`);
     return 2;
