@@ -117,9 +117,7 @@ function options(t: Target) {
     incremental: true,
     incrementalFile: path.relative(t.dir, path.join(out, "incremental.json")),
     reporters: ["html", "json", "progress"],
-    htmlReporter: {
-      fileName: path.relative(t.dir, path.join(out, "index.html")),
-    },
+    htmlReporter: { fileName: path.relative(t.dir, path.join(out, "index.html")) },
     jsonReporter: { fileName: path.relative(t.dir, reportFile(t)) },
     tempDirName: path.relative(t.dir, path.join(out, "tmp")),
     cleanTempDir: true,
@@ -143,12 +141,7 @@ async function run(t: Target) {
     stdio: "inherit",
     // Stryker switches mutants and counts coverage through the global __stryker__: the test boundary carries
     // it into the threads where the programs under test run, and brings their counts back.
-    env: {
-      ...process.env,
-      KATA_TARGET: "solution",
-      CI: "1",
-      KATA_BOUNDARY_GLOBALS: "__stryker__",
-    },
+    env: { ...process.env, KATA_TARGET: "solution", CI: "1", KATA_BOUNDARY_GLOBALS: "__stryker__" },
   });
   const [code] = (await once(child, "close")) as [number | null];
   rmSync(path.join(t.dir, ISOLATED_CONFIG), { force: true });
