@@ -1,9 +1,9 @@
 import js from "@eslint/js";
 import prettier from "eslint-config-prettier";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
-import simpleImportSort from "eslint-plugin-simple-import-sort";
-import globals from "globals";
 import tseslint from "typescript-eslint";
+
+import { plain } from "./review.js";
 
 /**
  * The config every package uses: `export default config(import.meta.dirname)`.
@@ -14,12 +14,10 @@ export function config(root) {
     { ignores: ["node_modules/**", "coverage/**", ".turbo/**", ".kata/**"] },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
+    plain,
     {
-      languageOptions: {
-        globals: globals.node,
-        parserOptions: { projectService: true, tsconfigRootDir: root },
-      },
-      plugins: { "simple-import-sort": simpleImportSort, "import-x": importX },
+      languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: root } },
+      plugins: { "import-x": importX },
       settings: {
         "import-x/extensions": [".ts", ".js"],
         "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
@@ -28,14 +26,10 @@ export function config(root) {
       rules: {
         // Modules depend one way: a cycle (commands importing each other, say) fails the lint.
         "import-x/no-cycle": ["error", { ignoreExternal: true }],
-        "simple-import-sort/imports": "error",
         "simple-import-sort/exports": "error",
-        "@typescript-eslint/no-explicit-any": "error",
         // `typeof import("../solution/x.ts")` types a target module by the reference without loading it.
         "@typescript-eslint/consistent-type-imports": ["error", { disallowTypeAnnotations: false }],
-        "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
         "@typescript-eslint/no-floating-promises": "error",
-        eqeqeq: ["error", "always"],
         // Program bodies and experiments are async by contract (a starter's body is only a todo()).
         "@typescript-eslint/require-await": "off",
         // vitest's toThrow("text") and toThrow(/re/) also pass when `undefined` is thrown.

@@ -6,7 +6,5 @@ declare module "vitest" {
   }
 }
 
-export declare function targetDir(): string;
-export declare function targetName(): string;
 /** One program file of the target, for @tcp-katas/shared/testing's run(), startServer() and load(). */
 export declare function program(file: string): { file: string; resolveFrom: string };

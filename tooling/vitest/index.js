@@ -1,10 +1,10 @@
+// Plain JS on purpose: vitest loads its config with Node 20, which cannot import .ts from a package.
+import { existsSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { defineConfig } from "vitest/config";
-
-import { resolveTarget, TARGET_ENV } from "./target.js";
 
 /** Shared defaults: deadlines that fail a hung test with a message, a temporary folder per run, no watch in CI. */
 const common = {
@@ -22,15 +22,33 @@ const common = {
   // each file again, in a config of its own (tooling/mutation).
   isolate: false,
   restoreMocks: true,
+  // Learners read the stage names; CI and tools read the summary.
+  reporters: process.env.CI ? ["dot"] : ["default"],
 };
 
 /**
+ * What KATA_TARGET names: `starter` (default) and `solution` the kata's own folders; anything else the path of an
+ * attempt folder, relative to where the user ran the command (pnpm's INIT_CWD) or absolute.
+ * @param {string} kataDir
+ */
+function resolveTarget(kataDir) {
+  const raw = (process.env.KATA_TARGET ?? "").trim() || "starter";
+  if (raw === "starter" || raw === "solution") return { name: raw, dir: path.join(kataDir, raw) };
+  const dir = path.resolve(process.env.INIT_CWD ?? process.cwd(), raw);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new Error(
+      `KATA_TARGET=${raw}: no such folder (${dir}). Use "starter", "solution" or the path of an attempt folder.`,
+    );
+  }
+  return { name: path.relative(kataDir, dir) || ".", dir };
+}
+
+/**
  * The kata preset. `export default kataConfig(import.meta.dirname)` in a kata's vitest.config.ts.
- * KATA_TARGET picks what runs: starter (default), solution, or an attempt folder.
  * @param {string} kataDir
  */
 export function kataConfig(kataDir) {
-  const target = resolveTarget(kataDir, process.env[TARGET_ENV]);
+  const target = resolveTarget(kataDir);
   // The kata's own @tcp-katas/shared (a declared dependency of every kata) runs each test in a context of its
   // own, so the tests of a file run side by side: each has its own programs and ports, and a stage's verdict
   // comes in about the time of its slowest test instead of the sum of them all.
@@ -44,8 +62,6 @@ export function kataConfig(kataDir) {
       root: kataDir,
       include: ["test/**/*.test.ts"],
       provide: { kataTarget: target.dir, kataTargetName: target.name, kataDir },
-      // Learners read the stage names; CI and tools read the summary.
-      reporters: process.env.CI ? ["dot"] : ["default"],
     },
   });
 }
@@ -62,7 +78,6 @@ export function unitConfig(dir) {
       include: ["test/**/*.test.ts", "src/**/*.test.ts"],
       // Fixtures are katas and workspaces that tests run on, not tests of this package.
       exclude: ["**/node_modules/**", "**/fixtures/**"],
-      reporters: process.env.CI ? ["dot"] : ["default"],
     },
   });
 }

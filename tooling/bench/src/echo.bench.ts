@@ -2,6 +2,7 @@
 // load client, interleaved round by round. Servers run as their own processes (as a learner runs them), so each
 // one's peak RSS is its own.
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -16,21 +17,37 @@ import { spawnProgram } from "@tcp-katas/shared/boundary";
 const ROOT = findWorkspace(process.cwd());
 const { values } = parseArgs({ options: { quick: { type: "boolean" }, json: { type: "boolean" } } });
 const quick = values.quick ?? false;
+const MiB = 1024 * 1024;
+const SIZES = quick
+  ? { rounds: 2, rtt: 400, pp64k: 60, pp1m: 10, stream: 64 * MiB }
+  : { rounds: 5, rtt: 2000, pp64k: 300, pp1m: 40, stream: 256 * MiB };
 
+const METRICS = [
+  { key: "rtt64", label: "round trip, 64 B", unit: "µs" },
+  { key: "rtt1k", label: "round trip, 1 KiB", unit: "µs" },
+  { key: "pp64k", label: "ping-pong, 64 KiB", unit: "MiB/s" },
+  { key: "pp1m", label: "ping-pong, 1 MiB", unit: "MiB/s" },
+  { key: "stream", label: `streaming, ${SIZES.stream / MiB} MiB`, unit: "MiB/s" },
+  { key: "cpu", label: "server CPU while streaming", unit: "ms/MiB" },
+  { key: "rss", label: "server peak RSS", unit: "MiB" },
+] as const;
+type Metric = (typeof METRICS)[number]["key"];
+
+/** A server to measure, with its measures so far; `kata` (the kata's folder) runs it behind the boundary. */
 interface Variant {
   name: string;
   file: string;
   args?: string[];
-  /** The kata's folder, for a kata's program (run behind the boundary). */
   kata?: string;
+  results: Record<Metric, number[]>;
 }
 
-/**
- * Every echo server of the checked-out katas, from their manifests (programs with role "server" and
- * behaviour "echo-server"), labelled "<kata id> <layer>". A kata not checked out is simply not there.
- */
-function echoServers(): Variant[] {
-  return loadKatas(ROOT).flatMap((kata) =>
+const baseline = path.join(import.meta.dirname, "baseline-echo.ts");
+const VARIANTS: Variant[] = [
+  { name: "node:net baseline", file: baseline },
+  { name: "node:net, 1 KiB writes", file: baseline, args: ["--chunk", "1024"] },
+  // Every echo server of the checked-out katas (kata.json: role "server", behaviour "echo-server").
+  ...loadKatas(ROOT).flatMap((kata) =>
     kata.programs
       .filter((p) => p.role === "server" && p.behaviour === "echo-server")
       .map((p) => ({
@@ -39,38 +56,18 @@ function echoServers(): Variant[] {
         kata: kata.dir,
       }))
       .filter((v) => existsSync(v.file)),
-  );
-}
-
-const VARIANTS: Variant[] = [
-  { name: "node:net baseline", file: path.join(import.meta.dirname, "baseline-echo.ts") },
-  {
-    name: "node:net, 1 KiB writes",
-    file: path.join(import.meta.dirname, "baseline-echo.ts"),
-    args: ["--chunk", "1024"],
-  },
-  ...echoServers(),
-];
-
-const MiB = 1024 * 1024;
-const SIZES = quick
-  ? { rounds: 2, rtt: 400, pp64k: 60, pp1m: 10, stream: 64 * MiB }
-  : { rounds: 5, rtt: 2000, pp64k: 300, pp1m: 40, stream: 256 * MiB };
+  ),
+].map((v) => ({
+  ...v,
+  results: { rtt64: [], rtt1k: [], pp64k: [], pp1m: [], stream: [], cpu: [], rss: [] },
+}));
 
 const tsx = pathToFileURL(createRequire(path.join(ROOT, "shared/package.json")).resolve("tsx")).href;
 
-interface Server {
-  child: ChildProcess;
-  port: number;
-}
-
-/**
- * A kata's server runs as a learner runs it, a process of its own, behind the boundary (which tells its port);
- * the baseline is a plain node:net script that tells its port itself.
- */
-async function startServer(v: Variant): Promise<Server> {
+/** Starts a server on port 0, which tells its port (the boundary does, for a kata's program). */
+async function startServer(v: Variant): Promise<{ child: ChildProcess; port: number }> {
   const child = v.kata
-    ? await spawnProgram({ file: v.file, resolveFrom: v.kata }, ["0", ...(v.args ?? [])], { stdio: "pipe" })
+    ? await spawnProgram({ file: v.file, resolveFrom: v.kata }, ["0"], { stdio: "pipe" })
     : spawn(process.execPath, ["--import", tsx, v.file, "0", ...(v.args ?? [])], {
         stdio: ["ignore", "ignore", "inherit", "ipc"],
       });
@@ -83,136 +80,102 @@ async function startServer(v: Variant): Promise<Server> {
   });
 }
 
-function connect(port: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ port, host: "127.0.0.1", noDelay: true }, () => resolve(s));
-    s.once("error", reject);
-  });
+async function connect(port: number): Promise<net.Socket> {
+  const socket = net.connect({ port, host: "127.0.0.1", noDelay: true });
+  await once(socket, "connect");
+  return socket;
 }
 
-/** Sends `payload` and resolves when exactly that many bytes came back. */
-function exchange(socket: net.Socket, payload: Buffer): Promise<void> {
+/** Resolves once `total` more bytes came back. */
+function echoed(socket: net.Socket, total: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let got = 0;
     const onData = (d: Buffer) => {
       got += d.length;
-      if (got >= payload.length) {
-        socket.off("data", onData);
-        socket.off("error", reject);
-        resolve();
-      }
+      if (got < total) return;
+      socket.off("data", onData).off("error", reject);
+      resolve();
     };
-    socket.on("data", onData);
-    socket.once("error", reject);
-    socket.write(payload);
+    socket.on("data", onData).once("error", reject);
   });
 }
 
+const elapsedUs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1000;
+const mibPerSecond = (bytes: number, us: number) => bytes / MiB / (us / 1e6);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-async function roundTrip(port: number, size: number, n: number): Promise<number> {
+/** `n` exchanges of `size` bytes, each sent when the last came back: the time of each, in µs. */
+async function exchanges(port: number, size: number, n: number): Promise<number[]> {
   const socket = await connect(port);
   const payload = Buffer.alloc(size, 0x61);
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = process.hrtime.bigint();
-    await exchange(socket, payload);
-    times.push(Number(process.hrtime.bigint() - t) / 1000);
+    const back = echoed(socket, size);
+    socket.write(payload);
+    await back;
+    times.push(elapsedUs(t));
   }
   socket.end();
-  return median(times); // µs
+  return times;
 }
 
 async function pingPong(port: number, size: number, n: number): Promise<number> {
-  const socket = await connect(port);
-  const payload = Buffer.alloc(size, 0x62);
-  const t = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await exchange(socket, payload);
-  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-  socket.end();
-  return (size * n) / MiB / seconds; // MiB/s
+  const us = (await exchanges(port, size, n)).reduce((a, b) => a + b, 0);
+  return mibPerSecond(size * n, us);
 }
 
 /**
- * Streams `total` bytes through the server while reading the echo. Also returns the server's peak RSS, read
- * while it still serves this connection (the iterative servers exit after it), and the CPU time it spent per
- * MiB: unlike throughput, that does not depend on what else the machine is running.
+ * Streams SIZES.stream bytes through the server while reading the echo. Also reads the server's peak RSS, while
+ * it still serves this connection (the iterative servers exit after it), and the CPU time it spent per MiB:
+ * unlike throughput, that does not depend on what else the machine is running.
  */
-async function stream(
-  port: number,
-  total: number,
-  pid?: number,
-): Promise<{ mibPerSecond: number; peakRss?: number; cpuPerMiB?: number }> {
+async function stream(port: number, pid?: number): Promise<Partial<Record<Metric, number>>> {
+  const total = SIZES.stream;
   const socket = await connect(port);
   const chunk = Buffer.alloc(64 * 1024, 0x63);
-  const cpuBefore = cpuMs(pid);
+  const before = usage(pid);
   const t = process.hrtime.bigint();
-  const done = new Promise<void>((resolve, reject) => {
-    let got = 0;
-    socket.on("data", (d: Buffer) => {
-      got += d.length;
-      if (got >= total) resolve();
-    });
-    socket.once("error", reject);
-  });
+  const back = echoed(socket, total);
   for (let sent = 0; sent < total; sent += chunk.length) {
-    if (!socket.write(chunk)) await new Promise((r) => socket.once("drain", r));
+    if (!socket.write(chunk)) await once(socket, "drain");
   }
-  await done;
-  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
-  const peakRss = peakRssMiB(pid);
-  const cpuAfter = cpuMs(pid);
+  await back;
+  const us = elapsedUs(t);
+  const after = usage(pid);
   socket.end();
   return {
-    mibPerSecond: total / MiB / seconds,
-    ...(peakRss === undefined ? {} : { peakRss }),
-    ...(cpuBefore === undefined || cpuAfter === undefined
-      ? {}
-      : { cpuPerMiB: (cpuAfter - cpuBefore) / (total / MiB) }),
+    stream: mibPerSecond(total, us),
+    rss: after.peakRssMiB,
+    cpu: (after.cpuMs - before.cpuMs) / (total / MiB),
   };
 }
 
-/** CPU time (user + system) a process has used, in ms, from Linux's /proc; undefined elsewhere. */
-function cpuMs(pid: number | undefined): number | undefined {
+/** A process's CPU time (user + system, ms) and peak resident set (VmHWM, MiB) from Linux's /proc; NaN elsewhere. */
+function usage(pid: number | undefined): { cpuMs: number; peakRssMiB: number } {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    // USER_HZ is 100 on every Linux the project runs on.
-    return Number.isFinite(ticks) ? ticks * 10 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Peak resident set of a process so far, from Linux's /proc (VmHWM); undefined elsewhere or once it exited. */
-function peakRssMiB(pid: number | undefined): number | undefined {
-  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    return kb ? Number(kb) / 1024 : undefined;
+    // USER_HZ is 100 on every Linux the project runs on.
+    const cpuMs = (Number(stat[11]) + Number(stat[12])) * 10;
+    return { cpuMs, peakRssMiB: Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]) / 1024 };
   } catch {
-    return undefined;
+    return { cpuMs: NaN, peakRssMiB: NaN };
   }
 }
 
-type Metric = "rtt64" | "rtt1k" | "pp64k" | "pp1m" | "stream" | "cpu" | "rss";
-const METRICS: { key: Metric; label: string; unit: string }[] = [
-  { key: "rtt64", label: "round trip, 64 B", unit: "µs" },
-  { key: "rtt1k", label: "round trip, 1 KiB", unit: "µs" },
-  { key: "pp64k", label: "ping-pong, 64 KiB", unit: "MiB/s" },
-  { key: "pp1m", label: "ping-pong, 1 MiB", unit: "MiB/s" },
-  { key: "stream", label: `streaming, ${SIZES.stream / MiB} MiB`, unit: "MiB/s" },
-  { key: "cpu", label: "server CPU while streaming", unit: "ms/MiB" },
-  { key: "rss", label: "server peak RSS", unit: "MiB" },
+// Each scenario yields its metrics (streaming also the server's peak RSS and CPU per MiB).
+const SCENARIOS: [string, (port: number, pid?: number) => Promise<Partial<Record<Metric, number>>>][] = [
+  ["rtt64", async (p) => ({ rtt64: median(await exchanges(p, 64, SIZES.rtt)) })],
+  ["rtt1k", async (p) => ({ rtt1k: median(await exchanges(p, 1024, SIZES.rtt)) })],
+  ["pp64k", async (p) => ({ pp64k: await pingPong(p, 64 * 1024, SIZES.pp64k) })],
+  ["pp1m", async (p) => ({ pp1m: await pingPong(p, MiB, SIZES.pp1m) })],
+  ["stream", stream],
 ];
-
-const results = new Map<string, Record<Metric, number[]>>();
-for (const v of VARIANTS)
-  results.set(v.name, { rtt64: [], rtt1k: [], pp64k: [], pp1m: [], stream: [], cpu: [], rss: [] });
 
 const started = Date.now();
 // What else the machine was running: a shared machine's throughput varies with it, CPU per MiB much less.
@@ -221,36 +184,16 @@ for (let round = 1; round <= SIZES.rounds; round++) {
   // A fresh server per variant per round (the iterative servers end after five clients); the order rotates so
   // no variant always runs first or last.
   const order = VARIANTS.map((_, i) => VARIANTS[(i + round) % VARIANTS.length] as Variant);
-  const servers = new Map<string, Server>();
-  for (const v of order) servers.set(v.name, await startServer(v));
-  // Each scenario yields its metrics (streaming also yields the server's peak RSS and CPU per MiB).
-  const scenarios: [string, (port: number, pid?: number) => Promise<Partial<Record<Metric, number>>>][] = [
-    ["rtt64", async (p) => ({ rtt64: await roundTrip(p, 64, SIZES.rtt) })],
-    ["rtt1k", async (p) => ({ rtt1k: await roundTrip(p, 1024, SIZES.rtt) })],
-    ["pp64k", async (p) => ({ pp64k: await pingPong(p, 64 * 1024, SIZES.pp64k) })],
-    ["pp1m", async (p) => ({ pp1m: await pingPong(p, MiB, SIZES.pp1m) })],
-    [
-      "stream",
-      async (p, pid) => {
-        const { mibPerSecond, peakRss, cpuPerMiB } = await stream(p, SIZES.stream, pid);
-        return {
-          stream: mibPerSecond,
-          ...(peakRss === undefined ? {} : { rss: peakRss }),
-          ...(cpuPerMiB === undefined ? {} : { cpu: cpuPerMiB }),
-        };
-      },
-    ],
-  ];
-  for (const [name, run] of scenarios) {
-    for (const v of order) {
-      const server = servers.get(v.name) as Server;
-      const measured = await run(server.port, server.child.pid);
-      for (const [metric, value] of Object.entries(measured))
-        results.get(v.name)?.[metric as Metric].push(value);
+  const servers = [];
+  for (const v of order) servers.push({ v, ...(await startServer(v)) });
+  for (const [name, run] of SCENARIOS) {
+    for (const { v, port, child } of servers) {
+      for (const [metric, value] of Object.entries(await run(port, child.pid)))
+        if (Number.isFinite(value)) v.results[metric as Metric].push(value);
     }
     if (!values.json) process.stderr.write(`round ${round}/${SIZES.rounds}: ${name} done\n`);
   }
-  for (const server of servers.values()) server.child.kill("SIGKILL");
+  for (const { child } of servers) child.kill("SIGKILL");
 }
 
 const machine = {
@@ -263,26 +206,21 @@ const machine = {
   seconds: Math.round((Date.now() - started) / 1000),
   loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? NaN },
 };
-const table = METRICS.map((m) => {
-  const base = median(results.get("node:net baseline")?.[m.key] ?? [NaN]);
-  return {
-    metric: m.label,
-    unit: m.unit,
-    variants: VARIANTS.map((v) => {
-      const value = median(results.get(v.name)?.[m.key] ?? [NaN]);
-      return { name: v.name, median: value, ratio: value / base };
-    }),
-  };
-});
+const table = METRICS.map((m) => ({
+  metric: m.label,
+  unit: m.unit,
+  variants: VARIANTS.map((v) => {
+    const value = median(v.results[m.key]);
+    return { name: v.name, median: value, ratio: value / median((VARIANTS[0] as Variant).results[m.key]) };
+  }),
+}));
 
+const json = `${JSON.stringify({ machine, table }, null, 2)}\n`;
 mkdirSync(path.join(import.meta.dirname, "../results"), { recursive: true });
-writeFileSync(
-  path.join(import.meta.dirname, "../results/latest.json"),
-  `${JSON.stringify({ machine, table }, null, 2)}\n`,
-);
+writeFileSync(path.join(import.meta.dirname, "../results/latest.json"), json);
 
 if (values.json) {
-  console.log(JSON.stringify({ machine, table }, null, 2));
+  process.stdout.write(json);
 } else {
   const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
   const head = ["", ...VARIANTS.map((v) => v.name)];

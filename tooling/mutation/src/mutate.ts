@@ -3,11 +3,12 @@
 // target, one after another (2 shared cores). Incremental: a re-run tests only the mutants whose code or
 // covering tests changed. Reports and state live in .stryker/ at the repository root (git-ignored).
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 
-import { type Target, targets } from "./targets.ts";
+import { findWorkspace, loadKatas } from "@tcp-katas/katas";
 
 const require = createRequire(import.meta.url);
 const strykerBin = path.join(
@@ -15,6 +16,57 @@ const strykerBin = path.join(
   "bin/stryker.js",
 );
 const vitestRunner = require.resolve("@stryker-mutator/vitest-runner");
+const ROOT = findWorkspace(import.meta.dirname);
+
+interface Target {
+  /** The kata's id, or "shared-<area>". */
+  id: string;
+  /** The folder Stryker runs in (the package with the vitest config). */
+  dir: string;
+  /** Globs of the files to mutate, relative to dir. */
+  mutate: string[];
+  /** The score under which the run fails (Stryker's thresholds.break), or null for none yet. */
+  breakAt: number | null;
+  /**
+   * Skip static mutants (module-level code, run once at import): each one reruns every test of the package.
+   * For shared-testing they are a quarter of the mutants and three quarters of the time.
+   */
+  ignoreStatic?: boolean;
+}
+
+/** Every kata under chapters/ (read through @tcp-katas/katas: this package depends on no kata), and shared/src. */
+function targets(): Target[] {
+  const thresholds = JSON.parse(
+    readFileSync(path.join(import.meta.dirname, "../thresholds.json"), "utf8"),
+  ) as Record<string, number>;
+  const katas = loadKatas(ROOT).map(({ id, dir }) => ({
+    id,
+    dir,
+    mutate: ["solution/**/*.ts"],
+    breakAt: thresholds[id] ?? null,
+  }));
+  // shared/src in three areas, each a target of its own (report, incremental state, threshold): a mutant in
+  // the socket layers reruns most of shared's socket tests, so the layers alone take longer than the rest.
+  // `pnpm test:mutation shared` runs the three. The suites are exercised by the katas' tests, not by shared's
+  // own: mutating them here would only list survivors that the katas kill.
+  const areas: [string, string[]][] = [
+    ["shared-framing", ["src/framing/**/*.ts", "src/cli/**/*.ts"]],
+    ["shared-layers", ["src/posix/**/*.ts", "src/winsock/**/*.ts", "src/internal/**/*.ts"]],
+    ["shared-testing", ["src/testing/**/*.ts", "src/i18n/**/*.ts"]],
+  ];
+  // shared's index.ts files that only re-export (the layers' index.ts files hold their API's code: mutated).
+  const barrels = ["cli", "framing", "i18n", "testing"].map((area) => `!src/${area}/index.ts`);
+  return [
+    ...katas,
+    ...areas.map(([id, globs]) => ({
+      id,
+      ignoreStatic: id === "shared-testing",
+      dir: path.join(ROOT, "shared"),
+      mutate: [...globs, ...barrels],
+      breakAt: thresholds[id] ?? null,
+    })),
+  ];
+}
 
 interface Mutant {
   status: string;
@@ -27,46 +79,34 @@ interface MutationReport {
   files: Record<string, { source: string; mutants: Mutant[] }>;
 }
 
-interface Score {
-  target: Target;
-  killed: number;
-  survived: number;
-  noCoverage: number;
-  timedOut: number;
-  /** Static mutants skipped on purpose (Target.ignoreStatic): not in the score. */
-  ignored: number;
-  errors: number;
-  seconds: number;
-  code: number;
-}
+/** The statuses the table counts ("Ignored": static mutants skipped on purpose, not in the score). */
+const STATUSES = ["Killed", "Timeout", "Survived", "NoCoverage", "Ignored"];
+
+const outDir = (t: Target) => path.join(ROOT, ".stryker", t.id);
+const reportFile = (t: Target) => path.join(outDir(t), "mutation.json");
+const readReport = (t: Target) =>
+  existsSync(reportFile(t)) ? (JSON.parse(readFileSync(reportFile(t), "utf8")) as MutationReport) : undefined;
 
 const ISOLATED_CONFIG = "vitest.stryker.config.mjs";
 
-/**
- * The target's vitest config with `isolate: true`: a static mutant (module-level code) takes effect only when its
- * module is imported afresh, and a worker reused across files keeps the module of an earlier run, so such mutants
- * would survive falsely. The project's presets reuse workers (faster); only mutation testing isolates.
- */
-function isolatedConfig(t: Target): string {
-  // Beside the package's own config (git-ignored), so that Stryker's sandbox copy has it too.
-  const file = path.join(t.dir, ISOLATED_CONFIG);
+/** The Stryker options for one target; paths are relative to the target's folder (Stryker's cwd). */
+function options(t: Target) {
+  const out = outDir(t);
+  // The package's own config with `isolate: true`: a static mutant takes effect only when its module is imported
+  // afresh, which a worker reused across files (the presets' default, faster) does not do. Written beside that
+  // config (git-ignored), so that Stryker's sandbox copy has it too.
   writeFileSync(
-    file,
+    path.join(t.dir, ISOLATED_CONFIG),
     `import config from "./vitest.config.ts";\nexport default { ...config, test: { ...config.test, isolate: true } };\n`,
   );
-  return file;
-}
-
-/** The Stryker options for one target; paths are relative to the target's folder (Stryker's cwd). */
-function options(t: Target, out: string) {
   return {
     $schema: path.relative(t.dir, path.join(path.dirname(strykerBin), "../schema/stryker-schema.json")),
     packageManager: "pnpm",
     testRunner: "vitest",
     plugins: [vitestRunner],
-    // The package's own config, with every test file isolated (see isolatedConfig). Kata tests run the target
-    // behind the boundary, by path, which vitest cannot trace to a source file: no "related" tests.
-    vitest: { configFile: path.relative(t.dir, isolatedConfig(t)), related: false },
+    // Kata tests run the target behind the boundary, by path, which vitest cannot trace to a source file: no
+    // "related" tests.
+    vitest: { configFile: ISOLATED_CONFIG, related: false },
     mutate: t.mutate,
     // One test worker: the machine has 2 cores and the tests themselves open real sockets and processes.
     concurrency: 1,
@@ -78,7 +118,7 @@ function options(t: Target, out: string) {
     incrementalFile: path.relative(t.dir, path.join(out, "incremental.json")),
     reporters: ["html", "json", "progress"],
     htmlReporter: { fileName: path.relative(t.dir, path.join(out, "index.html")) },
-    jsonReporter: { fileName: path.relative(t.dir, path.join(out, "mutation.json")) },
+    jsonReporter: { fileName: path.relative(t.dir, reportFile(t)) },
     tempDirName: path.relative(t.dir, path.join(out, "tmp")),
     cleanTempDir: true,
     thresholds: { high: 90, low: 70, break: t.breakAt },
@@ -88,80 +128,51 @@ function options(t: Target, out: string) {
   };
 }
 
-function count(report: MutationReport, status: string): number {
-  return Object.values(report.files).reduce(
-    (n, f) => n + f.mutants.filter((m) => m.status === status).length,
-    0,
-  );
-}
-
-async function run(t: Target, root: string): Promise<Score> {
-  const out = path.join(root, ".stryker", t.id);
-  mkdirSync(out, { recursive: true });
-  const config = path.join(out, "stryker.config.json");
-  writeFileSync(config, `${JSON.stringify(options(t, out), null, 2)}\n`);
+async function run(t: Target) {
+  mkdirSync(outDir(t), { recursive: true });
+  const config = path.join(outDir(t), "stryker.config.json");
+  writeFileSync(config, `${JSON.stringify(options(t), null, 2)}\n`);
   console.log(
-    `\n== ${t.id}: mutating ${t.mutate.join(", ")} (report: ${path.relative(root, out)}/index.html)`,
+    `\n== ${t.id}: mutating ${t.mutate.join(", ")} (report: ${path.relative(ROOT, outDir(t))}/index.html)`,
   );
   const started = Date.now();
-  const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(process.execPath, [strykerBin, "run", config], {
-      cwd: t.dir,
-      stdio: "inherit",
-      // Stryker switches mutants and counts coverage through the global __stryker__: the test boundary carries
-      // it into the threads where the programs under test run, and brings their counts back.
-      env: { ...process.env, KATA_TARGET: "solution", CI: "1", KATA_BOUNDARY_GLOBALS: "__stryker__" },
-    });
-    child.once("error", reject);
-    child.once("close", (c) => resolve(c ?? 1));
+  const child = spawn(process.execPath, [strykerBin, "run", config], {
+    cwd: t.dir,
+    stdio: "inherit",
+    // Stryker switches mutants and counts coverage through the global __stryker__: the test boundary carries
+    // it into the threads where the programs under test run, and brings their counts back.
+    env: { ...process.env, KATA_TARGET: "solution", CI: "1", KATA_BOUNDARY_GLOBALS: "__stryker__" },
   });
+  const [code] = (await once(child, "close")) as [number | null];
   rmSync(path.join(t.dir, ISOLATED_CONFIG), { force: true });
-  const seconds = (Date.now() - started) / 1000;
-  const json = path.join(out, "mutation.json");
-  const report: MutationReport = existsSync(json)
-    ? (JSON.parse(readFileSync(json, "utf8")) as MutationReport)
-    : { files: {} };
-  return {
-    target: t,
-    killed: count(report, "Killed"),
-    survived: count(report, "Survived"),
-    noCoverage: count(report, "NoCoverage"),
-    timedOut: count(report, "Timeout"),
-    ignored: count(report, "Ignored"),
-    errors: count(report, "RuntimeError") + count(report, "CompileError"),
-    seconds,
-    code,
-  };
+  const counts: Record<string, number> = {};
+  for (const { mutants } of Object.values(readReport(t)?.files ?? {}))
+    for (const m of mutants) counts[m.status] = (counts[m.status] ?? 0) + 1;
+  return { target: t, counts, seconds: (Date.now() - started) / 1000, code: code ?? 1 };
 }
-
-/** Stryker's mutation score: detected (killed or timed out) over all valid mutants. */
-function score(s: Score): number {
-  const valid = s.killed + s.timedOut + s.survived + s.noCoverage;
-  return valid === 0 ? 0 : (100 * (s.killed + s.timedOut)) / valid;
-}
+type Score = Awaited<ReturnType<typeof run>>;
 
 function table(scores: Score[]): string {
   const rows = [
     ["target", "score", "break at", "killed", "timed out", "survived", "no coverage", "ignored", "time"],
-    ...scores.map((s) => [
-      s.target.id,
-      `${score(s).toFixed(1)} %`,
-      s.target.breakAt === null ? "-" : `${s.target.breakAt} %`,
-      String(s.killed),
-      String(s.timedOut),
-      String(s.survived),
-      String(s.noCoverage),
-      String(s.ignored),
-      `${Math.round(s.seconds)} s`,
-    ]),
+    ...scores.map(({ target, counts, seconds }) => {
+      const n = (status: string) => counts[status] ?? 0;
+      // Stryker's mutation score: detected (killed or timed out) over all valid mutants.
+      const valid = n("Killed") + n("Timeout") + n("Survived") + n("NoCoverage");
+      const score = valid === 0 ? 0 : (100 * (n("Killed") + n("Timeout"))) / valid;
+      return [
+        target.id,
+        `${score.toFixed(1)} %`,
+        target.breakAt === null ? "-" : `${target.breakAt} %`,
+        ...STATUSES.map((status) => String(n(status))),
+        `${Math.round(seconds)} s`,
+      ];
+    }),
   ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  const [head = [], ...body] = rows;
+  const widths = head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
-  return [
-    line(rows[0] ?? []),
-    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
-    ...rows.slice(1).map(line),
-  ].join("\n");
+  return [line(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
 }
 
 /** The code a mutant replaced, on one line and cut short. */
@@ -175,18 +186,17 @@ function original(source: string, m: Mutant): string {
 }
 
 /** The survivors and uncovered mutants of each target's last report, one line each, for triage. */
-function survivors(chosen: Target[], root: string): number {
+function survivors(chosen: Target[]): number {
   let missing = 0;
   for (const t of chosen) {
-    const json = path.join(root, ".stryker", t.id, "mutation.json");
-    if (!existsSync(json)) {
+    const report = readReport(t);
+    if (!report) {
       console.error(
-        `${t.id}: no report yet (${path.relative(root, json)}); run pnpm test:mutation ${t.id} first.`,
+        `${t.id}: no report yet (${path.relative(ROOT, reportFile(t))}); run pnpm test:mutation ${t.id} first.`,
       );
       missing++;
       continue;
     }
-    const report = JSON.parse(readFileSync(json, "utf8")) as MutationReport;
     console.log(`== ${t.id}`);
     for (const [file, { source, mutants }] of Object.entries(report.files)) {
       for (const m of mutants.filter((x) => x.status === "Survived" || x.status === "NoCoverage")) {
@@ -218,18 +228,17 @@ async function main(argv: string[]): Promise<number> {
   const at = argv.indexOf("--mutate");
   const narrowed = at === -1 ? undefined : (argv[at + 1] ?? "").split(",").filter(Boolean);
   if (at !== -1) argv = argv.filter((_, i) => i !== at && i !== at + 1);
-  const { root, all: found } = targets();
-  const all = narrowed ? found.map((t) => ({ ...t, mutate: narrowed })) : found;
-  const chosen =
-    argv.length === 0 ? all : all.filter((t) => argv.some((a) => t.id === a || t.id.startsWith(a)));
-  const unknown = argv.filter((a) => !all.some((t) => t.id === a || t.id.startsWith(a)));
+  const all = targets().map((t) => (narrowed ? { ...t, mutate: narrowed } : t));
+  // A kata may be named by a prefix of its id.
+  const chosen = argv.length === 0 ? all : all.filter((t) => argv.some((a) => t.id.startsWith(a)));
+  const unknown = argv.filter((a) => !all.some((t) => t.id.startsWith(a)));
   if (unknown.length > 0) {
     console.error(`No such kata or target: ${unknown.join(", ")}. Known: ${all.map((t) => t.id).join(", ")}`);
     return 2;
   }
-  if (listOnly) return survivors(chosen, root);
+  if (listOnly) return survivors(chosen);
   const scores: Score[] = [];
-  for (const t of chosen) scores.push(await run(t, root));
+  for (const t of chosen) scores.push(await run(t));
   console.log(`\nMutation scores (reports in .stryker/<target>/index.html):\n\n${table(scores)}\n`);
   const broken = scores.filter((s) => s.code !== 0);
   for (const s of broken)
