@@ -14,9 +14,8 @@ import { DeadlineExceeded } from "../deadline.ts";
 import { NotDoneYet } from "../program-run.ts";
 import type { ProgramLoadError } from "./bundle.ts";
 import { bundleSync } from "./bundle.ts";
-import { globalsToForward, mergeReported } from "./globals.ts";
-import type { ExportShape, LibraryCall, LibraryReply, Settlement } from "./protocol.ts";
-import type { CrossedError } from "./protocol.ts";
+import { listedGlobals, mergeReported } from "./globals.ts";
+import type { CrossedError, LibraryCall, LibraryReply, Settlement } from "./protocol.ts";
 import { fileOf, type ProgramFile } from "./spawn.ts";
 import { crossedFrom, revive, reviveError } from "./values.ts";
 
@@ -66,7 +65,7 @@ class Library {
   #live: Live | undefined;
   /** The shared globals as the worker last reported them (see ./globals.ts). */
   #globals: Record<string, unknown> | undefined;
-  #shape: Record<string, ExportShape> | undefined;
+  #names: string[] | undefined;
   #loadError: ProgramLoadError | undefined;
   #next = 1;
   readonly #pending = new Map<number, { resolve: (s: Settlement) => void; timer: NodeJS.Timeout }>();
@@ -91,7 +90,7 @@ class Library {
     const flag = new SharedArrayBuffer(4);
     const calls = new MessageChannel();
     const settled = new MessageChannel();
-    this.#globals = globalsToForward();
+    this.#globals = listedGlobals();
     const worker = new Worker(BOOT, {
       eval: true,
       workerData: {
@@ -121,7 +120,7 @@ class Library {
   stop(): void {
     const live = this.#live;
     this.#live = undefined;
-    this.#shape = undefined;
+    this.#names = undefined;
     if (!live) return;
     live.calls.close();
     live.settled.close();
@@ -144,14 +143,14 @@ class Library {
     return reply;
   }
 
-  /** What the module exports (functions, and values that can cross). */
-  shape(): Record<string, ExportShape> {
-    if (!this.#shape) {
+  /** The names the module exports. */
+  names(): string[] {
+    if (!this.#names) {
       const reply = this.#call("", [], false);
       if (reply.kind !== "value") throw new Error(`${this.file}: its exports could not be listed.`);
-      this.#shape = reply.value as Record<string, ExportShape>;
+      this.#names = reply.value as string[];
     }
-    return this.#shape;
+    return this.#names;
   }
 
   #settlement(id: number, name: string): Promise<Settlement> {
@@ -165,13 +164,14 @@ class Library {
     });
   }
 
-  invoke(name: string, args: unknown[]): unknown {
-    const reply = this.#call(name, args, false);
-    if (reply.kind === "value") return revive(reply.value);
+  /** Calls an export; a traced one (in a Library of its own) resolves to its result with its trace. */
+  invoke(name: string, args: unknown[], traced = false): unknown {
+    const reply = this.#call(name, args, traced);
     if (reply.kind === "error") throw thrownBack(reply.error);
+    if (reply.kind === "value") return revive(reply.value);
     return this.#settlement(reply.id, name).then((s) => {
       if (s.kind === "error") throw thrownBack(s.error);
-      return revive(s.value);
+      return traced ? { result: revive(s.value), trace: s.trace, leftOpen: s.leftOpen } : revive(s.value);
     });
   }
 
@@ -182,12 +182,7 @@ class Library {
   async traced(name: string, args: unknown[]): Promise<Traced<unknown>> {
     const own = new Library(this.file, this.resolveFrom, this.deadlineMs);
     try {
-      const reply = own.#call(name, args, true);
-      if (reply.kind === "error") throw thrownBack(reply.error);
-      if (reply.kind === "value") return { result: revive(reply.value), trace: [], leftOpen: [] };
-      const s = await own.#settlement(reply.id, name);
-      if (s.kind === "error") throw thrownBack(s.error);
-      return { result: revive(s.value), trace: s.trace, leftOpen: s.leftOpen };
+      return (await own.invoke(name, args, true)) as Traced<unknown>;
     } finally {
       own.stop();
     }
@@ -220,10 +215,10 @@ export function load<M extends object>(program: ProgramFile, options: { deadline
   const library = new Library(file, resolveFrom, options.deadlineMs ?? CALL_DEADLINE_MS);
   return new Proxy({} as M, {
     get: (_target, name) => (typeof name === "string" && name !== "then" ? library.stub(name) : undefined),
-    has: (_target, name) => typeof name === "string" && name in library.shape(),
-    ownKeys: () => Object.keys(library.shape()),
+    has: (_target, name) => typeof name === "string" && library.names().includes(name),
+    ownKeys: () => library.names(),
     getOwnPropertyDescriptor: (_target, name) =>
-      typeof name === "string" && name in library.shape()
+      typeof name === "string" && library.names().includes(name)
         ? { enumerable: true, configurable: true, value: library.stub(name) }
         : undefined,
   });

@@ -36,13 +36,13 @@ export type ProgramCommand =
 
 /** How a boundary starts: a program's main(args), or a module whose exports a test calls one by one. */
 export type Start =
-  | { mode: "main"; args: string[] }
+  | { mode: "main"; args: string[]; file: string }
   | { mode: "library"; flag: SharedArrayBuffer; calls: MessagePort; settled: MessagePort };
 
 /** A call of a library export, from the test side. */
 export interface LibraryCall {
   id: number;
-  /** The export's name, or "" for "describe the exports". */
+  /** The export's name, or "" for "list the exports". */
   name: string;
   args: unknown[];
   /** Run it as a program of its own and send back the calls it made (for experiments on the layers). */
@@ -70,6 +70,3 @@ export type LibraryReply = (
 export type Settlement = (
   { id: number; kind: "value"; value: unknown } | { id: number; kind: "error"; error: CrossedError }
 ) & { trace: TraceEvent[]; leftOpen: string[]; globals?: Record<string, unknown> };
-
-/** An export as the test side sees it before calling it. */
-export type ExportShape = { kind: "function" } | { kind: "value"; value: unknown };
