@@ -1,9 +1,8 @@
-import { once } from "node:events";
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { registerCleanup } from "./cleanup.ts";
-import { LOOPBACK } from "./net.ts";
+import { listenLocal, LOOPBACK } from "./net.ts";
 
 /** How one direction's bytes are cut and paced. */
 export interface Rechunk {
@@ -17,7 +16,6 @@ export interface Rechunk {
 
 export interface RechunkProxy {
   readonly port: number;
-  close(): Promise<void>;
 }
 
 async function pump(from: net.Socket, to: net.Socket, how: Rechunk): Promise<void> {
@@ -60,16 +58,17 @@ async function pump(from: net.Socket, to: net.Socket, how: Rechunk): Promise<voi
 /**
  * A TCP proxy on 127.0.0.1 that forwards every byte to `targetPort` and back, but re-cuts the stream: into
  * n-byte pieces, with delays, or merged. TCP allows all of these, so a correct peer must not care. A reset on
- * one side resets the other; a half-close is passed on.
+ * one side resets the other; a half-close is passed on. Closed when the test ends.
  */
 export async function rechunkProxy(
   targetPort: number,
   options: { toServer?: Rechunk; toClient?: Rechunk } = {},
 ): Promise<RechunkProxy> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+  const upstreams: net.Socket[] = [];
+  registerCleanup(() => upstreams.forEach((s) => s.destroy()));
+  const { port } = await listenLocal((client) => {
     const upstream = net.connect({ host: LOOPBACK, port: targetPort, allowHalfOpen: true });
-    sockets.add(client).add(upstream);
+    upstreams.push(upstream);
     // Each piece must leave at once: with Nagle's algorithm a small write waits for the peer's (delayed) ACK.
     client.setNoDelay(true);
     upstream.setNoDelay(true);
@@ -82,12 +81,5 @@ export async function rechunkProxy(
     void pump(client, upstream, options.toServer ?? {});
     void pump(upstream, client, options.toClient ?? {});
   });
-  const close = async () => {
-    for (const s of sockets) s.destroy();
-    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  registerCleanup(close);
-  server.listen(0, LOOPBACK);
-  await once(server, "listening");
-  return { port: (server.address() as net.AddressInfo).port, close };
+  return { port };
 }
