@@ -59,7 +59,6 @@ export abstract class ProgramRun {
   #blocked: Waiting | undefined;
   #port: number | undefined;
   #askedPort: number | undefined;
-  #params: readonly string[] | undefined;
   readonly #args: readonly string[];
   /** Set when the run can no longer do anything a test waits for (it listens on the wrong port). */
   #broken: RunFailed | undefined;
@@ -94,10 +93,12 @@ export abstract class ProgramRun {
       case "out":
         (event.stream === "stdout" ? this.stdout : this.stderr).push(Buffer.from(event.data));
         break;
-      case "params":
-        this.#params = event.params;
+      case "params": {
+        const asked = Number(this.#args[event.params.indexOf("<port>")]);
+        if (Number.isInteger(asked) && asked > 0 && asked <= 0xffff) this.#askedPort = asked;
         this.#checkPort();
         break;
+      }
       case "listening":
         this.#port ??= event.port;
         this.#checkPort();
@@ -161,14 +162,11 @@ export abstract class ProgramRun {
 
   /** When `<port>` was given a non-zero value, a program listening elsewhere fails every wait, asking about htons(). */
   #checkPort(): void {
-    const at = this.#params?.indexOf("<port>") ?? -1;
-    const asked = at === -1 ? NaN : Number(this.#args[at]);
-    if (Number.isInteger(asked) && asked > 0 && asked <= 0xffff) this.#askedPort = asked;
-    const actual = this.#port;
-    if (this.#askedPort === undefined || actual === undefined || actual === this.#askedPort) return;
-    const params = { label: this.shownLabel, actual, asked: this.#askedPort };
+    const [actual, asked] = [this.#port, this.#askedPort];
+    if (asked === undefined || actual === undefined || actual === asked) return;
+    const params = { label: this.shownLabel, actual, asked };
     this.#broken ??= new RunFailed(
-      msg(actual === byteSwapped(this.#askedPort) ? "run.wrongPortHtons" : "run.wrongPort", params),
+      msg(actual === byteSwapped(asked) ? "run.wrongPortHtons" : "run.wrongPort", params),
     );
   }
 

@@ -28,6 +28,12 @@ const NET = fileURLToPath(new URL("./net.ts", import.meta.url));
 const STACKS = fileURLToPath(new URL("./stacks.ts", import.meta.url));
 const SHARED_SRC = path.resolve(path.dirname(HOST), "../..");
 
+// Plain CommonJS: a worker evaluates it without any loader, then imports the bundle (its globals set first).
+export const BOOT = `const { workerData } = require("node:worker_threads");
+const { pathToFileURL } = require("node:url");
+Object.assign(globalThis, workerData.globals);
+import(pathToFileURL(workerData.bundle).href)`;
+
 export interface BundleOptions {
   /** The folder whose node_modules resolve what the file imports (the kata's package: an attempt can be anywhere). */
   resolveFrom: string;
@@ -150,10 +156,10 @@ function cached(file: string, opts: BundleOptions): string | undefined {
   return entry && fresh(entry) ? entry.file : undefined;
 }
 
-/** The bundle of a program file, built or taken from the cache; throws ProgramLoadError if it does not compile. */
 /** Builds in progress, so that concurrent tests starting the same program wait for one build. */
 const building = new Map<string, Promise<string>>();
 
+/** The bundle of a program file, built or taken from the cache; throws ProgramLoadError if it does not compile. */
 export async function bundle(file: string, opts: BundleOptions): Promise<string> {
   const hit = cached(file, opts);
   if (hit) return hit;

@@ -9,16 +9,10 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 
 import { ProgramRun } from "../program-run.ts";
-import { bundle } from "./bundle.ts";
+import { BOOT, bundle } from "./bundle.ts";
 import { listedGlobals, mergeReported } from "./globals.ts";
 import type { ProgramCommand, ProgramEvent } from "./protocol.ts";
 import { fileOf, type ProgramFile, spawnProgram } from "./spawn.ts";
-
-// Plain CommonJS: a worker evaluates it without any loader, then imports the bundle.
-const BOOT = `const { workerData } = require("node:worker_threads");
-const { pathToFileURL } = require("node:url");
-Object.assign(globalThis, workerData.globals);
-import(pathToFileURL(workerData.bundle).href);`;
 
 export interface RunOptions {
   /** The name messages use: "your server", "your client", "echo-server.ts"... */

@@ -57,11 +57,6 @@ function channelStream(stream: "stdout" | "stderr"): Writable {
   });
 }
 
-function describeThrown(err: unknown): string {
-  if (err instanceof LessonError) return err.message;
-  return err instanceof Error ? (err.stack ?? err.message) : String(err);
-}
-
 /** The sockets the program's node:net servers took and that are still open. */
 const taken = new Set<Socket>();
 
@@ -85,14 +80,13 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
       return;
     }
     // A child ends as a C program does: its output handed over first.
-    let left = 2;
-    const done = () => --left === 0 && process.exit(code);
-    process.stdout.write("", done);
-    process.stderr.write("", done);
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
   };
   // What a program did not catch, or a call made without await that failed in a Promise nobody awaited.
   const crash = (err: unknown) => {
-    stderr.write(`${describeThrown(err)}\n`);
+    const shown =
+      err instanceof LessonError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err;
+    stderr.write(`${String(shown)}\n`);
     exit(1);
   };
   process.on("uncaughtException", crash);

@@ -12,8 +12,7 @@ import { msg } from "../../i18n/messages.ts";
 import type { TraceEvent } from "../../internal/context.ts";
 import { DeadlineExceeded } from "../deadline.ts";
 import { NotDoneYet } from "../program-run.ts";
-import type { ProgramLoadError } from "./bundle.ts";
-import { bundleSync } from "./bundle.ts";
+import { BOOT, bundleSync, type ProgramLoadError } from "./bundle.ts";
 import { listedGlobals, mergeReported } from "./globals.ts";
 import type { CrossedError, LibraryCall, LibraryReply, Settlement } from "./protocol.ts";
 import { fileOf, type ProgramFile } from "./spawn.ts";
@@ -30,10 +29,7 @@ export const CALL_DEADLINE_MS = 3_000;
 
 // Plain CommonJS, run by the worker without a loader. A module that throws as it loads answers every call
 // with that error (the host, which would answer, never started).
-const BOOT = `const { workerData } = require("node:worker_threads");
-const { pathToFileURL } = require("node:url");
-Object.assign(globalThis, workerData.globals);
-import(pathToFileURL(workerData.bundle).href).catch((err) => {
+const LIBRARY_BOOT = `${BOOT}.catch((err) => {
   const { calls, flag } = workerData.start;
   const error = { name: String(err && err.name), message: String(err && err.message), stack: err && err.stack,
     code: undefined, classes: [], props: {} };
@@ -91,7 +87,7 @@ class Library {
     const calls = new MessageChannel();
     const settled = new MessageChannel();
     this.#globals = listedGlobals();
-    const worker = new Worker(BOOT, {
+    const worker = new Worker(LIBRARY_BOOT, {
       eval: true,
       workerData: {
         bundle: bundled,
