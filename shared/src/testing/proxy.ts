@@ -19,36 +19,16 @@ export interface RechunkProxy {
 }
 
 async function pump(from: net.Socket, to: net.Socket, how: Rechunk): Promise<void> {
-  const queue: Buffer[] = [];
-  let ended = false;
-  let wake: (() => void) | undefined;
-  from.on("data", (chunk: Buffer) => {
-    queue.push(chunk);
-    if (queue.length > 256) from.pause();
-    wake?.();
-  });
-  from.once("end", () => {
-    ended = true;
-    wake?.();
-  });
-  const write = (piece: Buffer) =>
-    new Promise<void>((resolve) => {
-      to.write(piece, () => resolve());
-    });
-  for (;;) {
-    if (queue.length === 0) {
-      if (ended) break;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      continue;
-    }
+  // Not destroyed when its bytes end: a half-closed socket still carries the other direction.
+  for await (const first of from.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     if (how.mergeMs) await sleep(how.mergeMs);
-    const data = Buffer.concat(queue.splice(0));
-    from.resume();
+    // Each read takes all that has arrived: what came during the merge or the last write goes out with it.
+    const rest = from.read() as Buffer | null;
+    const data = rest ? Buffer.concat([first, rest]) : first;
     const size = how.pieceSize ?? data.length;
     for (let at = 0; at < data.length; at += size) {
       if (to.destroyed) return;
-      await write(data.subarray(at, at + size));
+      await new Promise((resolve) => to.write(data.subarray(at, at + size), resolve));
       if (how.delayMs && at + size < data.length) await sleep(how.delayMs);
     }
   }
@@ -78,8 +58,9 @@ export async function rechunkProxy(
     };
     client.on("error", resetBoth);
     upstream.on("error", resetBoth);
-    void pump(client, upstream, options.toServer ?? {});
-    void pump(upstream, client, options.toClient ?? {});
+    // A reset ends a pump with an error; resetBoth has passed it on.
+    pump(client, upstream, options.toServer ?? {}).catch(() => undefined);
+    pump(upstream, client, options.toClient ?? {}).catch(() => undefined);
   });
   return { port };
 }
