@@ -82,7 +82,7 @@ export class WorkerRun extends Carrier<Worker> {
     { file, resolveFrom }: { file: string; resolveFrom: string },
     args: readonly string[],
   ) {
-    const bundled = await bundle(file, { resolveFrom, kind: "program" });
+    const bundled = await bundle(file, resolveFrom);
     if (this.ended) return undefined;
     const globals = listedGlobals();
     const worker = new Worker(BOOT, {

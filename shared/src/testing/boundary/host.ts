@@ -19,9 +19,9 @@ import {
 } from "../../internal/context.ts";
 import { listedGlobals } from "./globals.ts";
 import type {
-  CrossedError,
   LibraryCall,
   LibraryReply,
+  Outcome,
   ProgramCommand,
   ProgramEvent,
   Settlement,
@@ -166,7 +166,7 @@ function serveLibrary(namespace: Record<string, unknown>, start: Extract<Start, 
     Atomics.notify(flag, 0);
   };
   const settle = async (id: number, work: Promise<unknown>, trace: TraceEvent[]) => {
-    let outcome: { kind: "value"; value: unknown } | { kind: "error"; error: CrossedError };
+    let outcome: Outcome;
     try {
       outcome = { kind: "value", value: await work };
     } catch (err) {

@@ -31,8 +31,7 @@ export const CALL_DEADLINE_MS = 3_000;
 // with that error (the host, which would answer, never started).
 const LIBRARY_BOOT = `${BOOT}.catch((err) => {
   const { calls, flag } = workerData.start;
-  const error = { name: String(err && err.name), message: String(err && err.message), stack: err && err.stack,
-    code: undefined, classes: [], props: {} };
+  const error = { name: String(err?.name), message: String(err?.message), stack: err?.stack, classes: [], props: {} };
   calls.on("message", (call) => {
     calls.postMessage({ id: call.id, kind: "error", error });
     const f = new Int32Array(flag);
@@ -41,12 +40,7 @@ const LIBRARY_BOOT = `${BOOT}.catch((err) => {
   });
 });`;
 
-interface Live {
-  worker: Worker;
-  flag: Int32Array;
-  calls: MessagePort;
-  settled: MessagePort;
-}
+type Live = { worker: Worker; flag: Int32Array; calls: MessagePort; settled: MessagePort };
 
 /** What a traced call gives: its result, the layer calls it made, and what it left open in its thread. */
 export interface Traced<T> {
@@ -78,7 +72,7 @@ class Library {
     if (this.#loadError) throw this.#loadError;
     let bundled: string;
     try {
-      bundled = bundleSync(this.file, { resolveFrom: this.resolveFrom, kind: "library" });
+      bundled = bundleSync(this.file, this.resolveFrom);
     } catch (err) {
       this.#loadError = err as ProgramLoadError;
       throw err;

@@ -59,14 +59,19 @@ export interface CrossedError {
   props: Record<string, unknown>;
 }
 
-/** What a library call gave back at once: a value, an error, or "a Promise, settled later". */
-export type LibraryReply = (
-  | { id: number; kind: "value"; value: unknown }
-  | { id: number; kind: "error"; error: CrossedError }
-  | { id: number; kind: "pending" }
-) & { globals?: Record<string, unknown> };
+/** What a call gave: a value, or an error. */
+export type Outcome = { kind: "value"; value: unknown } | { kind: "error"; error: CrossedError };
+
+/** What a library call gave back at once: its outcome, or "a Promise, settled later". */
+export type LibraryReply = (Outcome | { kind: "pending" }) & {
+  id: number;
+  globals?: Record<string, unknown>;
+};
 
 /** How a pending call settled, with its trace and what it left open (the resources of its thread). */
-export type Settlement = (
-  { id: number; kind: "value"; value: unknown } | { id: number; kind: "error"; error: CrossedError }
-) & { trace: TraceEvent[]; leftOpen: string[]; globals?: Record<string, unknown> };
+export type Settlement = Outcome & {
+  id: number;
+  trace: TraceEvent[];
+  leftOpen: string[];
+  globals?: Record<string, unknown>;
+};

@@ -35,7 +35,7 @@ export async function spawnProgram(
   options: SpawnOptions = {},
 ): Promise<ChildProcess> {
   const { file, resolveFrom } = fileOf(program);
-  const bundled = await bundle(file, { resolveFrom, kind: "program" });
+  const bundled = await bundle(file, resolveFrom);
   const io = options.stdio ?? "pipe";
   const stdio: StdioOptions = [io, io, io, "ipc"];
   return spawn(process.execPath, ["-e", BOOT], {
