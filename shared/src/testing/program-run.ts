@@ -244,14 +244,12 @@ export abstract class ProgramRun {
 
   /** Where the program is now: blocked in a call, waiting for something else, or spinning. */
   async whereNow(): Promise<string> {
+    const [label, blocked] = [this.shownLabel, this.#blocked];
     if (!this.running) return "";
-    const blocked = this.#blocked;
-    if (blocked) return msg("run.blockedIn", { label: this.shownLabel, call: blocked.call, fd: blocked.fd });
-    if ((await this.ping()) !== undefined) return msg("run.idle", { label: this.shownLabel });
+    if (blocked) return msg("run.blockedIn", { label, call: blocked.call, fd: blocked.fd });
+    if ((await this.ping()) !== undefined) return msg("run.idle", { label });
     const last = this.trace.at(-1);
-    return last
-      ? msg("run.busySince", { label: this.shownLabel, call: last.call })
-      : msg("run.busy", { label: this.shownLabel });
+    return last ? msg("run.busySince", { label, call: last.call }) : msg("run.busy", { label });
   }
 
   /**
