@@ -172,7 +172,7 @@ function serveLibrary(namespace: Record<string, unknown>, start: Extract<Start, 
     } catch (err) {
       outcome = { kind: "error", error: crossError(err) };
     }
-    send(start.settled, { id, ...outcome, trace, leftOpen: await leftOpen() });
+    send(parentPort as MessagePort, { id, ...outcome, trace, leftOpen: await leftOpen() });
   };
   start.calls.on("message", ({ id, name, args, traced }: LibraryCall) => {
     if (name === "") return answer({ id, kind: "value", value: Object.keys(namespace) });

@@ -40,7 +40,7 @@ const LIBRARY_BOOT = `${BOOT}.catch((err) => {
   });
 });`;
 
-type Live = { worker: Worker; flag: Int32Array; calls: MessagePort; settled: MessagePort };
+type Live = { worker: Worker; flag: Int32Array; calls: MessagePort };
 
 /** What a traced call gives: its result, the layer calls it made, and what it left open in its thread. */
 export interface Traced<T> {
@@ -79,20 +79,20 @@ class Library {
     }
     const flag = new SharedArrayBuffer(4);
     const calls = new MessageChannel();
-    const settled = new MessageChannel();
     this.#globals = listedGlobals();
     const worker = new Worker(LIBRARY_BOOT, {
       eval: true,
       workerData: {
         bundle: bundled,
-        start: { mode: "library", flag, calls: calls.port2, settled: settled.port2 },
+        start: { mode: "library", flag, calls: calls.port2 },
         globals: this.#globals,
       },
-      transferList: [calls.port2, settled.port2],
+      transferList: [calls.port2],
     });
     // A test's worker must not be kept alive by one it no longer uses.
     worker.unref();
-    settled.port1.on("message", (s: Settlement) => {
+    // Calls are answered on `calls`, read synchronously; settlements of pending ones come as the worker's messages.
+    worker.on("message", (s: Settlement) => {
       this.#globals = mergeReported(s.globals, this.#globals);
       const waiting = this.#pending.get(s.id);
       if (!waiting) return;
@@ -100,9 +100,8 @@ class Library {
       clearTimeout(waiting.timer);
       waiting.resolve(s);
     });
-    settled.port1.unref();
     worker.on("error", () => undefined);
-    this.#live = { worker, flag: new Int32Array(flag), calls: calls.port1, settled: settled.port1 };
+    this.#live = { worker, flag: new Int32Array(flag), calls: calls.port1 };
     return this.#live;
   }
 
@@ -113,7 +112,6 @@ class Library {
     this.#names = undefined;
     if (!live) return;
     live.calls.close();
-    live.settled.close();
     void live.worker.terminate();
   }
 

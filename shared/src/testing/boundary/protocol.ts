@@ -37,7 +37,7 @@ export type ProgramCommand =
 /** How a boundary starts: a program's main(args), or a module whose exports a test calls one by one. */
 export type Start =
   | { mode: "main"; args: string[]; file: string }
-  | { mode: "library"; flag: SharedArrayBuffer; calls: MessagePort; settled: MessagePort };
+  | { mode: "library"; flag: SharedArrayBuffer; calls: MessagePort };
 
 /** A call of a library export, from the test side. */
 export interface LibraryCall {
