@@ -1,8 +1,6 @@
 /**
- * The mechanics the katas' tests share, and no text of the chapter: a learner's program run behind the
- * boundary (a worker thread, or a process) with deadlines, real sockets on 127.0.0.1 port 0, byte-exact diffs,
- * a re-chunking proxy, and checks over the layers' call traces. What a kata's programs must do is written in
- * that kata's own tests.
+ * The mechanics the katas' tests share (programs behind the boundary, deadlines, sockets on 127.0.0.1, byte
+ * diffs, a re-chunking proxy, trace checks); what a kata's programs must do is written in its own tests.
  * @module
  */
 export { t, type Texts } from "../i18n/messages.ts";

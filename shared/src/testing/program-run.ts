@@ -32,20 +32,16 @@ const PING_MS = 300;
 const live = new Set<ProgramRun>();
 const CLOSES = new Set(["close", "closesocket"]);
 
-/**
- * Where the programs of one test (but `except`) are now, a line each: what a wait that ran out of time adds, so
- * a server stuck in a loop is named.
- */
+/** Where the programs of one test (but `except`) are now, a line each, for a wait that ran out of time. */
 export async function whereRuns(group: unknown, except?: ProgramRun): Promise<string[]> {
   const runs = [...live].filter((run) => run.group === group && run !== except);
   return (await Promise.all(runs.map((run) => run.asPeer()))).filter(Boolean);
 }
 
 /**
- * A learner's program running behind the boundary, as a test sees it: its output, the port it listens on, the
- * calls it made, where it is blocked, its exit. Every wait ends at once when the program can no longer do what
- * is waited for (it exited, it printed something else, it listens on another port) and otherwise at its
- * deadline, with the program's output and where it was blocked.
+ * A learner's program behind the boundary, as a test sees it: output, port, calls, where it is blocked, exit.
+ * Every wait ends at once when the program can no longer do what is waited for (it exited, printed something
+ * else, listens on another port), and otherwise at its deadline, saying where the program was.
  */
 export abstract class ProgramRun {
   readonly stdout = new Output();

@@ -1,10 +1,7 @@
 /**
- * A learner's file made ready to run behind the boundary: bundled by esbuild, with this folder's host, into
- * one JavaScript module (and an inline source map, so stack traces name the learner's lines). Loading it takes a
- * worker about 30 ms, where loading TypeScript through a loader took 130 ms (measured on this project's
- * 2-core machine). A file that does not compile is reported as `file:line:column: message`, once, without a
- * stack. Bundles are kept by content under `<kata>/node_modules/.cache/tcp-katas/` and rebuilt when a file
- * they came from changes.
+ * A learner's file bundled by esbuild with this folder's host into one module (a worker loads it in about 30 ms;
+ * TypeScript through a loader took 130 ms). A file that does not compile is reported as `file:line:column:
+ * message`, once, without a stack. Bundles are kept by content under `<kata>/node_modules/.cache/tcp-katas/`.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";

@@ -7,10 +7,7 @@
 
 type Counted = Record<string, unknown>;
 
-/**
- * The listed globals as they are now: handed to a new thread, and reported back from it (undefined when none is
- * listed).
- */
+/** The listed globals as they are now, handed to a new thread or reported back from it (undefined if none). */
 export function listedGlobals(): Counted | undefined {
   const list = (process.env.KATA_BOUNDARY_GLOBALS ?? "")
     .trim()

@@ -1,8 +1,7 @@
 /**
- * The program side of the boundary. A test bundles the learner's file with this module (see ./bundle.ts), and
- * the bundle runs in a worker thread (or a child process): serve() finds how it was started and either runs the
- * program's main(args, io) with its output, listening port, calls and exit sent over the one channel, or
- * answers calls of the module's exports one by one. Outside a boundary it does nothing.
+ * The program side of the boundary, bundled with the learner's file: serve() runs the program's main(args, io)
+ * with its events sent over the one channel, or answers calls of the module's exports one by one, as its worker
+ * (or process) was started to. Outside a boundary it does nothing.
  */
 import type { Socket } from "node:net";
 import { PassThrough, Writable } from "node:stream";

@@ -1,10 +1,8 @@
 /**
- * A learner's module whose exports a test calls one by one (04-1's parsers, 04-2's experiments), behind the
- * boundary all the same. The module runs in a worker thread; each call crosses synchronously (the test
- * thread waits on a shared flag, Atomics.wait, with a deadline), so a test reads `parsePcap(bytes)` as if the
- * function were its own, and a parser caught in an endless loop fails that test in seconds instead of
- * freezing the run. A call that returns a Promise comes back as a Promise. Errors keep their name, message,
- * code and properties, and the export of an error class works with instanceof (by class name).
+ * A learner's module whose exports a test calls one by one (04-1's parsers, 04-2's experiments), in a worker
+ * thread. Each call crosses synchronously (Atomics.wait on a shared flag, with a deadline), so a test reads
+ * `parsePcap(bytes)` as if it were its own, and an endless loop fails that test instead of freezing the run.
+ * Errors keep their name, message, code and properties; an exported error class works with instanceof by name.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 

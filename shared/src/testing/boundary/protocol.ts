@@ -1,7 +1,4 @@
-/**
- * The one channel between a test and a learner's program behind the boundary (a worker thread, or a child
- * process for the tests that need a real process). Everything a test learns about the program comes this way.
- */
+/** The one channel between a test and a learner's program behind the boundary: all a test learns comes this way. */
 import type { MessagePort } from "node:worker_threads";
 
 import type { TraceEvent, Waiting } from "../../internal/context.ts";

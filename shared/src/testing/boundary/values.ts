@@ -1,7 +1,4 @@
-/**
- * Values as they cross the boundary. Structured cloning turns a Buffer into a plain Uint8Array and an error of
- * a learner's class into a bare Error; these put back what code on either side relies on.
- */
+/** Values across the boundary: structured cloning makes Buffers plain Uint8Arrays and errors bare; put back. */
 import type { CrossedError } from "./protocol.ts";
 
 /** Every Uint8Array in `value` (arrays, plain objects, maps and sets, nested) made a Buffer again, copy-free. */
