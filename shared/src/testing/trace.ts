@@ -42,7 +42,7 @@ function describeUnclosed(left: readonly { fd: number; openedBy: string }[]): st
 }
 
 /** A failed check: its reason, then the calls the program made. */
-function failure(reason: string, trace: readonly TraceEvent[]): Error {
+function checkFailed(reason: string, trace: readonly TraceEvent[]): Error {
   return new Error(`${reason}\n${msg("trace.yourCalls", { trace: describeTrace(trace) })}`);
 }
 
@@ -82,7 +82,7 @@ export function expectCallOrder(trace: readonly TraceEvent[], expected: readonly
   const reason = callOrderProblem(trace, expected);
   if (reason === undefined) return;
   const calls = expected.map((name) => `${name}()`).join(" → ");
-  throw failure(msg("trace.order", { calls, reason }), trace);
+  throw checkFailed(msg("trace.order", { calls, reason }), trace);
 }
 
 /** Throws unless every socket opened was closed, naming each one left open and the call that opened it. */
@@ -91,7 +91,7 @@ export function expectAllClosed(trace: readonly TraceEvent[]): void {
   if (left.length === 0) return;
   const opened = trace.filter((e) => OPENERS.has(e.call) && !FAILED.has(e.result)).length;
   const closed = trace.filter((e) => CLOSERS.has(e.call) && e.result === 0).length;
-  throw failure(msg("trace.allClosed", { opened, closed, list: describeUnclosed(left) }), trace);
+  throw checkFailed(msg("trace.allClosed", { opened, closed, list: describeUnclosed(left) }), trace);
 }
 
 const READS = new Set(["read", "recv"]);
@@ -124,7 +124,7 @@ export function expectNoWriteAfterFailedRead(trace: readonly TraceEvent[]): void
         error: read.error ?? String(read.result),
         failed: read.call === "recv" ? "SOCKET_ERROR" : "-1",
       };
-      throw failure(msg("trace.writeAfterFailedRead", params), trace);
+      throw checkFailed(msg("trace.writeAfterFailedRead", params), trace);
     }
   }
 }
