@@ -481,12 +481,6 @@ describe("Output", () => {
     expect(output.bytes).toBe(output.bytes);
     expect(output.text).toBe("ab");
   });
-
-  it("rejects a wait with the abort's reason", async () => {
-    const output = new Output();
-    const error = await rejection(output.until(() => false, Promise.reject(new Error("boom"))));
-    expect(error.message).toBe("boom");
-  });
 });
 
 describe("prefixed", () => {

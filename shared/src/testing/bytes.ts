@@ -17,19 +17,13 @@ function toBytes(value: Uint8Array | string): Buffer {
 /** The bytes written out for reading: printable UTF-8 as text, everything else escaped, no quotes. */
 function escapeBytes(bytes: Buffer): string {
   const text = bytes.toString("utf8");
+  // Not valid UTF-8: every byte on its own, and those above 0x7f escaped too.
+  const utf8 = Buffer.from(text, "utf8").equals(bytes);
   let shown = "";
-  if (Buffer.from(text, "utf8").equals(bytes)) {
-    for (const ch of text) {
-      const code = ch.codePointAt(0) ?? 0;
-      shown +=
-        ESCAPES[code] ?? (code < 0x20 || code === 0x7f ? `\\x${code.toString(16).padStart(2, "0")}` : ch);
-    }
-  } else {
-    for (const b of bytes)
-      shown +=
-        b >= 0x20 && b < 0x7f && !ESCAPES[b]
-          ? String.fromCharCode(b)
-          : (ESCAPES[b] ?? `\\x${b.toString(16).padStart(2, "0")}`);
+  for (const ch of utf8 ? text : bytes.toString("latin1")) {
+    const code = ch.codePointAt(0) ?? 0;
+    const hex = code < 0x20 || code === 0x7f || (!utf8 && code > 0x7f);
+    shown += ESCAPES[code] ?? (hex ? `\\x${code.toString(16).padStart(2, "0")}` : ch);
   }
   return shown;
 }

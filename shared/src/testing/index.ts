@@ -1,8 +1,6 @@
 /**
- * The mechanics the katas' tests share, and no text of the chapter: a learner's program run behind the
- * boundary (a worker thread, or a process) with deadlines, real sockets on 127.0.0.1 port 0, byte-exact diffs,
- * a re-chunking proxy, and checks over the layers' call traces. What a kata's programs must do is written in
- * that kata's own tests.
+ * The mechanics the katas' tests share (programs behind the boundary, deadlines, sockets on 127.0.0.1, byte
+ * diffs, a re-chunking proxy, trace checks); what a kata's programs must do is written in its own tests.
  * @module
  */
 export { t, type Texts } from "../i18n/messages.ts";
@@ -11,34 +9,15 @@ export { ProgramLoadError } from "./boundary/bundle.ts";
 export { ChildRun, type RunOptions, WorkerRun } from "./boundary/carriers.ts";
 export { CALL_DEADLINE_MS, load, type Traced, tracedCall, unload } from "./boundary/library.ts";
 export { type ProgramFile, spawnProgram } from "./boundary/spawn.ts";
-export { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
+export * from "./bytes.ts";
 export { registerCleanup } from "./cleanup.ts";
-export { DeadlineExceeded, DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
-export { errorMatching } from "./errors.ts";
-export {
-  connectLocal,
-  type Flood,
-  freePort,
-  listenLocal,
-  type LocalServer,
-  LOOPBACK,
-  type ProgressWatch,
-  pump,
-  refusedPort,
-  type TestClient,
-  watchProgress,
-} from "./net.ts";
-export { localLabel, Output, prefixed } from "./output.ts";
-export { byteSwapped } from "./ports.ts";
+export * from "./deadline.ts";
+export * from "./errors.ts";
+export * from "./net.ts";
+export * from "./output.ts";
+export * from "./ports.ts";
 export { NotDoneYet, ProgramRun, RunFailed } from "./program-run.ts";
-export { type Rechunk, type RechunkProxy, rechunkProxy } from "./proxy.ts";
-export { connectTo, run, type StartedServer, startServer } from "./run.ts";
-export {
-  countCalls,
-  describeTrace,
-  expectAllClosed,
-  expectCallOrder,
-  expectNoWriteAfterFailedRead,
-  unclosed,
-} from "./trace.ts";
-export { traced } from "./traced.ts";
+export * from "./proxy.ts";
+export * from "./run.ts";
+export * from "./trace.ts";
+export * from "./traced.ts";

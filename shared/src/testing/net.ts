@@ -18,7 +18,13 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** A real server on 127.0.0.1, port 0 (the OS picks a free one); closed when the test ends. */
+/** Listens on 127.0.0.1, port 0 (the OS picks a free one), and gives the port. */
+async function listen(server: net.Server): Promise<number> {
+  await once(server.listen(0, LOOPBACK), "listening");
+  return (server.address() as net.AddressInfo).port;
+}
+
+/** A real server on 127.0.0.1, port 0; closed when the test ends. */
 export async function listenLocal(onConnection?: (socket: net.Socket) => void): Promise<LocalServer> {
   const connections: net.Socket[] = [];
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
@@ -31,9 +37,7 @@ export async function listenLocal(onConnection?: (socket: net.Socket) => void): 
     if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   registerCleanup(close);
-  server.listen(0, LOOPBACK);
-  await once(server, "listening");
-  return { server, port: (server.address() as net.AddressInfo).port, connections, close };
+  return { server, port: await listen(server), connections, close };
 }
 
 /**
@@ -44,9 +48,7 @@ export async function listenLocal(onConnection?: (socket: net.Socket) => void): 
 export async function freePort(): Promise<number> {
   for (;;) {
     const server = net.createServer();
-    server.listen(0, LOOPBACK);
-    await once(server, "listening");
-    const { port } = server.address() as net.AddressInfo;
+    const port = await listen(server);
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const swapped = byteSwapped(port);
     if (swapped !== port && swapped >= 1024) return port;
@@ -79,10 +81,7 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
     received.end();
   });
   await withDeadline(
-    new Promise<void>((resolve, reject) => {
-      socket.once("connect", () => resolve());
-      socket.once("error", reject);
-    }),
+    once(socket, "connect"),
     msg("net.what.connect", { address: `${LOOPBACK}:${port}` }),
     ms,
   );
@@ -90,6 +89,17 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
   // A wait that runs out says where the test's programs are: a server spinning in a loop is named as such.
   const group = currentTest.getStore();
   const where = () => whereRuns(group);
+  // Both waits end at once when the connection ends or fails: nothing more can arrive then.
+  const until = async (done: (o: Output) => boolean, what: string, wait: number) => {
+    await withDeadline(
+      received.until((o) => done(o) || o.ended),
+      what,
+      wait,
+      soFar,
+      where,
+    );
+    return received.bytes;
+  };
   return {
     socket,
     received,
@@ -101,16 +111,8 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
       sent.catch(() => undefined);
       return sent;
     },
-    // Both waits end at once when the connection ends or fails: nothing more can arrive then.
     async waitForBytes(n, what = msg("net.what.bytes", { n }), wait = ms) {
-      await withDeadline(
-        received.until((o) => o.length >= n || o.ended),
-        what,
-        wait,
-        soFar,
-        where,
-      );
-      const got = received.bytes.length;
+      const got = (await until((o) => o.length >= n, what, wait)).length;
       if (got < n) {
         const cause = failure ? ((failure as NodeJS.ErrnoException).code ?? failure.message) : undefined;
         throw new Error(
@@ -121,16 +123,7 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
       }
       return received.bytes;
     },
-    async waitForEnd(what = msg("net.what.end"), wait = ms) {
-      await withDeadline(
-        received.until((o) => o.ended),
-        what,
-        wait,
-        soFar,
-        where,
-      );
-      return received.bytes;
-    },
+    waitForEnd: (what = msg("net.what.end"), wait = ms) => until(() => false, what, wait),
     end: () => socket.end(),
     reset: () => socket.resetAndDestroy(),
   };

@@ -10,15 +10,10 @@ export class Output {
   #ended = false;
 
   constructor(source?: Readable) {
-    if (source) this.attach(source);
-  }
-
-  attach(source: Readable): void {
-    source.on("data", (chunk: Buffer | string) =>
+    source?.on("data", (chunk: Buffer | string) =>
       this.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk),
     );
-    source.once("end", () => this.end());
-    source.once("close", () => this.end());
+    source?.once("end", () => this.end()).once("close", () => this.end());
   }
 
   push(chunk: Buffer): void {
@@ -50,10 +45,10 @@ export class Output {
     return this.bytes.toString("utf8");
   }
 
-  /** Resolves when `check` holds (checked now and after every chunk); rejects with `abort`'s reason if it fires first. */
-  until(check: (out: Output) => boolean, abort?: Promise<never>): Promise<void> {
+  /** Resolves when `check` holds (checked now and after every chunk). */
+  until(check: (out: Output) => boolean): Promise<void> {
     if (check(this)) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve) => {
       const waiter = () => {
         if (check(this)) {
           this.#waiters.delete(waiter);
@@ -61,10 +56,6 @@ export class Output {
         }
       };
       this.#waiters.add(waiter);
-      abort?.catch((err: unknown) => {
-        this.#waiters.delete(waiter);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      });
     });
   }
 

@@ -28,27 +28,20 @@ export class RunFailed extends KataError {
 /** How long a program has to answer a ping before it counts as not letting its event loop run. */
 const PING_MS = 300;
 
-/**
- * The runs of this thread that no one has ended yet (a test's runs end when it finishes): when one of them waits
- * in vain, its failure also says where the others are, the peer a client talks to or the server it waits for.
- */
+/** The runs of this thread not ended yet: a wait that runs out of time also says where its peers are. */
 const live = new Set<ProgramRun>();
 const CLOSES = new Set(["close", "closesocket"]);
 
-/**
- * Where the programs of one test are now, a line each (blocked in a call, spinning, exited): what a test's own
- * wait (a client waiting for an echo) adds when it runs out of time, so a server stuck in a loop is named.
- */
-export async function whereRuns(group: unknown): Promise<string[]> {
-  const runs = [...live].filter((run) => run.group === group);
+/** Where the programs of one test (but `except`) are now, a line each, for a wait that ran out of time. */
+export async function whereRuns(group: unknown, except?: ProgramRun): Promise<string[]> {
+  const runs = [...live].filter((run) => run.group === group && run !== except);
   return (await Promise.all(runs.map((run) => run.asPeer()))).filter(Boolean);
 }
 
 /**
- * A learner's program running behind the boundary, as a test sees it: its output, the port it listens on, the
- * calls it made, where it is blocked, its exit. Every wait ends at once when the program can no longer do what
- * is waited for (it exited, it printed something else, it listens on another port) and otherwise at its
- * deadline, with the program's output and where it was blocked.
+ * A learner's program behind the boundary, as a test sees it: output, port, calls, where it is blocked, exit.
+ * Every wait ends at once when the program can no longer do what is waited for (it exited, printed something
+ * else, listens on another port), and otherwise at its deadline, saying where the program was.
  */
 export abstract class ProgramRun {
   readonly stdout = new Output();
@@ -62,9 +55,8 @@ export abstract class ProgramRun {
   #blocked: Waiting | undefined;
   #port: number | undefined;
   #askedPort: number | undefined;
-  #params: readonly string[] | undefined;
   readonly #args: readonly string[];
-  /** Set when the run can no longer do anything a test waits for (other than end). */
+  /** Set when the run can no longer do anything a test waits for (it listens on the wrong port). */
   #broken: RunFailed | undefined;
   #loadError: string | undefined;
   #leftOpen: string[] = [];
@@ -83,13 +75,10 @@ export abstract class ProgramRun {
     live.add(this);
   }
 
-  /**
-   * What the run belongs to (run() sets the test it was started in): only runs of the same group are peers, so
-   * tests running concurrently in one file never name each other's programs.
-   */
+  /** The test it was started in (set by run()): only runs of one group are peers, concurrent tests are not. */
   group: unknown;
 
-  /** The run has been ended (by its test, or by a wait that timed out): it is no one's peer any more. */
+  /** The run has been ended: it is no one's peer any more. */
   protected released(): void {
     live.delete(this);
   }
@@ -100,10 +89,12 @@ export abstract class ProgramRun {
       case "out":
         (event.stream === "stdout" ? this.stdout : this.stderr).push(Buffer.from(event.data));
         break;
-      case "params":
-        this.#params = event.params;
+      case "params": {
+        const asked = Number(this.#args[event.params.indexOf("<port>")]);
+        if (Number.isInteger(asked) && asked > 0 && asked <= 0xffff) this.#askedPort = asked;
         this.#checkPort();
         break;
+      }
       case "listening":
         this.#port ??= event.port;
         this.#checkPort();
@@ -126,8 +117,6 @@ export abstract class ProgramRun {
         for (const answer of this.#pongs) answer(event.holding);
         this.#pongs.clear();
         break;
-      default:
-        break;
     }
     this.#recheck();
   }
@@ -135,16 +124,13 @@ export abstract class ProgramRun {
   /** Resolves when the program has ended or `ms` have passed, whichever comes first (it is not ended). */
   #settle(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const check = () => {
-        if (this.running) return;
+      const done = () => {
         clearTimeout(timer);
         this.#waits.delete(check);
         resolve();
       };
-      const timer = setTimeout(() => {
-        this.#waits.delete(check);
-        resolve();
-      }, ms);
+      const check = () => !this.running && done();
+      const timer = setTimeout(done, ms);
       this.#waits.add(check);
     });
   }
@@ -172,14 +158,11 @@ export abstract class ProgramRun {
 
   /** When `<port>` was given a non-zero value, a program listening elsewhere fails every wait, asking about htons(). */
   #checkPort(): void {
-    const at = this.#params?.indexOf("<port>") ?? -1;
-    const asked = at === -1 ? NaN : Number(this.#args[at]);
-    if (Number.isInteger(asked) && asked > 0 && asked <= 0xffff) this.#askedPort = asked;
-    const actual = this.#port;
-    if (this.#askedPort === undefined || actual === undefined || actual === this.#askedPort) return;
-    const params = { label: this.shownLabel, actual, asked: this.#askedPort };
+    const [actual, asked] = [this.#port, this.#askedPort];
+    if (asked === undefined || actual === undefined || actual === asked) return;
+    const params = { label: this.shownLabel, actual, asked };
     this.#broken ??= new RunFailed(
-      msg(actual === byteSwapped(this.#askedPort) ? "run.wrongPortHtons" : "run.wrongPort", params),
+      msg(actual === byteSwapped(asked) ? "run.wrongPortHtons" : "run.wrongPort", params),
     );
   }
 
@@ -187,12 +170,10 @@ export abstract class ProgramRun {
   /** Ends the program at once, whatever it is doing (the test is over, or it waited in vain). */
   abstract end(): Promise<void>;
 
-  /** The exit code, once the program has ended. */
   get exitCode(): number | undefined {
     return this.#code;
   }
 
-  /** True until the program has ended (a plain check, no waiting). */
   get running(): boolean {
     return this.#code === undefined;
   }
@@ -202,10 +183,7 @@ export abstract class ProgramRun {
     return this.#connections;
   }
 
-  /**
-   * What the program's thread still held open when main() returned, as Node names it ("TCPServerWrap" for a
-   * server never closed, "TCPSocketWrap", "Timeout", "ProcessWrap"...). Known once it has exited.
-   */
+  /** What its thread still held when main() returned, as Node names it ("TCPServerWrap", "Timeout"...). */
   get leftOpen(): readonly string[] {
     return this.#leftOpen;
   }
@@ -262,14 +240,12 @@ export abstract class ProgramRun {
 
   /** Where the program is now: blocked in a call, waiting for something else, or spinning. */
   async whereNow(): Promise<string> {
+    const [label, blocked] = [this.shownLabel, this.#blocked];
     if (!this.running) return "";
-    const blocked = this.#blocked;
-    if (blocked) return msg("run.blockedIn", { label: this.shownLabel, call: blocked.call, fd: blocked.fd });
-    if ((await this.ping()) !== undefined) return msg("run.idle", { label: this.shownLabel });
+    if (blocked) return msg("run.blockedIn", { label, call: blocked.call, fd: blocked.fd });
+    if ((await this.ping()) !== undefined) return msg("run.idle", { label });
     const last = this.trace.at(-1);
-    return last
-      ? msg("run.busySince", { label: this.shownLabel, call: last.call })
-      : msg("run.busy", { label: this.shownLabel });
+    return last ? msg("run.busySince", { label, call: last.call }) : msg("run.busy", { label });
   }
 
   /**
@@ -313,30 +289,25 @@ export abstract class ProgramRun {
   protected waitFor<T>(
     what: string,
     done: () => T | undefined,
-    failed: () => Error | undefined = () => undefined,
     ms = this.deadlineMs,
+    failed: () => Error | undefined = () => undefined,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const finish = (outcome: () => void) => {
-        clearTimeout(timer);
-        this.#waits.delete(check);
-        outcome();
-      };
       const check = () => {
         const value = done();
-        if (value !== undefined) return finish(() => resolve(value));
-        const why = failed() ?? this.whyNot(what);
-        if (why) finish(() => reject(why));
+        const why = value === undefined ? (failed() ?? this.whyNot(what)) : undefined;
+        if (value === undefined && !why) return;
+        clearTimeout(timer);
+        this.#waits.delete(check);
+        if (why) reject(why);
+        else resolve(value as T);
       };
       const timer = setTimeout(() => {
         this.#waits.delete(check);
-        const peers = [...live]
-          .filter((run) => run !== this && run.group === this.group)
-          .map((run) => run.asPeer());
-        void Promise.all([this.whereNow(), ...peers]).then(async ([where, ...others]) => {
-          const head = msg("deadline.timedOut", { ms, what });
+        void Promise.all([this.whereNow(), whereRuns(this.group, this)]).then(async ([where, others]) => {
           await this.end();
-          const blocked = [where, ...others].filter((line): line is string => Boolean(line));
+          const blocked = [where, ...others].filter(Boolean);
+          const head = msg("deadline.timedOut", { ms, what });
           reject(new DeadlineExceeded([head, ...blocked, this.transcript()].join("\n"), blocked));
         });
       }, ms);
@@ -347,76 +318,61 @@ export abstract class ProgramRun {
 
   /** The port the program listens on (learned as it listens, not from its output). */
   port(ms?: number): Promise<number> {
-    return this.waitFor(
-      msg("run.what.listen", { label: this.shownLabel }),
-      () => (this.#broken ? undefined : this.#port),
-      undefined,
-      ms,
-    );
+    const what = msg("run.what.listen", { label: this.shownLabel });
+    return this.waitFor(what, () => (this.#broken ? undefined : this.#port), ms);
   }
 
   /**
    * Waits until the program's stdout, from its first byte, begins with `expected` (everything it must have
    * printed so far). Fails at once when what it printed can no longer become that, with a byte diff.
    */
-  waitForStdout(expected: string | Uint8Array, ms?: number): Promise<void> {
+  async waitForStdout(expected: string | Uint8Array, ms?: number): Promise<void> {
     const want = Buffer.from(expected);
-    const what = msg("run.what.stdout", { label: this.shownLabel, text: describeBytes(want) });
-    return this.waitFor(
+    const label = this.shownLabel;
+    const what = msg("run.what.stdout", { label, text: describeBytes(want) });
+    const printed = () =>
+      this.stdout.length >= want.length && this.stdout.bytes.subarray(0, want.length).equals(want);
+    await this.waitFor(
       what,
-      () =>
-        this.stdout.length >= want.length && this.stdout.bytes.subarray(0, want.length).equals(want)
-          ? true
-          : undefined,
+      () => printed() || undefined,
+      ms,
       () => {
         const got = this.stdout.bytes;
         const at = firstDifference(want, got);
         if (at === -1 || at >= Math.min(want.length, got.length)) return undefined;
-        const diff = bytesDiff(
-          msg("run.stdoutSoFar", { label: this.shownLabel }),
-          want,
-          got.subarray(0, want.length + 40),
-        );
-        return new BytesMismatch(
-          `${msg("run.diverged", { label: this.shownLabel })}\n${diff}\n${this.transcript()}`,
-        );
+        const diff = bytesDiff(msg("run.stdoutSoFar", { label }), want, got.subarray(0, want.length + 40));
+        return new BytesMismatch(`${msg("run.diverged", { label })}\n${diff}\n${this.transcript()}`);
       },
-      ms,
-    ).then(() => undefined);
+    );
   }
 
   /**
    * Waits until `done()` holds, checked after every event of the program (its output, calls, connections,
    * exit); fails at once when the program can no longer get there, and at the deadline otherwise.
    */
-  waitUntil(what: string, done: () => boolean, ms?: number): Promise<void> {
-    return this.waitFor(what, () => (done() ? true : undefined), undefined, ms).then(() => undefined);
+  async waitUntil(what: string, done: () => boolean, ms?: number): Promise<void> {
+    await this.waitFor(what, () => done() || undefined, ms);
   }
 
   /** Waits until the program has made a call that `match` accepts (a test watching the trace as it grows). */
   waitForCall(what: string, match: (event: TraceEvent) => boolean, ms?: number): Promise<TraceEvent> {
     // The trace only grows: each check looks at the calls made since the last one (a flood makes thousands).
     let from = 0;
-    return this.waitFor(
-      what,
-      () => {
-        const trace = this.trace;
-        for (; from < trace.length; from++) if (match(trace[from] as TraceEvent)) return trace[from];
-        return undefined;
-      },
-      undefined,
-      ms,
-    );
+    const found = () => {
+      for (; from < this.trace.length; from++)
+        if (match(this.trace[from] as TraceEvent)) return this.trace[from];
+      return undefined;
+    };
+    return this.waitFor(what, found, ms);
   }
 
   /** Waits until its servers have taken `n` connections in all. */
   waitForConnections(n: number, ms?: number): Promise<void> {
-    return this.waitFor(
+    return this.waitUntil(
       msg("run.what.connection", { label: this.shownLabel }),
-      () => (this.#connections >= n ? true : undefined),
-      undefined,
+      () => this.#connections >= n,
       ms,
-    ).then(() => undefined);
+    );
   }
 
   /** Waits for the program to end and returns its exit code; a TODO or a failure to load fails the test with it. */
@@ -424,8 +380,8 @@ export abstract class ProgramRun {
     const code = await this.waitFor(
       what,
       () => this.#code,
-      () => (this.#broken ? this.whyNot(what) : undefined),
       ms,
+      () => (this.#broken ? this.whyNot(what) : undefined),
     );
     if (this.#loadError !== undefined) throw this.whyNot(what) ?? new RunFailed(this.#loadError);
     const todo = this.todo();

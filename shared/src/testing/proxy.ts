@@ -1,9 +1,8 @@
-import { once } from "node:events";
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { registerCleanup } from "./cleanup.ts";
-import { LOOPBACK } from "./net.ts";
+import { listenLocal, LOOPBACK } from "./net.ts";
 
 /** How one direction's bytes are cut and paced. */
 export interface Rechunk {
@@ -17,40 +16,19 @@ export interface Rechunk {
 
 export interface RechunkProxy {
   readonly port: number;
-  close(): Promise<void>;
 }
 
 async function pump(from: net.Socket, to: net.Socket, how: Rechunk): Promise<void> {
-  const queue: Buffer[] = [];
-  let ended = false;
-  let wake: (() => void) | undefined;
-  from.on("data", (chunk: Buffer) => {
-    queue.push(chunk);
-    if (queue.length > 256) from.pause();
-    wake?.();
-  });
-  from.once("end", () => {
-    ended = true;
-    wake?.();
-  });
-  const write = (piece: Buffer) =>
-    new Promise<void>((resolve) => {
-      to.write(piece, () => resolve());
-    });
-  for (;;) {
-    if (queue.length === 0) {
-      if (ended) break;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      continue;
-    }
+  // Not destroyed when its bytes end: a half-closed socket still carries the other direction.
+  for await (const first of from.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     if (how.mergeMs) await sleep(how.mergeMs);
-    const data = Buffer.concat(queue.splice(0));
-    from.resume();
+    // Each read takes all that has arrived: what came during the merge or the last write goes out with it.
+    const rest = from.read() as Buffer | null;
+    const data = rest ? Buffer.concat([first, rest]) : first;
     const size = how.pieceSize ?? data.length;
     for (let at = 0; at < data.length; at += size) {
       if (to.destroyed) return;
-      await write(data.subarray(at, at + size));
+      await new Promise((resolve) => to.write(data.subarray(at, at + size), resolve));
       if (how.delayMs && at + size < data.length) await sleep(how.delayMs);
     }
   }
@@ -60,16 +38,17 @@ async function pump(from: net.Socket, to: net.Socket, how: Rechunk): Promise<voi
 /**
  * A TCP proxy on 127.0.0.1 that forwards every byte to `targetPort` and back, but re-cuts the stream: into
  * n-byte pieces, with delays, or merged. TCP allows all of these, so a correct peer must not care. A reset on
- * one side resets the other; a half-close is passed on.
+ * one side resets the other; a half-close is passed on. Closed when the test ends.
  */
 export async function rechunkProxy(
   targetPort: number,
   options: { toServer?: Rechunk; toClient?: Rechunk } = {},
 ): Promise<RechunkProxy> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer({ allowHalfOpen: true }, (client) => {
+  const upstreams: net.Socket[] = [];
+  registerCleanup(() => upstreams.forEach((s) => s.destroy()));
+  const { port } = await listenLocal((client) => {
     const upstream = net.connect({ host: LOOPBACK, port: targetPort, allowHalfOpen: true });
-    sockets.add(client).add(upstream);
+    upstreams.push(upstream);
     // Each piece must leave at once: with Nagle's algorithm a small write waits for the peer's (delayed) ACK.
     client.setNoDelay(true);
     upstream.setNoDelay(true);
@@ -79,15 +58,9 @@ export async function rechunkProxy(
     };
     client.on("error", resetBoth);
     upstream.on("error", resetBoth);
-    void pump(client, upstream, options.toServer ?? {});
-    void pump(upstream, client, options.toClient ?? {});
+    // A reset ends a pump with an error; resetBoth has passed it on.
+    pump(client, upstream, options.toServer ?? {}).catch(() => undefined);
+    pump(upstream, client, options.toClient ?? {}).catch(() => undefined);
   });
-  const close = async () => {
-    for (const s of sockets) s.destroy();
-    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  registerCleanup(close);
-  server.listen(0, LOOPBACK);
-  await once(server, "listening");
-  return { port: (server.address() as net.AddressInfo).port, close };
+  return { port };
 }

@@ -57,32 +57,28 @@ export async function connectTo(server: ProgramRun, port?: number): Promise<Test
   const connecting = msg("run.what.connectPort", { port: at });
   const gone = server.whyNot(connecting);
   if (gone) throw gone;
-  const exitedMeanwhile = async (what: string, err: unknown): Promise<never> => {
-    // A server whose main() returned closes its sockets a moment before its exit is reported.
-    await server.waitForExit(undefined, 1_000).catch(() => undefined);
-    throw server.whyNot(what) ?? err;
+  /** A wait that fails because the server is gone (`gone(err)`) fails with why it went. */
+  const explained = async <T>(
+    wait: Promise<T>,
+    what: string,
+    gone: (err: unknown) => boolean,
+  ): Promise<T> => {
+    try {
+      return await wait;
+    } catch (err) {
+      if (!gone(err)) throw err;
+      // A server whose main() returned closes its sockets a moment before its exit is reported.
+      await server.waitForExit(undefined, 1_000).catch(() => undefined);
+      throw server.whyNot(what) ?? err;
+    }
   };
-  let client: TestClient;
-  try {
-    client = await connectLocal(at);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ECONNREFUSED") return exitedMeanwhile(connecting, err);
-    throw err;
-  }
+  const refused = (err: unknown) => (err as NodeJS.ErrnoException).code === "ECONNREFUSED";
+  const client = await explained(connectLocal(at), connecting, refused);
   const answer = msg("run.what.answer", { label: server.shownLabel });
-  const explained =
-    <A extends unknown[]>(wait: (...args: A) => Promise<Buffer>) =>
-    async (...args: A): Promise<Buffer> => {
-      try {
-        return await wait(...args);
-      } catch (err) {
-        if (client.received.ended) return exitedMeanwhile(answer, err);
-        throw err;
-      }
-    };
+  const ended = () => client.received.ended;
   return {
     ...client,
-    waitForBytes: explained((n, label?: string, ms?: number) => client.waitForBytes(n, label, ms)),
-    waitForEnd: explained((label?: string, ms?: number) => client.waitForEnd(label, ms)),
+    waitForBytes: (n, label, ms) => explained(client.waitForBytes(n, label, ms), answer, ended),
+    waitForEnd: (label, ms) => explained(client.waitForEnd(label, ms), answer, ended),
   };
 }

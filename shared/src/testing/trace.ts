@@ -41,6 +41,11 @@ function describeUnclosed(left: readonly { fd: number; openedBy: string }[]): st
   return left.map((l) => msg("trace.unclosedOne", { fd: l.fd, call: l.openedBy })).join("; ");
 }
 
+/** A failed check: its reason, then the calls the program made. */
+function checkFailed(reason: string, trace: readonly TraceEvent[]): Error {
+  return new Error(`${reason}\n${msg("trace.yourCalls", { trace: describeTrace(trace) })}`);
+}
+
 /** Why the calls do not match: a call made too few times (counted, and attributed for close), or out of order. */
 function callOrderProblem(trace: readonly TraceEvent[], expected: readonly string[]): string | undefined {
   for (const name of new Set(expected)) {
@@ -77,9 +82,7 @@ export function expectCallOrder(trace: readonly TraceEvent[], expected: readonly
   const reason = callOrderProblem(trace, expected);
   if (reason === undefined) return;
   const calls = expected.map((name) => `${name}()`).join(" → ");
-  throw new Error(
-    `${msg("trace.order", { calls, reason })}\n${msg("trace.yourCalls", { trace: describeTrace(trace) })}`,
-  );
+  throw checkFailed(msg("trace.order", { calls, reason }), trace);
 }
 
 /** Throws unless every socket opened was closed, naming each one left open and the call that opened it. */
@@ -88,9 +91,7 @@ export function expectAllClosed(trace: readonly TraceEvent[]): void {
   if (left.length === 0) return;
   const opened = trace.filter((e) => OPENERS.has(e.call) && !FAILED.has(e.result)).length;
   const closed = trace.filter((e) => CLOSERS.has(e.call) && e.result === 0).length;
-  throw new Error(
-    `${msg("trace.allClosed", { opened, closed, list: describeUnclosed(left) })}\n${msg("trace.yourCalls", { trace: describeTrace(trace) })}`,
-  );
+  throw checkFailed(msg("trace.allClosed", { opened, closed, list: describeUnclosed(left) }), trace);
 }
 
 const READS = new Set(["read", "recv"]);
@@ -123,9 +124,7 @@ export function expectNoWriteAfterFailedRead(trace: readonly TraceEvent[]): void
         error: read.error ?? String(read.result),
         failed: read.call === "recv" ? "SOCKET_ERROR" : "-1",
       };
-      throw new Error(
-        `${msg("trace.writeAfterFailedRead", params)}\n${msg("trace.yourCalls", { trace: describeTrace(trace) })}`,
-      );
+      throw checkFailed(msg("trace.writeAfterFailedRead", params), trace);
     }
   }
 }

@@ -1,10 +1,7 @@
 /**
- * A learner's file made ready to run behind the boundary: bundled by esbuild, with this folder's host, into
- * one JavaScript module (and an inline source map, so stack traces name the learner's lines). Loading it takes a
- * worker about 30 ms, where loading TypeScript through a loader took 130 ms (measured on this project's
- * 2-core machine). A file that does not compile is reported as `file:line:column: message`, once, without a
- * stack. Bundles are kept by content under `<kata>/node_modules/.cache/tcp-katas/` and rebuilt when a file
- * they came from changes.
+ * A learner's file bundled by esbuild with this folder's host into one module (a worker loads it in about 30 ms;
+ * TypeScript through a loader took 130 ms). A file that does not compile is reported as `file:line:column:
+ * message`, once, without a stack. Bundles are kept by content under `<kata>/node_modules/.cache/tcp-katas/`.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
@@ -28,29 +25,30 @@ const NET = fileURLToPath(new URL("./net.ts", import.meta.url));
 const STACKS = fileURLToPath(new URL("./stacks.ts", import.meta.url));
 const SHARED_SRC = path.resolve(path.dirname(HOST), "../..");
 
-export interface BundleOptions {
-  /** The folder whose node_modules resolve what the file imports (the kata's package: an attempt can be anywhere). */
-  resolveFrom: string;
-  /** Programs get the reporting node:net; a library (its exports called one by one) does not listen. */
-  kind: "program" | "library";
-}
+// Plain CommonJS: a worker evaluates it without any loader, then imports the bundle (its globals set first).
+export const BOOT = `const { workerData } = require("node:worker_threads");
+const { pathToFileURL } = require("node:url");
+Object.assign(globalThis, workerData.globals);
+import(pathToFileURL(workerData.bundle).href)`;
+
+// Every function here takes `from`: the folder whose node_modules resolve what the file imports (the kata's
+// package: an attempt can be anywhere).
 
 interface Built {
   file: string;
   inputs: { file: string; mtimeMs: number; size: number }[];
 }
 const built = new Map<string, Built>();
-/** A bundle depends on the file, what it is bundled as, and where its imports resolve from. */
-const cacheKey = (file: string, opts: BundleOptions) => `${opts.kind}:${opts.resolveFrom}:${file}`;
+/**
+ * A bundle depends on the file, what it is bundled as (a program gets the reporting node:net, a library whose
+ * exports are called one by one does not listen), and where its imports resolve from.
+ */
+const cacheKey = (kind: "program" | "library", file: string, from: string) => `${kind}:${from}:${file}`;
 
 function fresh(entry: Built): boolean {
   return entry.inputs.every((input) => {
-    try {
-      const now = statSync(input.file);
-      return now.mtimeMs === input.mtimeMs && now.size === input.size;
-    } catch {
-      return false;
-    }
+    const now = statSync(input.file, { throwIfNoEntry: false });
+    return now?.mtimeMs === input.mtimeMs && now.size === input.size;
   });
 }
 
@@ -64,11 +62,9 @@ function nodeModulesFrom(dir: string): string[] {
   }
 }
 
-function cacheDir(opts: BundleOptions): string {
-  return path.join(opts.resolveFrom, "node_modules", ".cache", "tcp-katas");
-}
+const cacheDir = (from: string) => path.join(from, "node_modules", ".cache", "tcp-katas");
 
-function options(file: string, opts: BundleOptions): esbuild.BuildOptions {
+function options(file: string, from: string): esbuild.BuildOptions {
   const entry = `import ${JSON.stringify(STACKS)};\nimport * as program from ${JSON.stringify(file)};\nimport { serve } from ${JSON.stringify(HOST)};\nserve(program);\n`;
   return {
     stdin: { contents: entry, resolveDir: path.dirname(file), sourcefile: "boundary-entry.js", loader: "js" },
@@ -81,11 +77,11 @@ function options(file: string, opts: BundleOptions): esbuild.BuildOptions {
     sourcesContent: false,
     write: false,
     // The source map's paths are relative to this folder, where the bundle is saved.
-    outfile: path.join(cacheDir(opts), "bundle.mjs"),
+    outfile: path.join(cacheDir(from), "bundle.mjs"),
     metafile: true,
     logLevel: "silent",
-    absWorkingDir: opts.resolveFrom,
-    nodePaths: nodeModulesFrom(opts.resolveFrom),
+    absWorkingDir: from,
+    nodePaths: nodeModulesFrom(from),
     // CommonJS code inside an ESM bundle may still call require().
     banner: {
       js: 'import { createRequire as __kataRequire } from "node:module"; const require = __kataRequire(import.meta.url);',
@@ -104,25 +100,25 @@ const reportingNet: esbuild.Plugin = {
 };
 
 /** A file as the learner knows it: relative to where the tests run when it is inside, else absolute. */
-function shown(file: string, opts: BundleOptions): string {
-  const full = path.resolve(opts.resolveFrom, file);
+function shown(file: string, from: string): string {
+  const full = path.resolve(from, file);
   const rel = path.relative(process.cwd(), full);
   return rel.startsWith("..") || path.isAbsolute(rel) ? full : rel;
 }
 
-function loadError(file: string, opts: BundleOptions, err: unknown): ProgramLoadError {
+function loadError(file: string, from: string, err: unknown): ProgramLoadError {
   const errors = (err as { errors?: esbuild.Message[] }).errors ?? [];
   const lines = errors.map((e) =>
     e.location
-      ? `${shown(e.location.file, opts)}:${e.location.line}:${e.location.column + 1}: ${e.text}`
+      ? `${shown(e.location.file, from)}:${e.location.line}:${e.location.column + 1}: ${e.text}`
       : e.text,
   );
   return new ProgramLoadError(lines.length > 0 ? lines.join("\n") : `${file}: ${String(err)}`);
 }
 
-function save(file: string, opts: BundleOptions, result: esbuild.BuildResult): string {
+function save(key: string, file: string, from: string, result: esbuild.BuildResult): string {
   const code = result.outputFiles?.[0]?.text ?? "";
-  const dir = cacheDir(opts);
+  const dir = cacheDir(from);
   mkdirSync(dir, { recursive: true });
   const hash = createHash("sha1").update(code).digest("hex").slice(0, 16);
   const out = path.join(dir, `${path.basename(file, path.extname(file))}-${hash}.mjs`);
@@ -137,35 +133,33 @@ function save(file: string, opts: BundleOptions, result: esbuild.BuildResult): s
   const inputs = Object.keys(result.metafile?.inputs ?? {})
     .filter((input) => !input.startsWith("<") && !input.includes("boundary-entry"))
     .map((input) => {
-      const full = path.resolve(opts.resolveFrom, input);
+      const full = path.resolve(from, input);
       const stat = statSync(full);
       return { file: full, mtimeMs: stat.mtimeMs, size: stat.size };
     });
-  built.set(cacheKey(file, opts), { file: out, inputs });
+  built.set(key, { file: out, inputs });
   return out;
 }
 
-function cached(file: string, opts: BundleOptions): string | undefined {
-  const entry = built.get(cacheKey(file, opts));
+function cached(key: string): string | undefined {
+  const entry = built.get(key);
   return entry && fresh(entry) ? entry.file : undefined;
 }
 
-/** The bundle of a program file, built or taken from the cache; throws ProgramLoadError if it does not compile. */
 /** Builds in progress, so that concurrent tests starting the same program wait for one build. */
 const building = new Map<string, Promise<string>>();
 
-export async function bundle(file: string, opts: BundleOptions): Promise<string> {
-  const hit = cached(file, opts);
+/** The bundle of a program file, built or taken from the cache; throws ProgramLoadError if it does not compile. */
+export async function bundle(file: string, from: string): Promise<string> {
+  const key = cacheKey("program", file, from);
+  const hit = cached(key) ?? building.get(key);
   if (hit) return hit;
-  const key = cacheKey(file, opts);
-  const inFlight = building.get(key);
-  if (inFlight) return inFlight;
   const build = esbuild
-    .build({ ...options(file, opts), plugins: opts.kind === "program" ? [reportingNet] : [] })
+    .build({ ...options(file, from), plugins: [reportingNet] })
     .then(
-      (result) => save(file, opts, result),
+      (result) => save(key, file, from, result),
       (err: unknown) => {
-        throw loadError(file, opts, err);
+        throw loadError(file, from, err);
       },
     )
     .finally(() => building.delete(key));
@@ -174,13 +168,12 @@ export async function bundle(file: string, opts: BundleOptions): Promise<string>
 }
 
 /** The same, synchronously (a library's exports are called synchronously); no plugins, so no reporting net. */
-export function bundleSync(file: string, opts: BundleOptions): string {
-  const hit = cached(file, opts);
-  if (hit) return hit;
+export function bundleSync(file: string, from: string): string {
+  const key = cacheKey("library", file, from);
   try {
-    return save(file, opts, esbuild.buildSync(options(file, opts)));
+    return cached(key) ?? save(key, file, from, esbuild.buildSync(options(file, from)));
   } catch (err) {
-    throw loadError(file, opts, err);
+    throw loadError(file, from, err);
   }
 }
 
@@ -202,6 +195,6 @@ export function exportsOf(file: string, resolveFrom: string): string[] {
       .flatMap((o) => o.exports)
       .sort();
   } catch (err) {
-    throw loadError(file, { resolveFrom, kind: "library" }, err);
+    throw loadError(file, resolveFrom, err);
   }
 }

@@ -1,7 +1,6 @@
 /**
- * The two carriers of the boundary. A worker thread by default: about 30 ms to start a bundled program on this
- * project's 2-core machine (a child process through tsx took 190 ms), and Worker.terminate() ends even a
- * `while (true) {}` in milliseconds, on Linux, macOS and Windows alike, with every socket of the thread closed.
+ * The two carriers of the boundary. A worker thread by default: it starts a bundled program in about 30 ms (a
+ * process through tsx took 190 ms), and terminate() ends even `while (true) {}` at once, closing its sockets.
  * A child process where the test is about the process itself (real stdio, signals, its exit status).
  */
 import type { ChildProcess } from "node:child_process";
@@ -9,16 +8,10 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 
 import { ProgramRun } from "../program-run.ts";
-import { bundle } from "./bundle.ts";
-import { globalsToForward, mergeReported } from "./globals.ts";
+import { BOOT, bundle } from "./bundle.ts";
+import { listedGlobals, mergeReported } from "./globals.ts";
 import type { ProgramCommand, ProgramEvent } from "./protocol.ts";
 import { fileOf, type ProgramFile, spawnProgram } from "./spawn.ts";
-
-// Plain CommonJS: a worker evaluates it without any loader, then imports the bundle.
-const BOOT = `const { workerData } = require("node:worker_threads");
-const { pathToFileURL } = require("node:url");
-Object.assign(globalThis, workerData.globals);
-import(pathToFileURL(workerData.bundle).href);`;
 
 export interface RunOptions {
   /** The name messages use: "your server", "your client", "echo-server.ts"... */
@@ -29,31 +22,65 @@ export interface RunOptions {
   deadlineMs?: number;
 }
 
-/** A program's main(args) in a worker thread of the test's process. */
-export class WorkerRun extends ProgramRun {
-  #worker: Worker | undefined;
-  #ended = false;
+/** Both carriers: commands wait until the program has started, and a run ended before that never starts. */
+abstract class Carrier<C> extends ProgramRun {
+  #carrier: C | undefined;
+  protected ended = false;
   readonly #queue: ProgramCommand[] = [];
-  readonly #gone: Promise<void>;
   #goneNow!: () => void;
+  readonly #gone = new Promise<void>((resolve) => (this.#goneNow = resolve));
 
   constructor(program: ProgramFile, args: readonly string[], options: RunOptions = {}) {
     super(options.label ?? "your program", args, options.deadlineMs);
-    this.#gone = new Promise((resolve) => (this.#goneNow = resolve));
-    void this.#start(fileOf(program), args);
+    this.launch(fileOf(program), args).then(
+      (carrier) => {
+        if (carrier === undefined) return;
+        if (this.ended) return void this.kill(carrier);
+        this.#carrier = carrier;
+        for (const command of this.#queue.splice(0)) this.deliver(carrier, command);
+      },
+      (err: Error) => {
+        this.failedToLoad(err.message);
+        this.#goneNow();
+      },
+    );
   }
 
-  async #start({ file, resolveFrom }: { file: string; resolveFrom: string }, args: readonly string[]) {
-    let bundled: string;
-    try {
-      bundled = await bundle(file, { resolveFrom, kind: "program" });
-    } catch (err) {
-      this.failedToLoad((err as Error).message);
-      this.#goneNow();
-      return;
-    }
-    if (this.#ended) return this.#goneNow();
-    const globals = globalsToForward();
+  /** Starts the program (undefined when the run was ended first); the carrier calls gone() once it is over. */
+  protected abstract launch(
+    program: { file: string; resolveFrom: string },
+    args: readonly string[],
+  ): Promise<C | undefined>;
+  protected abstract deliver(carrier: C, command: ProgramCommand): void;
+  protected abstract kill(carrier: C): unknown;
+
+  protected gone(): void {
+    this.#goneNow();
+  }
+
+  protected send(command: ProgramCommand): void {
+    if (this.#carrier) this.deliver(this.#carrier, command);
+    else this.#queue.push(command);
+  }
+
+  async end(): Promise<void> {
+    this.ended = true;
+    this.released();
+    if (this.#carrier) await this.kill(this.#carrier);
+    else this.#goneNow();
+    await this.#gone;
+  }
+}
+
+/** A program's main(args) in a worker thread of the test's process. */
+export class WorkerRun extends Carrier<Worker> {
+  protected async launch(
+    { file, resolveFrom }: { file: string; resolveFrom: string },
+    args: readonly string[],
+  ) {
+    const bundled = await bundle(file, resolveFrom);
+    if (this.ended) return undefined;
+    const globals = listedGlobals();
     const worker = new Worker(BOOT, {
       eval: true,
       workerData: {
@@ -64,7 +91,6 @@ export class WorkerRun extends ProgramRun {
       stdout: true,
       stderr: true,
     });
-    this.#worker = worker;
     // What the program writes with console.log/process.stdout rather than io.stdout counts as its output too.
     worker.stdout.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stdout", data: d }));
     worker.stderr.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stderr", data: d }));
@@ -79,53 +105,24 @@ export class WorkerRun extends ProgramRun {
     });
     worker.once("exit", (code) => {
       this.exited(code);
-      this.#goneNow();
+      this.gone();
     });
-    for (const command of this.#queue.splice(0)) worker.postMessage(command);
+    return worker;
   }
 
-  protected send(command: ProgramCommand): void {
-    if (this.#worker) this.#worker.postMessage(command);
-    else this.#queue.push(command);
+  protected deliver(worker: Worker, command: ProgramCommand): void {
+    worker.postMessage(command);
   }
 
-  async end(): Promise<void> {
-    this.#ended = true;
-    this.released();
-    if (this.#worker) await this.#worker.terminate();
-    else this.#goneNow();
-    await this.#gone;
+  protected kill(worker: Worker): Promise<number> {
+    return worker.terminate();
   }
 }
 
 /** A program as a process of its own, with real stdin, stdout, stderr and signals. */
-export class ChildRun extends ProgramRun {
-  #child: ChildProcess | undefined;
-  #ended = false;
-  readonly #queue: (() => void)[] = [];
-  readonly #gone: Promise<void>;
-  #goneNow!: () => void;
-
-  constructor(program: ProgramFile, args: readonly string[], options: RunOptions = {}) {
-    super(options.label ?? "your program", args, options.deadlineMs);
-    this.#gone = new Promise((resolve) => (this.#goneNow = resolve));
-    void this.#start(program, args);
-  }
-
-  async #start(program: ProgramFile, args: readonly string[]) {
-    let child: ChildProcess;
-    try {
-      child = await spawnProgram(program, args, { env: { NO_COLOR: "1" }, trace: true });
-    } catch (err) {
-      this.failedToLoad((err as Error).message);
-      this.#goneNow();
-      return;
-    }
-    if (this.#ended) {
-      child.kill("SIGKILL");
-      return this.#goneNow();
-    }
-    this.#child = child;
+export class ChildRun extends Carrier<ChildProcess> {
+  protected async launch(program: ProgramFile, args: readonly string[]) {
+    const child = await spawnProgram(program, args, { env: { NO_COLOR: "1" }, trace: true });
     child.stdout?.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stdout", data: d }));
     child.stderr?.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stderr", data: d }));
     child.stdin?.on("error", () => undefined);
@@ -137,40 +134,27 @@ export class ChildRun extends ProgramRun {
       this.receive({ type: "out", stream: "stderr", data: Buffer.from(`${err.message}\n`) });
       if (child.pid === undefined) {
         this.exited(127);
-        this.#goneNow();
+        this.gone();
       }
     });
     // 'close' comes once the pipes are drained: the last output is in before the exit is seen.
     child.once("close", (code, signal) => {
       const bySignal = signal === "SIGKILL" ? 137 : signal === "SIGINT" ? 130 : signal ? 143 : 1;
       this.exited(code ?? bySignal);
-      this.#goneNow();
+      this.gone();
     });
-    for (const command of this.#queue.splice(0)) command();
+    return child;
   }
 
-  protected send(command: ProgramCommand): void {
-    const deliver = () => {
-      const child = this.#child;
-      if (!child || child.exitCode !== null) return;
-      if (command.type === "stdin") child.stdin?.write(command.data);
-      else if (command.type === "end-stdin") child.stdin?.end();
-      else if (command.type === "signal") child.kill(command.signal);
-      else if (child.connected) child.send(command);
-    };
-    if (this.#child) deliver();
-    else this.#queue.push(deliver);
+  protected deliver(child: ChildProcess, command: ProgramCommand): void {
+    if (child.exitCode !== null) return;
+    if (command.type === "stdin") child.stdin?.write(command.data);
+    else if (command.type === "end-stdin") child.stdin?.end();
+    else if (command.type === "signal") child.kill(command.signal);
+    else if (child.connected) child.send(command);
   }
 
-  async end(): Promise<void> {
-    this.#ended = true;
-    this.released();
-    const child = this.#child;
-    if (!child) {
-      this.#goneNow();
-    } else if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-    }
-    await this.#gone;
+  protected kill(child: ChildProcess): boolean {
+    return child.kill("SIGKILL");
   }
 }

@@ -7,16 +7,12 @@
 
 type Counted = Record<string, unknown>;
 
-function names(): string[] {
-  return (process.env.KATA_BOUNDARY_GLOBALS ?? "")
-    .split(",")
-    .map((n) => n.trim())
+/** The listed globals as they are now, handed to a new thread or reported back from it (undefined if none). */
+export function listedGlobals(): Counted | undefined {
+  const list = (process.env.KATA_BOUNDARY_GLOBALS ?? "")
+    .trim()
+    .split(/\s*,\s*/)
     .filter(Boolean);
-}
-
-/** The listed globals as they are now, to hand to a new thread (undefined when none is listed). */
-export function globalsToForward(): Counted | undefined {
-  const list = names();
   if (list.length === 0) return undefined;
   const out: Counted = {};
   for (const name of list) {
@@ -28,16 +24,6 @@ export function globalsToForward(): Counted | undefined {
     }
   }
   return out;
-}
-
-/** In the program's thread: the globals the test side handed over, set before the program loads. */
-export function adoptGlobals(values: Counted | undefined): void {
-  for (const [name, value] of Object.entries(values ?? {})) (globalThis as Counted)[name] = value;
-}
-
-/** In the program's thread: the listed globals as they stand, to report back. */
-export function globalsToReport(): Counted | undefined {
-  return globalsToForward();
 }
 
 /** Adds what every number grew by between `before` and `after` to the same place in `into`. */

@@ -1,21 +1,26 @@
 /**
- * The program side of the boundary. A test bundles the learner's file with this module (see ./bundle.ts), and
- * the bundle runs in a worker thread (or a child process): serve() finds how it was started and either runs the
- * program's main(args, io) with its output, listening port, calls and exit sent over the one channel, or
- * answers calls of the module's exports one by one. Outside a boundary it does nothing.
+ * The program side of the boundary, bundled with the learner's file: serve() runs the program's main(args, io)
+ * with its events sent over the one channel, or answers calls of the module's exports one by one, as its worker
+ * (or process) was started to. Outside a boundary it does nothing.
  */
 import type { Socket } from "node:net";
 import { PassThrough, Writable } from "node:stream";
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { isMainThread, type MessagePort, parentPort, workerData } from "node:worker_threads";
 
 import { LessonError } from "../../cli/errors.ts";
 import type { Main } from "../../cli/program.ts";
-import { newContext, type ProgramIO, runInContext, type TraceEvent } from "../../internal/context.ts";
-import { globalsToReport } from "./globals.ts";
+import {
+  newContext,
+  processIO,
+  type ProgramIO,
+  runInContext,
+  type TraceEvent,
+} from "../../internal/context.ts";
+import { listedGlobals } from "./globals.ts";
 import type {
-  ExportShape,
   LibraryCall,
   LibraryReply,
+  Outcome,
   ProgramCommand,
   ProgramEvent,
   Settlement,
@@ -24,15 +29,11 @@ import type {
 import { crossError, revive } from "./values.ts";
 
 /** How the boundary was started: a worker's data, or a child process's environment. */
-function startOf(): (Start & { file: string }) | undefined {
-  if (!isMainThread) return (workerData as { start?: Start & { file: string } } | undefined)?.start;
+function startOf(): Start | undefined {
+  if (!isMainThread) return (workerData as { start?: Start } | undefined)?.start;
   if (process.env.KATA_BOUNDARY !== "main" || typeof process.send !== "function") return undefined;
-  const args: unknown = JSON.parse(process.env.KATA_BOUNDARY_ARGS ?? "[]");
-  return {
-    mode: "main",
-    args: Array.isArray(args) ? args.map(String) : [],
-    file: process.env.KATA_BOUNDARY_FILE ?? "program",
-  };
+  const args = JSON.parse(process.env.KATA_BOUNDARY_ARGS ?? "[]") as string[];
+  return { mode: "main", args, file: process.env.KATA_BOUNDARY_FILE ?? "program" };
 }
 
 function post(event: ProgramEvent): void {
@@ -55,11 +56,6 @@ function channelStream(stream: "stdout" | "stderr"): Writable {
   });
 }
 
-function describeThrown(err: unknown): string {
-  if (err instanceof LessonError) return err.message;
-  return err instanceof Error ? (err.stack ?? err.message) : String(err);
-}
-
 /** The sockets the program's node:net servers took and that are still open. */
 const taken = new Set<Socket>();
 
@@ -79,20 +75,17 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
     if (ended) return;
     ended = true;
     if (inWorker) {
-      void leftOpen().then((open) =>
-        post({ type: "exit", code, leftOpen: open, globals: globalsToReport() }),
-      );
+      void leftOpen().then((open) => post({ type: "exit", code, leftOpen: open, globals: listedGlobals() }));
       return;
     }
     // A child ends as a C program does: its output handed over first.
-    let left = 2;
-    const done = () => --left === 0 && process.exit(code);
-    process.stdout.write("", done);
-    process.stderr.write("", done);
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
   };
   // What a program did not catch, or a call made without await that failed in a Promise nobody awaited.
   const crash = (err: unknown) => {
-    stderr.write(`${describeThrown(err)}\n`);
+    const shown =
+      err instanceof LessonError ? err.message : err instanceof Error ? (err.stack ?? err.message) : err;
+    stderr.write(`${String(shown)}\n`);
     exit(1);
   };
   process.on("uncaughtException", crash);
@@ -149,23 +142,6 @@ function runMain(namespace: Record<string, unknown>, file: string, args: string[
   main(args, io).then(exit, crash);
 }
 
-function shapeOf(namespace: Record<string, unknown>): Record<string, ExportShape> {
-  const shape: Record<string, ExportShape> = {};
-  for (const [name, value] of Object.entries(namespace)) {
-    if (typeof value === "function") {
-      shape[name] = { kind: "function" };
-      continue;
-    }
-    try {
-      structuredClone(value);
-      shape[name] = { kind: "value", value };
-    } catch {
-      // a value that cannot cross is not offered
-    }
-  }
-  return shape;
-}
-
 /** What a program or a settled call left open in this thread (sockets, servers, child processes, timers). */
 async function leftOpen(): Promise<string[]> {
   // Closing takes a turn or two of the event loop.
@@ -175,72 +151,44 @@ async function leftOpen(): Promise<string[]> {
 
 function serveLibrary(namespace: Record<string, unknown>, start: Extract<Start, { mode: "library" }>): void {
   const flag = new Int32Array(start.flag);
+  // A value that cannot cross (a function, a socket) fails its call with the clone's error instead.
+  const send = (port: MessagePort, message: LibraryReply | Settlement) => {
+    try {
+      port.postMessage({ ...message, globals: listedGlobals() });
+    } catch (err) {
+      port.postMessage({ ...message, kind: "error", error: crossError(err), value: undefined });
+    }
+  };
   const answer = (reply: LibraryReply) => {
-    start.calls.postMessage({ ...reply, globals: globalsToReport() });
+    send(start.calls, reply);
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
   };
   const settle = async (id: number, work: Promise<unknown>, trace: TraceEvent[]) => {
-    let settlement: Settlement;
+    let outcome: Outcome;
     try {
-      settlement = { id, kind: "value", value: await work, trace, leftOpen: [] };
+      outcome = { kind: "value", value: await work };
     } catch (err) {
-      settlement = { id, kind: "error", error: crossError(err), trace, leftOpen: [] };
+      outcome = { kind: "error", error: crossError(err) };
     }
-    settlement.leftOpen = await leftOpen();
-    settlement.globals = globalsToReport();
-    try {
-      start.settled.postMessage(settlement);
-    } catch (err) {
-      start.settled.postMessage({
-        id,
-        kind: "error",
-        error: crossError(err),
-        trace,
-        leftOpen: settlement.leftOpen,
-      });
-    }
+    send(parentPort as MessagePort, { id, ...outcome, trace, leftOpen: await leftOpen() });
   };
-  start.calls.on("message", (call: LibraryCall) => {
-    if (call.name === "") {
-      answer({ id: call.id, kind: "value", value: shapeOf(namespace) });
-      return;
-    }
-    const fn = namespace[call.name] as (...args: unknown[]) => unknown;
-    const args = call.args.map(revive);
-    if (call.traced) {
-      const trace: TraceEvent[] = [];
-      const ctx = newContext(call.name, {
-        stdin: process.stdin,
-        stdout: process.stdout,
-        stderr: process.stderr,
-        observe: (e) => trace.push(e),
-      });
-      answer({ id: call.id, kind: "pending" });
-      void settle(
-        call.id,
-        runInContext(ctx, async () => fn(...args)),
-        trace,
-      );
-      return;
-    }
+  start.calls.on("message", ({ id, name, args, traced }: LibraryCall) => {
+    if (name === "") return answer({ id, kind: "value", value: Object.keys(namespace) });
+    const fn = namespace[name] as (...args: unknown[]) => unknown;
+    const call = () => fn(...args.map(revive));
+    // A traced call runs as a program of its own: its own descriptors and errno, its calls recorded.
+    const ctx = traced ? newContext(name, processIO(), true) : undefined;
     let value: unknown;
     try {
-      value = fn(...args);
+      value = ctx ? runInContext(ctx, async () => call()) : call();
     } catch (err) {
-      answer({ id: call.id, kind: "error", error: crossError(err) });
-      return;
+      return answer({ id, kind: "error", error: crossError(err) });
     }
-    if (typeof (value as { then?: unknown } | null)?.then === "function") {
-      answer({ id: call.id, kind: "pending" });
-      void settle(call.id, Promise.resolve(value), []);
-      return;
-    }
-    try {
-      answer({ id: call.id, kind: "value", value });
-    } catch (err) {
-      answer({ id: call.id, kind: "error", error: crossError(err) });
-    }
+    if (typeof (value as { then?: unknown } | null)?.then !== "function")
+      return answer({ id, kind: "value", value });
+    answer({ id, kind: "pending" });
+    void settle(id, Promise.resolve(value), ctx?.trace ?? []);
   });
 }
 

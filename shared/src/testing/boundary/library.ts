@@ -1,10 +1,8 @@
 /**
- * A learner's module whose exports a test calls one by one (04-1's parsers, 04-2's experiments), behind the
- * boundary all the same. The module runs in a worker thread; each call crosses synchronously (the test
- * thread waits on a shared flag, Atomics.wait, with a deadline), so a test reads `parsePcap(bytes)` as if the
- * function were its own, and a parser caught in an endless loop fails that test in seconds instead of
- * freezing the run. A call that returns a Promise comes back as a Promise. Errors keep their name, message,
- * code and properties, and the export of an error class works with instanceof (by class name).
+ * A learner's module whose exports a test calls one by one (04-1's parsers, 04-2's experiments), in a worker
+ * thread. Each call crosses synchronously (Atomics.wait on a shared flag, with a deadline), so a test reads
+ * `parsePcap(bytes)` as if it were its own, and an endless loop fails that test instead of freezing the run.
+ * Errors keep their name, message, code and properties; an exported error class works with instanceof by name.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 
@@ -12,11 +10,9 @@ import { msg } from "../../i18n/messages.ts";
 import type { TraceEvent } from "../../internal/context.ts";
 import { DeadlineExceeded } from "../deadline.ts";
 import { NotDoneYet } from "../program-run.ts";
-import type { ProgramLoadError } from "./bundle.ts";
-import { bundleSync } from "./bundle.ts";
-import { globalsToForward, mergeReported } from "./globals.ts";
-import type { ExportShape, LibraryCall, LibraryReply, Settlement } from "./protocol.ts";
-import type { CrossedError } from "./protocol.ts";
+import { BOOT, bundleSync, type ProgramLoadError } from "./bundle.ts";
+import { listedGlobals, mergeReported } from "./globals.ts";
+import type { CrossedError, LibraryCall, LibraryReply, Settlement } from "./protocol.ts";
 import { fileOf, type ProgramFile } from "./spawn.ts";
 import { crossedFrom, revive, reviveError } from "./values.ts";
 
@@ -31,13 +27,9 @@ export const CALL_DEADLINE_MS = 3_000;
 
 // Plain CommonJS, run by the worker without a loader. A module that throws as it loads answers every call
 // with that error (the host, which would answer, never started).
-const BOOT = `const { workerData } = require("node:worker_threads");
-const { pathToFileURL } = require("node:url");
-Object.assign(globalThis, workerData.globals);
-import(pathToFileURL(workerData.bundle).href).catch((err) => {
+const LIBRARY_BOOT = `${BOOT}.catch((err) => {
   const { calls, flag } = workerData.start;
-  const error = { name: String(err && err.name), message: String(err && err.message), stack: err && err.stack,
-    code: undefined, classes: [], props: {} };
+  const error = { name: String(err?.name), message: String(err?.message), stack: err?.stack, classes: [], props: {} };
   calls.on("message", (call) => {
     calls.postMessage({ id: call.id, kind: "error", error });
     const f = new Int32Array(flag);
@@ -46,12 +38,7 @@ import(pathToFileURL(workerData.bundle).href).catch((err) => {
   });
 });`;
 
-interface Live {
-  worker: Worker;
-  flag: Int32Array;
-  calls: MessagePort;
-  settled: MessagePort;
-}
+type Live = { worker: Worker; flag: Int32Array; calls: MessagePort };
 
 /** What a traced call gives: its result, the layer calls it made, and what it left open in its thread. */
 export interface Traced<T> {
@@ -66,7 +53,7 @@ class Library {
   #live: Live | undefined;
   /** The shared globals as the worker last reported them (see ./globals.ts). */
   #globals: Record<string, unknown> | undefined;
-  #shape: Record<string, ExportShape> | undefined;
+  #names: string[] | undefined;
   #loadError: ProgramLoadError | undefined;
   #next = 1;
   readonly #pending = new Map<number, { resolve: (s: Settlement) => void; timer: NodeJS.Timeout }>();
@@ -83,27 +70,27 @@ class Library {
     if (this.#loadError) throw this.#loadError;
     let bundled: string;
     try {
-      bundled = bundleSync(this.file, { resolveFrom: this.resolveFrom, kind: "library" });
+      bundled = bundleSync(this.file, this.resolveFrom);
     } catch (err) {
       this.#loadError = err as ProgramLoadError;
       throw err;
     }
     const flag = new SharedArrayBuffer(4);
     const calls = new MessageChannel();
-    const settled = new MessageChannel();
-    this.#globals = globalsToForward();
-    const worker = new Worker(BOOT, {
+    this.#globals = listedGlobals();
+    const worker = new Worker(LIBRARY_BOOT, {
       eval: true,
       workerData: {
         bundle: bundled,
-        start: { mode: "library", flag, calls: calls.port2, settled: settled.port2 },
+        start: { mode: "library", flag, calls: calls.port2 },
         globals: this.#globals,
       },
-      transferList: [calls.port2, settled.port2],
+      transferList: [calls.port2],
     });
     // A test's worker must not be kept alive by one it no longer uses.
     worker.unref();
-    settled.port1.on("message", (s: Settlement) => {
+    // Calls are answered on `calls`, read synchronously; settlements of pending ones come as the worker's messages.
+    worker.on("message", (s: Settlement) => {
       this.#globals = mergeReported(s.globals, this.#globals);
       const waiting = this.#pending.get(s.id);
       if (!waiting) return;
@@ -111,9 +98,8 @@ class Library {
       clearTimeout(waiting.timer);
       waiting.resolve(s);
     });
-    settled.port1.unref();
     worker.on("error", () => undefined);
-    this.#live = { worker, flag: new Int32Array(flag), calls: calls.port1, settled: settled.port1 };
+    this.#live = { worker, flag: new Int32Array(flag), calls: calls.port1 };
     return this.#live;
   }
 
@@ -121,10 +107,9 @@ class Library {
   stop(): void {
     const live = this.#live;
     this.#live = undefined;
-    this.#shape = undefined;
+    this.#names = undefined;
     if (!live) return;
     live.calls.close();
-    live.settled.close();
     void live.worker.terminate();
   }
 
@@ -144,14 +129,14 @@ class Library {
     return reply;
   }
 
-  /** What the module exports (functions, and values that can cross). */
-  shape(): Record<string, ExportShape> {
-    if (!this.#shape) {
+  /** The names the module exports. */
+  names(): string[] {
+    if (!this.#names) {
       const reply = this.#call("", [], false);
       if (reply.kind !== "value") throw new Error(`${this.file}: its exports could not be listed.`);
-      this.#shape = reply.value as Record<string, ExportShape>;
+      this.#names = reply.value as string[];
     }
-    return this.#shape;
+    return this.#names;
   }
 
   #settlement(id: number, name: string): Promise<Settlement> {
@@ -165,13 +150,14 @@ class Library {
     });
   }
 
-  invoke(name: string, args: unknown[]): unknown {
-    const reply = this.#call(name, args, false);
-    if (reply.kind === "value") return revive(reply.value);
+  /** Calls an export; a traced one (in a Library of its own) resolves to its result with its trace. */
+  invoke(name: string, args: unknown[], traced = false): unknown {
+    const reply = this.#call(name, args, traced);
     if (reply.kind === "error") throw thrownBack(reply.error);
+    if (reply.kind === "value") return revive(reply.value);
     return this.#settlement(reply.id, name).then((s) => {
       if (s.kind === "error") throw thrownBack(s.error);
-      return revive(s.value);
+      return traced ? { result: revive(s.value), trace: s.trace, leftOpen: s.leftOpen } : revive(s.value);
     });
   }
 
@@ -182,12 +168,7 @@ class Library {
   async traced(name: string, args: unknown[]): Promise<Traced<unknown>> {
     const own = new Library(this.file, this.resolveFrom, this.deadlineMs);
     try {
-      const reply = own.#call(name, args, true);
-      if (reply.kind === "error") throw thrownBack(reply.error);
-      if (reply.kind === "value") return { result: revive(reply.value), trace: [], leftOpen: [] };
-      const s = await own.#settlement(reply.id, name);
-      if (s.kind === "error") throw thrownBack(s.error);
-      return { result: revive(s.value), trace: s.trace, leftOpen: s.leftOpen };
+      return (await own.invoke(name, args, true)) as Traced<unknown>;
     } finally {
       own.stop();
     }
@@ -220,10 +201,10 @@ export function load<M extends object>(program: ProgramFile, options: { deadline
   const library = new Library(file, resolveFrom, options.deadlineMs ?? CALL_DEADLINE_MS);
   return new Proxy({} as M, {
     get: (_target, name) => (typeof name === "string" && name !== "then" ? library.stub(name) : undefined),
-    has: (_target, name) => typeof name === "string" && name in library.shape(),
-    ownKeys: () => Object.keys(library.shape()),
+    has: (_target, name) => typeof name === "string" && library.names().includes(name),
+    ownKeys: () => library.names(),
     getOwnPropertyDescriptor: (_target, name) =>
-      typeof name === "string" && name in library.shape()
+      typeof name === "string" && library.names().includes(name)
         ? { enumerable: true, configurable: true, value: library.stub(name) }
         : undefined,
   });

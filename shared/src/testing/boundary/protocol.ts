@@ -1,7 +1,4 @@
-/**
- * The one channel between a test and a learner's program behind the boundary (a worker thread, or a child
- * process for the tests that need a real process). Everything a test learns about the program comes this way.
- */
+/** The one channel between a test and a learner's program behind the boundary: all a test learns comes this way. */
 import type { MessagePort } from "node:worker_threads";
 
 import type { TraceEvent, Waiting } from "../../internal/context.ts";
@@ -36,13 +33,13 @@ export type ProgramCommand =
 
 /** How a boundary starts: a program's main(args), or a module whose exports a test calls one by one. */
 export type Start =
-  | { mode: "main"; args: string[] }
-  | { mode: "library"; flag: SharedArrayBuffer; calls: MessagePort; settled: MessagePort };
+  | { mode: "main"; args: string[]; file: string }
+  | { mode: "library"; flag: SharedArrayBuffer; calls: MessagePort };
 
 /** A call of a library export, from the test side. */
 export interface LibraryCall {
   id: number;
-  /** The export's name, or "" for "describe the exports". */
+  /** The export's name, or "" for "list the exports". */
   name: string;
   args: unknown[];
   /** Run it as a program of its own and send back the calls it made (for experiments on the layers). */
@@ -59,17 +56,19 @@ export interface CrossedError {
   props: Record<string, unknown>;
 }
 
-/** What a library call gave back at once: a value, an error, or "a Promise, settled later". */
-export type LibraryReply = (
-  | { id: number; kind: "value"; value: unknown }
-  | { id: number; kind: "error"; error: CrossedError }
-  | { id: number; kind: "pending" }
-) & { globals?: Record<string, unknown> };
+/** What a call gave: a value, or an error. */
+export type Outcome = { kind: "value"; value: unknown } | { kind: "error"; error: CrossedError };
+
+/** What a library call gave back at once: its outcome, or "a Promise, settled later". */
+export type LibraryReply = (Outcome | { kind: "pending" }) & {
+  id: number;
+  globals?: Record<string, unknown>;
+};
 
 /** How a pending call settled, with its trace and what it left open (the resources of its thread). */
-export type Settlement = (
-  { id: number; kind: "value"; value: unknown } | { id: number; kind: "error"; error: CrossedError }
-) & { trace: TraceEvent[]; leftOpen: string[]; globals?: Record<string, unknown> };
-
-/** An export as the test side sees it before calling it. */
-export type ExportShape = { kind: "function" } | { kind: "value"; value: unknown };
+export type Settlement = Outcome & {
+  id: number;
+  trace: TraceEvent[];
+  leftOpen: string[];
+  globals?: Record<string, unknown>;
+};

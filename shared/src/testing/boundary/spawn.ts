@@ -1,9 +1,7 @@
 /**
- * A program as a process of its own, behind the boundary: bundled (so it runs wherever its file is, with the
- * kata's packages), started through `node -e` so its own runIfMain() stands back, and run by ./host.ts with
- * the real stdin, stdout, stderr and signals. The IPC channel carries the rest of the boundary's events
- * (its parameters, the port it listens on, its calls). The test side (ChildRun), `kata run` and `kata demo`
- * all start programs this way.
+ * A program as a process of its own (ChildRun, `kata run`, `kata demo`): bundled, started through `node -e` so
+ * its own runIfMain() stands back, and run by ./host.ts with the real stdio and signals; the IPC channel carries
+ * the rest of the boundary's events.
  */
 import { type ChildProcess, spawn, type StdioOptions } from "node:child_process";
 import path from "node:path";
@@ -35,7 +33,7 @@ export async function spawnProgram(
   options: SpawnOptions = {},
 ): Promise<ChildProcess> {
   const { file, resolveFrom } = fileOf(program);
-  const bundled = await bundle(file, { resolveFrom, kind: "program" });
+  const bundled = await bundle(file, resolveFrom);
   const io = options.stdio ?? "pipe";
   const stdio: StdioOptions = [io, io, io, "ipc"];
   return spawn(process.execPath, ["-e", BOOT], {

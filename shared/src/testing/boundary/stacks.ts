@@ -38,7 +38,10 @@ function mapped(location: string, line: string, column: string): string {
 const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const FRAME = new RegExp(`(?:${escaped(bundleUrl)}|${escaped(bundleFile)}):(\\d+):(\\d+)`, "g");
 
-Error.prepareStackTrace = (error: Error, sites: NodeJS.CallSite[]) =>
-  [Error.prototype.toString.call(error), ...sites.map((site) => `    at ${String(site)}`)]
+// V8's call sites print themselves as a default stack does; @types/node does not declare their toString().
+type Site = NodeJS.CallSite & { toString(): string };
+
+Error.prepareStackTrace = (error: Error, sites: Site[]) =>
+  [Error.prototype.toString.call(error), ...sites.map((site) => `    at ${site.toString()}`)]
     .join("\n")
     .replace(FRAME, mapped);

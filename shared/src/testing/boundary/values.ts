@@ -1,7 +1,4 @@
-/**
- * Values as they cross the boundary. Structured cloning turns a Buffer into a plain Uint8Array and an error of
- * a learner's class into a bare Error; these put back what code on either side relies on.
- */
+/** Values across the boundary: structured cloning makes Buffers plain Uint8Arrays and errors bare; put back. */
 import type { CrossedError } from "./protocol.ts";
 
 /** Every Uint8Array in `value` (arrays, plain objects, maps and sets, nested) made a Buffer again, copy-free. */
@@ -28,18 +25,9 @@ function classNames(err: object): string[] {
 
 /** An error (or anything thrown) in a form that crosses. */
 export function crossError(thrown: unknown): CrossedError {
-  if (!(thrown instanceof Error)) {
-    return {
-      name: "Error",
-      message: String(thrown),
-      stack: undefined,
-      code: undefined,
-      classes: [],
-      props: {},
-    };
-  }
+  const err = thrown instanceof Error ? thrown : undefined;
   const props: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(thrown)) {
+  for (const [key, value] of Object.entries(err ?? {})) {
     if (key === "name" || key === "message" || key === "code") continue;
     try {
       structuredClone(value);
@@ -48,13 +36,13 @@ export function crossError(thrown: unknown): CrossedError {
       // a property that cannot cross (a function, a socket) is left out
     }
   }
-  const code = (thrown as { code?: unknown }).code;
+  const code = (err as { code?: unknown } | undefined)?.code;
   return {
-    name: thrown.name,
-    message: thrown.message,
-    stack: thrown.stack,
+    name: err?.name ?? "Error",
+    message: err?.message ?? String(thrown),
+    stack: err?.stack,
     code: typeof code === "string" ? code : undefined,
-    classes: classNames(thrown),
+    classes: err ? classNames(err) : [],
     props,
   };
 }
