@@ -5,16 +5,13 @@
  * connects through a relay on 127.0.0.1 that keeps the bytes crossing each connection, so each write() and read()
  * can show the bytes it moved. Every event gets a number in the order it arrived here.
  */
+import { once } from "node:events";
 import net from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import type { DemoStep, Kata, ProgramInfo } from "@tcp-katas/katas";
-import {
-  type ProgramEvent,
-  type ProgramFile,
-  type TraceEvent,
-  type Waiting,
-  WorkerRun,
-} from "@tcp-katas/shared/boundary";
+import { type ProgramEvent, type TraceEvent, type Waiting, WorkerRun } from "@tcp-katas/shared/boundary";
 
 export type Role = "server" | "client";
 
@@ -45,31 +42,13 @@ export type RelayEvent =
   | { kind: "end"; seq: number; toServer: boolean }
   | { kind: "reset"; seq: number };
 
-export interface Connection {
-  /** The bytes the client sent, and the server sent, as the relay forwarded them. */
-  toServer: Buffer;
-  toClient: Buffer;
-  events: RelayEvent[];
-}
-
 export interface Recording {
   server: SideRecord;
   client: SideRecord;
-  connections: Connection[];
+  /** Each connection's events, as the relay saw them. */
+  connections: RelayEvent[][];
   /** "done" when both sides finished (a server that waits for its next client is stopped), else "deadline". */
   ended: "done" | "deadline";
-}
-
-export interface TraceSpec {
-  /** The program traced and its peer's program, with their files and owners. */
-  program: ProgramInfo;
-  file: string;
-  owner: string;
-  peer: ProgramInfo;
-  peerFile: string;
-  peerOwner: string;
-  /** How long the pair may take before the trace ends it (default 5 s, the tests' deadline). */
-  deadlineMs?: number;
 }
 
 /**
@@ -100,8 +79,7 @@ function demoOf(kata: Kata, file: string): { args?: string[]; input: string[] } 
 
 /** A program's arguments for the trace: the demo's, else its declared ones, with the port and address filled. */
 function argsFor(kata: Kata, program: ProgramInfo, port: number): string[] {
-  const demo = demoOf(kata, program.file).args;
-  const args = demo ?? program.args;
+  const args = demoOf(kata, program.file).args ?? program.args;
   return args.map((a) =>
     a === "$PORT" || a === "<port>"
       ? String(program.role === "server" ? 0 : port)
@@ -126,65 +104,48 @@ class RecordedRun extends WorkerRun {
   }
 }
 
-interface Relay {
-  port: number;
-  connections: Connection[];
-  /** True once every connection's both ways have ended (or been reset). */
-  idle(): boolean;
-  close(): Promise<void>;
-}
-
-/** A relay on 127.0.0.1 port 0 to `target`, keeping each connection's bytes; `changed` runs after each event. */
-async function startRelay(target: number, next: () => number, changed: () => void): Promise<Relay> {
-  const connections: Connection[] = [];
-  const open: { done: () => boolean }[] = [];
+/** A relay on 127.0.0.1 port 0 to `target`, keeping each connection's events; `changed` runs after each event. */
+async function startRelay(target: number, next: () => number, changed: () => void) {
+  const connections: RelayEvent[][] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
-    const conn: Connection = { toServer: Buffer.alloc(0), toClient: Buffer.alloc(0), events: [] };
+    const conn: RelayEvent[] = [{ kind: "open", seq: next() }];
     connections.push(conn);
-    conn.events.push({ kind: "open", seq: next() });
     const upstream = net.connect({ host: "127.0.0.1", port: target, allowHalfOpen: true });
     sockets.add(client).add(upstream);
-    let ends = 0;
-    let reset = false;
-    open.push({ done: () => reset || ends === 2 });
     const pipe = (from: net.Socket, to: net.Socket, toServer: boolean) => {
       from.on("data", (bytes: Buffer) => {
-        if (toServer) conn.toServer = Buffer.concat([conn.toServer, bytes]);
-        else conn.toClient = Buffer.concat([conn.toClient, bytes]);
-        conn.events.push({ kind: "data", seq: next(), toServer, bytes });
+        conn.push({ kind: "data", seq: next(), toServer, bytes });
         if (!to.destroyed) to.write(bytes);
         changed();
       });
       from.once("end", () => {
-        ends += 1;
-        conn.events.push({ kind: "end", seq: next(), toServer });
+        conn.push({ kind: "end", seq: next(), toServer });
         if (!to.destroyed) to.end();
         changed();
       });
       from.once("error", () => {
-        if (!reset) conn.events.push({ kind: "reset", seq: next() });
-        reset = true;
+        if (!conn.some((e) => e.kind === "reset")) conn.push({ kind: "reset", seq: next() });
         if (!to.destroyed) to.resetAndDestroy();
         changed();
       });
       from.once("close", () => {
-        if (ends < 2 && !to.destroyed && from.destroyed) to.destroy();
-        changed();
+        if (!to.destroyed && conn.filter((e) => e.kind === "end").length < 2) to.destroy();
       });
     };
     pipe(client, upstream, true);
     pipe(upstream, client, false);
   });
   server.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
+  await once(server, "listening");
   return {
     port: (server.address() as net.AddressInfo).port,
     connections,
-    idle: () => open.every((c) => c.done()),
+    /** True once every connection's both ways have ended (or been reset). */
+    idle: () =>
+      connections.every(
+        (c) => c.some((e) => e.kind === "reset") || c.filter((e) => e.kind === "end").length === 2,
+      ),
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -192,39 +153,40 @@ async function startRelay(target: number, next: () => number, changed: () => voi
   };
 }
 
-const DEFAULT_DEADLINE_MS = 5_000;
 /** How long an untraced server (node:net) gets to exit by itself once its clients are gone. */
 const GRACE_MS = 300;
 /** How long a server gets to end after SIGINT (one that does not handle it goes on in a worker). */
 const STOP_MS = 500;
 
 /**
- * Runs the program and its peer, the server first and the client through the relay, until both have finished,
- * the server waits for its next client (then it is stopped as the demo stops it, with SIGINT), or the deadline.
+ * Runs `pair.program` from `dir` (its owner named `owner`) and its peer from solution/, the server first and the
+ * client through the relay, until both have finished, the server waits for its next client (then it is stopped as
+ * the demo stops it, with SIGINT), or the deadline.
  */
-export async function record(kata: Kata, spec: TraceSpec): Promise<Recording> {
-  const serverIsProgram = spec.program.role === "server";
-  const [serverInfo, clientInfo] = serverIsProgram ? [spec.program, spec.peer] : [spec.peer, spec.program];
-  const [serverFile, clientFile] = serverIsProgram ? [spec.file, spec.peerFile] : [spec.peerFile, spec.file];
-  const deadlineMs = spec.deadlineMs ?? DEFAULT_DEADLINE_MS;
+export async function record(
+  kata: Kata,
+  pair: { program: ProgramInfo; peer: ProgramInfo },
+  dir: string,
+  owner: string,
+  deadlineMs: number,
+): Promise<Recording> {
+  const mine = { info: pair.program, dir, owner };
+  const theirs = { info: pair.peer, dir: path.join(kata.dir, "solution"), owner: "solution/" };
+  const [sv, cl] = pair.program.role === "server" ? [mine, theirs] : [theirs, mine];
   let seq = 0;
   const next = () => ++seq;
-  let wake: () => void = () => undefined;
+  let wake = () => undefined as void;
   const changed = () => wake();
 
-  const side = (role: Role, info: ProgramInfo, owner: string): SideRecord => ({
-    role,
-    file: info.file,
-    owner,
-    events: [],
-    blockedAtEnd: undefined,
-    stdout: "",
-    stderr: "",
-  });
-  const server = side("server", serverInfo, serverIsProgram ? spec.owner : spec.peerOwner);
-  const client = side("client", clientInfo, serverIsProgram ? spec.peerOwner : spec.owner);
-  const start = (record: SideRecord, program: ProgramFile, args: string[]) => {
-    const run = new RecordedRun(program, args, { label: record.role, deadlineMs });
+  const side = (role: Role, of: typeof mine): SideRecord => {
+    const [file, owner] = [of.info.file, of.owner];
+    return { role, file, owner, events: [], blockedAtEnd: undefined, stdout: "", stderr: "" };
+  };
+  const server = side("server", sv);
+  const client = side("client", cl);
+  const start = (record: SideRecord, of: typeof mine, port: number) => {
+    const program = { file: path.join(of.dir, of.info.file), resolveFrom: kata.dir };
+    const run = new RecordedRun(program, argsFor(kata, of.info, port), { label: record.role, deadlineMs });
     run.log = (e) => {
       if (e.type === "call") record.events.push({ kind: "call", seq: next(), event: e.event });
       else if (e.type === "wait") record.events.push({ kind: "wait", seq: next(), waiting: e.waiting });
@@ -234,41 +196,36 @@ export async function record(kata: Kata, spec: TraceSpec): Promise<Recording> {
     return run;
   };
 
+  /** Waits until `done()` holds, checked after every event, or `ms` have passed (false). */
   const until = async (done: () => boolean, ms: number): Promise<boolean> => {
     const end = Date.now() + ms;
     while (!done()) {
       const left = end - Date.now();
       if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      const woken = new AbortController();
+      wake = () => woken.abort();
+      await sleep(left, undefined, { signal: woken.signal }).catch(() => undefined);
     }
     return true;
   };
 
   const started = Date.now();
-  const s = start(server, { file: serverFile, resolveFrom: kata.dir }, argsFor(kata, serverInfo, 0));
+  const s = start(server, sv, 0);
   let c: RecordedRun | undefined;
-  let relay: Relay | undefined;
+  let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
   let ended: Recording["ended"] = "deadline";
   let port: number | undefined;
   try {
     port = await s.port(deadlineMs).catch(() => undefined);
     if (port !== undefined) {
-      relay = await startRelay(port, next, changed);
-      c = start(client, { file: clientFile, resolveFrom: kata.dir }, argsFor(kata, clientInfo, relay.port));
-      const input = demoOf(kata, clientInfo.file).input;
+      const r = (relay = await startRelay(port, next, changed));
+      const cr = (c = start(client, cl, r.port));
+      const input = demoOf(kata, cl.info.file).input;
       if (input.length > 0) {
-        c.write(input.map((line) => `${line}\n`).join(""));
-        c.endInput();
+        cr.write(input.map((line) => `${line}\n`).join(""));
+        cr.endInput();
       }
       const left = () => deadlineMs - (Date.now() - started);
-      const r = relay;
-      const cr = c;
       // The client's part is over, and the server has exited or waits for its next client.
       const serverDone = () => !s.running || (r.idle() && s.blockedIn?.call.startsWith("accept") === true);
       if (await until(() => !cr.running && serverDone(), left())) ended = "done";
@@ -286,10 +243,8 @@ export async function record(kata: Kata, spec: TraceSpec): Promise<Recording> {
     }
     if (!s.running && port === undefined) ended = "done";
   } finally {
-    if (ended === "deadline") {
-      server.blockedAtEnd = s.running ? s.blockedIn : undefined;
-      client.blockedAtEnd = c?.running ? c.blockedIn : undefined;
-    }
+    const stuck = (run?: RecordedRun) => (ended === "deadline" && run?.running ? run.blockedIn : undefined);
+    [server.blockedAtEnd, client.blockedAtEnd] = [stuck(s), stuck(c)];
     // What ending them makes them do is the trace's doing, not theirs.
     s.log = undefined;
     if (c) c.log = undefined;
