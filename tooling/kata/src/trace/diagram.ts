@@ -65,7 +65,7 @@ interface Item {
   range?: [number, number];
   closes?: boolean;
   connects?: boolean;
-  /** The other side's item this one needs first: a read after the write of its last byte, an accept after the connect. */
+  /** The other side's item needed first (-1: none): the write of a read's last byte, an accept's connect. */
   needs?: (items: readonly Item[]) => number;
 }
 
@@ -80,10 +80,18 @@ function item(seq: number, step: Omit<Step, "key">, more: Omit<Item, "step" | "s
   return { step: make(step), seq, ...more };
 }
 
+type Extra = Partial<Pick<Step, "data" | "dashed" | "wait">>;
+
+/** Builders of `role`'s steps: one that stays on its side, one that crosses to the peer. */
+const stepsFor = (role: Role) => ({
+  local: (label: string, extra: Extra = {}) => ({ from: role, to: role, label, ...extra }),
+  across: (label: string, extra: Extra = {}) => ({ from: role, to: other(role), label, ...extra }),
+});
+
 /** The items of a side the layers traced: its calls and waits, the bytes taken from the relay's record. */
 function tracedItems(side: SideRecord, rec: Recording): Item[] {
   const { role } = side;
-  const peer = other(role);
+  const { local, across } = stepsFor(role);
   // Each connection's bytes, [to the client, to the server].
   const flows = rec.connections.map((events) =>
     [false, true].map((toServer) =>
@@ -95,14 +103,8 @@ function tracedItems(side: SideRecord, rec: Recording): Item[] {
   let opened = 0;
   return side.events.map((e) => {
     if (e.kind === "wait")
-      return item(e.seq, {
-        from: role,
-        to: role,
-        label: `${e.waiting.call}(${e.waiting.fd}) blocks`,
-        wait: true,
-      });
-    if (e.kind !== "call")
-      return item(e.seq, { from: role, to: role, label: e.kind === "exit" ? `exit ${e.code}` : e.signal });
+      return item(e.seq, local(`${e.waiting.call}(${e.waiting.fd}) blocks`, { wait: true }));
+    if (e.kind !== "call") return item(e.seq, local(e.kind === "exit" ? `exit ${e.code}` : e.signal));
     const { event } = e;
     const label = callLabel(event);
     const ok = !FAILED.has(event.result) && !event.error;
@@ -112,23 +114,25 @@ function tracedItems(side: SideRecord, rec: Recording): Item[] {
       open.set(event.result, { conn, sent: 0, received: 0 });
       const needs = (theirs: readonly Item[]) =>
         theirs.findIndex((i) => i.connects === true && i.conn === conn);
-      return item(e.seq, { from: role, to: role, label }, { conn, needs });
+      return item(e.seq, local(label), { conn, needs });
     }
     if (event.call === "connect") {
-      if (!ok) return item(e.seq, { from: role, to: peer, label });
+      if (!ok) return item(e.seq, across(label));
       const conn = opened++;
       open.set(fd, { conn, sent: 0, received: 0 });
-      return item(e.seq, { from: role, to: peer, label }, { conn, connects: true });
+      return item(e.seq, across(label), { conn, connects: true });
     }
     const c = open.get(fd);
-    if (!c) return item(e.seq, { from: role, to: role, label });
+    if (!c) return item(e.seq, local(label));
     const { conn } = c;
     if (WRITES.has(event.call) && event.result > 0 && !FAILED.has(event.result)) {
       const from = c.sent;
       c.sent += event.result;
       const data = flows[conn]?.[role === "client" ? 1 : 0]?.subarray(from, c.sent);
-      const step = { from: role, to: peer, label, ...(data && data.length > 0 ? { data } : {}) };
-      return item(e.seq, step, { conn, range: [from, c.sent] });
+      return item(e.seq, across(label, data && data.length > 0 ? { data } : {}), {
+        conn,
+        range: [from, c.sent],
+      });
     }
     if (READS.has(event.call) && !FAILED.has(event.result)) {
       const to = (c.received += event.result);
@@ -139,15 +143,11 @@ function tracedItems(side: SideRecord, rec: Recording): Item[] {
             ? i.conn === conn && i.range !== undefined && i.range[1] >= to
             : i.conn === conn && i.closes === true,
         );
-      return item(
-        e.seq,
-        { from: role, to: role, label, ...(data && data.length > 0 ? { data } : {}) },
-        { needs },
-      );
+      return item(e.seq, local(label, data && data.length > 0 ? { data } : {}), { needs });
     }
-    if (!CLOSES.has(event.call)) return item(e.seq, { from: role, to: role, label });
+    if (!CLOSES.has(event.call)) return item(e.seq, local(label));
     if (event.call !== "shutdown") open.delete(fd);
-    return item(e.seq, { from: role, to: peer, label, dashed: true }, { conn, closes: true });
+    return item(e.seq, across(label, { dashed: true }), { conn, closes: true });
   });
 }
 
@@ -157,7 +157,7 @@ function tracedItems(side: SideRecord, rec: Recording): Item[] {
  */
 function relayItems(side: SideRecord, rec: Recording): Item[] {
   const { role } = side;
-  const peer = other(role);
+  const { local, across } = stepsFor(role);
   const items: Item[] = [];
   const mine = role === "client";
   for (const [conn, events] of rec.connections.entries()) {
@@ -175,38 +175,23 @@ function relayItems(side: SideRecord, rec: Recording): Item[] {
       if (e.kind === "open")
         items.push(
           mine
-            ? item(e.seq, { from: role, to: peer, label: "net.connect()" }, { conn, connects: true })
-            : item(e.seq, { from: role, to: role, label: "connection" }, { conn }),
+            ? item(e.seq, across("net.connect()"), { conn, connects: true })
+            : item(e.seq, local("connection"), { conn }),
         );
-      else if (e.kind === "reset")
-        items.push(item(e.seq, { from: role, to: peer, label: "net: reset", dashed: true }));
+      else if (e.kind === "reset") items.push(item(e.seq, across("net: reset", { dashed: true })));
       else if (e.toServer !== mine) fromPeer += e.kind === "data" ? e.bytes.length : 0;
       else if (e.kind === "data") {
-        const step = { from: role, to: peer, label: `net: ${e.bytes.length} bytes`, data: e.bytes };
+        const step = across(`net: ${e.bytes.length} bytes`, { data: e.bytes });
         items.push(item(e.seq, step, after({ conn, range: [sent, (sent += e.bytes.length)] })));
-      } else
-        items.push(
-          item(
-            e.seq,
-            { from: role, to: peer, label: "net: end", dashed: true },
-            after({ conn, closes: true }),
-          ),
-        );
+      } else items.push(item(e.seq, across("net: end", { dashed: true }), after({ conn, closes: true })));
     }
   }
-  for (const e of side.events)
-    if (e.kind === "signal") items.push(item(e.seq, { from: role, to: role, label: e.signal }));
+  for (const e of side.events) if (e.kind === "signal") items.push(item(e.seq, local(e.signal)));
   items.sort((a, b) => a.seq - b.seq);
   // Its exit comes last: the relay may pass its last bytes on after the program has already ended.
   const exit = side.events.find((e) => e.kind === "exit");
   if (exit?.kind === "exit")
-    items.push(
-      item(Math.max(exit.seq, ...items.map((i) => i.seq)), {
-        from: role,
-        to: role,
-        label: `exit ${exit.code}`,
-      }),
-    );
+    items.push(item(Math.max(exit.seq, ...items.map((i) => i.seq)), local(`exit ${exit.code}`)));
   return items;
 }
 
@@ -292,27 +277,14 @@ export interface Mark {
   note: string;
 }
 
-const MERMAID_CODES: Record<string, string> = {
-  "#": "#35;",
-  ";": "#59;",
-  "&": "#38;",
-  "<": "#60;",
-  ">": "#62;",
-  "`": "#96;",
-};
+type Escape = (text: string) => string;
 
-/** Text inside Mermaid: its entity codes for what would end a message, spell an entity or open HTML. */
-const mermaidText = (text: string) =>
-  text.replace(/[\r\n]+/g, " ").replace(/[#;&<>`]/g, (ch) => MERMAID_CODES[ch] ?? ch);
+/** Text inside Mermaid: entity codes (`#59;`) for what would end a message, spell an entity or open HTML. */
+const mermaidText: Escape = (text) =>
+  text.replace(/[\r\n]+/g, " ").replace(/[#;&<>`]/g, (ch) => `#${ch.charCodeAt(0)};`);
 
 /** The Mermaid source; each write shows at most `dataMax` characters of its data (none for 0). */
-function source(
-  rec: Recording,
-  steps: readonly Step[],
-  esc: (text: string) => string,
-  dataMax: number,
-  mark?: Mark,
-) {
+function source(rec: Recording, steps: readonly Step[], esc: Escape, dataMax: number, mark?: Mark) {
   const id = (role: Role) => (role === "server" ? "S" : "C");
   const lines = [
     "sequenceDiagram",
@@ -322,14 +294,9 @@ function source(
   for (const [i, step] of steps.entries()) {
     const data = step.data && dataMax > 0 && step.from !== step.to ? ` ${preview(step.data, dataMax)}` : "";
     const line = `    ${id(step.from)}${step.dashed ? "-->>" : "->>"}${id(step.to)}: ${esc(step.label + data)}`;
-    if (mark?.index !== i) lines.push(line);
-    else
-      lines.push(
-        "    rect rgb(255, 221, 221)",
-        line,
-        `    Note over ${id(step.from)}: ${esc(mark.note)}`,
-        "    end",
-      );
+    if (mark?.index === i) lines.push("    rect rgb(255, 221, 221)");
+    lines.push(line);
+    if (mark?.index === i) lines.push(`    Note over ${id(step.from)}: ${esc(mark.note)}`, "    end");
   }
   if (mark && mark.index >= steps.length)
     lines.push(`    Note over ${id(steps.at(-1)?.from ?? "server")}: ${esc(mark.note)}`);
@@ -343,24 +310,23 @@ export function mermaid(rec: Recording, steps: readonly Step[], mark?: Mark): st
 
 // Characters beautiful-mermaid gives a meaning inside a label (line breaks from `\n` and <br>, emphasis from *
 // and ~, a label's surrounding quotes, entities) travel as private-use characters and are put back after.
-const SPECIAL = ["\\", "*", "~", "<", ">", '"', "&", "#", ";", "%", "_"];
-const HOLD = (i: number) => String.fromCharCode(0xe000 + i);
+const SPECIAL = '\\*~<>"&#;%_';
 // It also counts a character as one column: a wide one (Hangul, CJK) gets a filler it counts, removed after.
 const FILLER = "\ue0ff";
 
-const held = (text: string) =>
+const held: Escape = (text) =>
   text
     .replace(/[\r\n]+/g, " ")
-    .replace(/[\\*~<>"&#;%_]/g, (ch) => HOLD(SPECIAL.indexOf(ch)))
+    .replace(/[\\*~<>"&#;%_]/g, (ch) => String.fromCharCode(0xe000 + SPECIAL.indexOf(ch)))
     .replace(WIDE, (ch) => `${ch}${FILLER}`);
 
-function release(text: string): string {
-  let out = text.replaceAll(FILLER, "");
-  for (const [i, ch] of SPECIAL.entries()) out = out.replaceAll(HOLD(i), ch);
-  return out;
-}
+const release = (text: string) =>
+  text.replaceAll(FILLER, "").replace(/[\ue000-\ue00a]/g, (ch) => SPECIAL[ch.charCodeAt(0) - 0xe000] ?? ch);
 
-/** The diagram drawn as text, at most 100 columns wide where the labels allow it: each write's data is cut shorter until it fits. */
+/**
+ * The diagram drawn as text, at most 100 columns wide where the labels allow it: the data shown on each write is
+ * cut shorter until it fits.
+ */
 export function textDiagram(rec: Recording, steps: readonly Step[]): string {
   let drawn = "";
   for (const dataMax of [24, 12, 6, 0]) {
