@@ -279,6 +279,9 @@ export interface Mark {
 
 type Escape = (text: string) => string;
 
+/** A side as the diagram and the title name it: `hello-server.ts (solution/)`. */
+export const participant = (side: SideRecord) => `${side.file} (${side.owner})`;
+
 /** Text inside Mermaid: entity codes (`#59;`) for what would end a message, spell an entity or open HTML. */
 const mermaidText: Escape = (text) =>
   text.replace(/[\r\n]+/g, " ").replace(/[#;&<>`]/g, (ch) => `#${ch.charCodeAt(0)};`);
@@ -288,8 +291,8 @@ function source(rec: Recording, steps: readonly Step[], esc: Escape, dataMax: nu
   const id = (role: Role) => (role === "server" ? "S" : "C");
   const lines = [
     "sequenceDiagram",
-    `    participant S as ${esc(`${rec.server.file} (${rec.server.owner})`)}`,
-    `    participant C as ${esc(`${rec.client.file} (${rec.client.owner})`)}`,
+    `    participant S as ${esc(participant(rec.server))}`,
+    `    participant C as ${esc(participant(rec.client))}`,
   ];
   for (const [i, step] of steps.entries()) {
     const data = step.data && dataMax > 0 && step.from !== step.to ? ` ${preview(step.data, dataMax)}` : "";

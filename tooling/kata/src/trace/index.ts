@@ -7,7 +7,7 @@ import type { Kata, ProgramInfo } from "@tcp-katas/katas";
 import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
 import { fenced, mdCalls } from "../md.ts";
-import { type Mark, mermaid, type Step, stepsOf, textDiagram } from "./diagram.ts";
+import { type Mark, mermaid, participant, type Step, stepsOf, textDiagram } from "./diagram.ts";
 import { peerOf, record, type Recording } from "./record.ts";
 
 export { firstDifference, type Step } from "./diagram.ts";
@@ -23,11 +23,8 @@ export function traceable(ctx: Ctx, kata: Kata, file: string): { program: Progra
   const program = kata.programs.find((p) => p.file === file);
   const peer = program && peerOf(kata, program);
   if (!program || !peer) {
-    const names = kata.programs
-      .filter((p) => peerOf(kata, p))
-      .map((p) => p.file)
-      .join(", ");
-    throw usageError(ctx.t("trace.noPeer", { id: kata.id, file, names: names || "-" }));
+    const names = kata.programs.filter((p) => peerOf(kata, p)).map((p) => p.file);
+    throw usageError(ctx.t("trace.noPeer", { id: kata.id, file, names: names.join(", ") || "-" }));
   }
   return { program, peer };
 }
@@ -72,16 +69,9 @@ function endNote(ctx: Ctx, rec: Recording): string | undefined {
 }
 
 /** The title line: which program of whose, against which peer. */
-export function traceTitle(ctx: Ctx, kata: Kata, t: Traced): string {
-  const [mine, theirs] =
-    t.program.role === "server"
-      ? [t.recording.server, t.recording.client]
-      : [t.recording.client, t.recording.server];
-  return ctx.t("trace.title", {
-    id: kata.id,
-    program: `${mine.file} (${mine.owner})`,
-    peer: `${theirs.file} (${theirs.owner})`,
-  });
+export function traceTitle(ctx: Ctx, kata: Kata, { recording: r, program }: Traced): string {
+  const [mine, theirs] = program.role === "server" ? [r.server, r.client] : [r.client, r.server];
+  return ctx.t("trace.title", { id: kata.id, program: participant(mine), peer: participant(theirs) });
 }
 
 /** The trace for a terminal: the title, the diagram drawn as text (at most 100 columns), the outputs. */

@@ -65,28 +65,25 @@ export function peerOf(kata: Kata, program: ProgramInfo): ProgramInfo | undefine
     .reduce<ProgramInfo | undefined>((best, p) => (best && score(best) >= score(p) ? best : p), undefined);
 }
 
-/** The actor the kata's demo starts with this program, its arguments, and the lines typed into it. */
-function demoOf(kata: Kata, file: string): { args?: string[]; input: string[] } {
+/**
+ * A program's arguments for the trace (those the kata's demo starts it with, else its declared ones, with the port
+ * and address filled) and the lines the demo types into it.
+ */
+function demoOf(kata: Kata, program: ProgramInfo, port: number): { args: string[]; input: string[] } {
   const start = kata.demo.find(
-    (s): s is Extract<DemoStep, { start: string }> => "start" in s && s.program === file,
+    (s): s is Extract<DemoStep, { start: string }> => "start" in s && s.program === program.file,
   );
-  if (!start) return { input: [] };
   const input = kata.demo
-    .filter((s): s is Extract<DemoStep, { type: string }> => "type" in s && s.type === start.start)
+    .filter((s): s is Extract<DemoStep, { type: string }> => "type" in s && s.type === start?.start)
     .map((s) => s.text);
-  return { args: start.args, input };
-}
-
-/** A program's arguments for the trace: the demo's, else its declared ones, with the port and address filled. */
-function argsFor(kata: Kata, program: ProgramInfo, port: number): string[] {
-  const args = demoOf(kata, program.file).args ?? program.args;
-  return args.map((a) =>
+  const args = (start?.args ?? program.args).map((a) =>
     a === "$PORT" || a === "<port>"
       ? String(program.role === "server" ? 0 : port)
       : a === "<IP>"
         ? "127.0.0.1"
         : a,
   );
+  return { args, input };
 }
 
 /** A worker run whose every event is also handed to `log`, numbered as it arrives. */
@@ -186,7 +183,10 @@ export async function record(
   const client = side("client", cl);
   const start = (record: SideRecord, of: typeof mine, port: number) => {
     const program = { file: path.join(of.dir, of.info.file), resolveFrom: kata.dir };
-    const run = new RecordedRun(program, argsFor(kata, of.info, port), { label: record.role, deadlineMs });
+    const run = new RecordedRun(program, demoOf(kata, of.info, port).args, {
+      label: record.role,
+      deadlineMs,
+    });
     run.log = (e) => {
       if (e.type === "call") record.events.push({ kind: "call", seq: next(), event: e.event });
       else if (e.type === "wait") record.events.push({ kind: "wait", seq: next(), waiting: e.waiting });
@@ -220,7 +220,7 @@ export async function record(
     if (port !== undefined) {
       const r = (relay = await startRelay(port, next, changed));
       const cr = (c = start(client, cl, r.port));
-      const input = demoOf(kata, cl.info.file).input;
+      const { input } = demoOf(kata, cl.info, r.port);
       if (input.length > 0) {
         cr.write(input.map((line) => `${line}\n`).join(""));
         cr.endInput();
