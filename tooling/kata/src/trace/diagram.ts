@@ -60,25 +60,24 @@ function callLabel(e: TraceEvent): string {
 interface Item {
   step: Step;
   seq: number;
-  /** Writes: the connection, the direction's byte range. Closes: the connection. Connects: the connection. */
+  /** Writes, closes, connects: the connection; writes: how far into its direction's bytes they reach. */
   conn?: number;
-  range?: [number, number];
+  upto?: number;
   closes?: boolean;
   connects?: boolean;
   /** The other side's item needed first (-1: none): the write of a read's last byte, an accept's connect. */
   needs?: (items: readonly Item[]) => number;
 }
 
-function make(step: Omit<Step, "key">): Step {
-  return {
-    ...step,
-    key: `${step.from}>${step.to} ${step.label}${step.data ? ` ${step.data.toString("hex")}` : ""}`,
-  };
+/** An item numbered `seq`: its step, with the step's key, and what the merge needs to know of it. */
+function item(seq: number, step: Omit<Step, "key">, more: Omit<Item, "step" | "seq"> = {}): Item {
+  const key = `${step.from}>${step.to} ${step.label}${step.data ? ` ${step.data.toString("hex")}` : ""}`;
+  return { step: { ...step, key }, seq, ...more };
 }
 
-function item(seq: number, step: Omit<Step, "key">, more: Omit<Item, "step" | "seq"> = {}): Item {
-  return { step: make(step), seq, ...more };
-}
+/** Needs the other side's write that carried byte `n` (from 1) of connection `conn`. */
+const wrote = (conn: number, n: number) => (theirs: readonly Item[]) =>
+  theirs.findIndex((i) => i.conn === conn && (i.upto ?? 0) >= n);
 
 type Extra = Partial<Pick<Step, "data" | "dashed" | "wait">>;
 
@@ -109,19 +108,16 @@ function tracedItems(side: SideRecord, rec: Recording): Item[] {
     const label = callLabel(event);
     const ok = !FAILED.has(event.result) && !event.error;
     const fd = event.fd ?? -1;
-    if (event.call === "accept" && ok) {
+    if (ok && (event.call === "accept" || event.call === "connect")) {
       const conn = opened++;
-      open.set(event.result, { conn, sent: 0, received: 0 });
+      const accept = event.call === "accept";
+      open.set(accept ? event.result : fd, { conn, sent: 0, received: 0 });
+      if (!accept) return item(e.seq, across(label), { conn, connects: true });
       const needs = (theirs: readonly Item[]) =>
         theirs.findIndex((i) => i.connects === true && i.conn === conn);
       return item(e.seq, local(label), { conn, needs });
     }
-    if (event.call === "connect") {
-      if (!ok) return item(e.seq, across(label));
-      const conn = opened++;
-      open.set(fd, { conn, sent: 0, received: 0 });
-      return item(e.seq, across(label), { conn, connects: true });
-    }
+    if (event.call === "connect") return item(e.seq, across(label));
     const c = open.get(fd);
     if (!c) return item(e.seq, local(label));
     const { conn } = c;
@@ -129,20 +125,15 @@ function tracedItems(side: SideRecord, rec: Recording): Item[] {
       const from = c.sent;
       c.sent += event.result;
       const data = flows[conn]?.[role === "client" ? 1 : 0]?.subarray(from, c.sent);
-      return item(e.seq, across(label, data && data.length > 0 ? { data } : {}), {
-        conn,
-        range: [from, c.sent],
-      });
+      return item(e.seq, across(label, data && data.length > 0 ? { data } : {}), { conn, upto: c.sent });
     }
     if (READS.has(event.call) && !FAILED.has(event.result)) {
       const to = (c.received += event.result);
       const data = flows[conn]?.[role === "server" ? 1 : 0]?.subarray(to - event.result, to);
-      const needs = (theirs: readonly Item[]) =>
-        theirs.findIndex((i) =>
-          event.result > 0
-            ? i.conn === conn && i.range !== undefined && i.range[1] >= to
-            : i.conn === conn && i.closes === true,
-        );
+      const needs =
+        event.result > 0
+          ? wrote(conn, to)
+          : (theirs: readonly Item[]) => theirs.findIndex((i) => i.conn === conn && i.closes === true);
       return item(e.seq, local(label, data && data.length > 0 ? { data } : {}), { needs });
     }
     if (!CLOSES.has(event.call)) return item(e.seq, local(label));
@@ -164,13 +155,8 @@ function relayItems(side: SideRecord, rec: Recording): Item[] {
     let sent = 0;
     // What the relay had taken from the peer so far: whatever this side did next came after the peer wrote it.
     let fromPeer = 0;
-    const after = (more: Omit<Item, "step" | "seq">): Omit<Item, "step" | "seq"> => {
-      const needed = fromPeer;
-      if (needed === 0) return more;
-      const needs = (theirs: readonly Item[]) =>
-        theirs.findIndex((i) => i.conn === conn && i.range !== undefined && i.range[1] >= needed);
-      return { ...more, needs };
-    };
+    const after = (more: Omit<Item, "step" | "seq">) =>
+      fromPeer === 0 ? more : { ...more, needs: wrote(conn, fromPeer) };
     for (const e of events) {
       if (e.kind === "open")
         items.push(
@@ -182,7 +168,7 @@ function relayItems(side: SideRecord, rec: Recording): Item[] {
       else if (e.toServer !== mine) fromPeer += e.kind === "data" ? e.bytes.length : 0;
       else if (e.kind === "data") {
         const step = across(`net: ${e.bytes.length} bytes`, { data: e.bytes });
-        items.push(item(e.seq, step, after({ conn, range: [sent, (sent += e.bytes.length)] })));
+        items.push(item(e.seq, step, after({ conn, upto: (sent += e.bytes.length) })));
       } else items.push(item(e.seq, across("net: end", { dashed: true }), after({ conn, closes: true })));
     }
   }
@@ -245,7 +231,7 @@ export function stepsOf(rec: Recording): Step[] {
   });
   if (counted.length <= MAX_STEPS) return counted;
   const end = counted[MAX_STEPS - 1] as Step;
-  const more = make({ from: end.from, to: end.from, label: `… ${counted.length - MAX_STEPS} more` });
+  const more = item(0, { from: end.from, to: end.from, label: `… ${counted.length - MAX_STEPS} more` }).step;
   return [...counted.slice(0, MAX_STEPS), more];
 }
 
@@ -272,10 +258,7 @@ export function firstDifference(
 }
 
 /** A step to mark (the first difference), with the note that says what the reference does there. */
-export interface Mark {
-  index: number;
-  note: string;
-}
+export type Mark = { index: number; note: string };
 
 type Escape = (text: string) => string;
 

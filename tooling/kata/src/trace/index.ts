@@ -8,7 +8,7 @@ import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
 import { fenced, mdCalls } from "../md.ts";
 import { type Mark, mermaid, participant, type Step, stepsOf, textDiagram } from "./diagram.ts";
-import { peerOf, record, type Recording } from "./record.ts";
+import { type Pair, peerOf, record, type Recording } from "./record.ts";
 
 export { firstDifference, type Step } from "./diagram.ts";
 
@@ -19,7 +19,7 @@ export interface Traced {
 }
 
 /** The kata's program named `file`, and its peer; a usage error for a tool or a library (nothing to talk to). */
-export function traceable(ctx: Ctx, kata: Kata, file: string): { program: ProgramInfo; peer: ProgramInfo } {
+export function traceable(ctx: Ctx, kata: Kata, file: string): Pair {
   const program = kata.programs.find((p) => p.file === file);
   const peer = program && peerOf(kata, program);
   if (!program || !peer) {
@@ -39,7 +39,7 @@ function traceDeadline(ctx: Ctx): number {
 export async function traceProgram(
   ctx: Ctx,
   kata: Kata,
-  pair: { program: ProgramInfo; peer: ProgramInfo },
+  pair: Pair,
   dir: string,
   owner: string,
 ): Promise<Traced> {

@@ -14,6 +14,8 @@ import type { DemoStep, Kata, ProgramInfo } from "@tcp-katas/katas";
 import { type ProgramEvent, type TraceEvent, type Waiting, WorkerRun } from "@tcp-katas/shared/boundary";
 
 export type Role = "server" | "client";
+/** A program traced and the peer it runs against. */
+export type Pair = { program: ProgramInfo; peer: ProgramInfo };
 
 /** One thing a side did, numbered in arrival order (`seq`), in its own program order. */
 export type SideEvent =
@@ -104,6 +106,7 @@ class RecordedRun extends WorkerRun {
 /** A relay on 127.0.0.1 port 0 to `target`, keeping each connection's events; `changed` runs after each event. */
 async function startRelay(target: number, next: () => number, changed: () => void) {
   const connections: RelayEvent[][] = [];
+  const ends = (c: RelayEvent[]) => c.filter((e) => e.kind === "end").length;
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     const conn: RelayEvent[] = [{ kind: "open", seq: next() }];
@@ -127,7 +130,7 @@ async function startRelay(target: number, next: () => number, changed: () => voi
         changed();
       });
       from.once("close", () => {
-        if (!to.destroyed && conn.filter((e) => e.kind === "end").length < 2) to.destroy();
+        if (!to.destroyed && ends(conn) < 2) to.destroy();
       });
     };
     pipe(client, upstream, true);
@@ -139,10 +142,7 @@ async function startRelay(target: number, next: () => number, changed: () => voi
     port: (server.address() as net.AddressInfo).port,
     connections,
     /** True once every connection's both ways have ended (or been reset). */
-    idle: () =>
-      connections.every(
-        (c) => c.some((e) => e.kind === "reset") || c.filter((e) => e.kind === "end").length === 2,
-      ),
+    idle: () => connections.every((c) => c.some((e) => e.kind === "reset") || ends(c) === 2),
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -162,7 +162,7 @@ const STOP_MS = 500;
  */
 export async function record(
   kata: Kata,
-  pair: { program: ProgramInfo; peer: ProgramInfo },
+  pair: Pair,
   dir: string,
   owner: string,
   deadlineMs: number,
