@@ -160,9 +160,7 @@ function relayItems(side: SideRecord, rec: Recording): Item[] {
     for (const e of events) {
       if (e.kind === "open")
         items.push(
-          mine
-            ? item(e.seq, across("net.connect()"), { conn, connects: true })
-            : item(e.seq, local("connection"), { conn }),
+          item(e.seq, mine ? across("net.connect()") : local("connection"), { conn, connects: mine }),
         );
       else if (e.kind === "reset") items.push(item(e.seq, across("net: reset", { dashed: true })));
       else if (e.toServer !== mine) fromPeer += e.kind === "data" ? e.bytes.length : 0;
@@ -248,13 +246,10 @@ export function firstDifference(
     steps.map((s, index) => ({ s, index })).filter(({ s }) => s.from === role && (!s.wait || s.stuck));
   const a = own(mine);
   const b = own(reference);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x?.s.key === y?.s.key) continue;
-    return { index: x?.index ?? mine.length, ...(x ? { mine: x.s } : {}), ...(y ? { reference: y.s } : {}) };
-  }
-  return undefined;
+  const i = [...Array(Math.max(a.length, b.length)).keys()].find((j) => a[j]?.s.key !== b[j]?.s.key);
+  if (i === undefined) return undefined;
+  const [x, y] = [a[i], b[i]];
+  return { index: x?.index ?? mine.length, ...(x ? { mine: x.s } : {}), ...(y ? { reference: y.s } : {}) };
 }
 
 /** A step to mark (the first difference), with the note that says what the reference does there. */
