@@ -196,9 +196,8 @@ export async function record(
     return run;
   };
 
-  /** Waits until `done()` holds, checked after every event, or `ms` have passed (false). */
-  const until = async (done: () => boolean, ms: number): Promise<boolean> => {
-    const end = Date.now() + ms;
+  /** Waits until `done()` holds, checked after every event, or the time `end` has come (false). */
+  const until = async (done: () => boolean, end: number): Promise<boolean> => {
     while (!done()) {
       const left = end - Date.now();
       if (left <= 0) return false;
@@ -209,15 +208,16 @@ export async function record(
     return true;
   };
 
-  const started = Date.now();
+  const deadline = Date.now() + deadlineMs;
   const s = start(server, sv, 0);
   let c: RecordedRun | undefined;
   let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
   let ended: Recording["ended"] = "deadline";
-  let port: number | undefined;
   try {
-    port = await s.port(deadlineMs).catch(() => undefined);
-    if (port !== undefined) {
+    const port = await s.port(deadlineMs).catch(() => undefined);
+    // A server that exited before it listened is done; one still running is stuck.
+    if (port === undefined) ended = s.running ? "deadline" : "done";
+    else {
       const r = (relay = await startRelay(port, next, changed));
       const cr = (c = start(client, cl, r.port));
       const { input } = demoOf(kata, cl.info, r.port);
@@ -225,13 +225,12 @@ export async function record(
         cr.write(input.map((line) => `${line}\n`).join(""));
         cr.endInput();
       }
-      const left = () => deadlineMs - (Date.now() - started);
       // The client's part is over, and the server has exited or waits for its next client.
       const serverDone = () => !s.running || (r.idle() && s.blockedIn?.call.startsWith("accept") === true);
-      if (await until(() => !cr.running && serverDone(), left())) ended = "done";
+      if (await until(() => !cr.running && serverDone(), deadline)) ended = "done";
       else if (!cr.running && r.idle() && !server.events.some((e) => e.kind === "call")) {
         // A server the layers do not trace (node:net) says nothing of its accept(): it gets a moment to exit.
-        await until(() => !s.running, Math.min(GRACE_MS, Math.max(0, left())));
+        await until(() => !s.running, Math.min(Date.now() + GRACE_MS, deadline));
         ended = "done";
       }
     }
@@ -239,9 +238,8 @@ export async function record(
       // As the demo stops a server that serves for ever; one that does not handle the signal is ended with it.
       server.events.push({ kind: "signal", seq: next(), signal: "SIGINT" });
       s.stop("SIGINT");
-      await until(() => !s.running, STOP_MS);
+      await until(() => !s.running, Date.now() + STOP_MS);
     }
-    if (!s.running && port === undefined) ended = "done";
   } finally {
     const stuck = (run?: RecordedRun) => (ended === "deadline" && run?.running ? run.blockedIn : undefined);
     [server.blockedAtEnd, client.blockedAtEnd] = [stuck(s), stuck(c)];
