@@ -4,8 +4,7 @@ import { type Command, TARGET_OPTIONS, targetOf } from "../command.ts";
 import { findKata } from "../lookup.ts";
 import { mdText } from "../md.ts";
 import { programFile } from "../programs.ts";
-import { warnRunsAttempt } from "../target.ts";
-import { targetDir, targetLabel } from "../target.ts";
+import { targetDir, targetLabel, warnRunsAttempt } from "../target.ts";
 import { traceable, traceMarkdown, traceProgram, traceText, traceTitle } from "../trace/index.ts";
 
 /**

@@ -4,10 +4,11 @@
  * other side acted. Written as Mermaid (`sequenceDiagram`, which GitHub renders), and drawn as text for a terminal
  * by beautiful-mermaid from that same source.
  */
+import type { TraceEvent } from "@tcp-katas/shared/boundary";
 import { renderMermaidASCII } from "beautiful-mermaid";
 
 import { columns, WIDE } from "../width.ts";
-import type { Recording, Role, SideEvent, SideRecord } from "./record.ts";
+import type { Recording, Role, SideRecord } from "./record.ts";
 
 export interface Step {
   from: Role;
@@ -32,45 +33,25 @@ const READS = new Set(["read", "recv"]);
 const CLOSES = new Set(["close", "closesocket", "shutdown"]);
 const FAILED = new Set([-1, 0xffff_ffff]);
 const other = (role: Role): Role => (role === "server" ? "client" : "server");
+const ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\" };
 
 /** Bytes as a short quoted string: printable text as is, the rest escaped (`"Hello\n"`, `"\x00"`), cut at `max`. */
 export function preview(bytes: Buffer, max = 24): string {
   const text = bytes.toString("utf8");
   const utf8 = Buffer.from(text, "utf8").equals(bytes);
-  let out = "";
-  let shown = 0;
-  for (const ch of utf8 ? text : bytes.toString("latin1")) {
-    if (shown >= max) return `"${out}…"`;
+  const chars = [...(utf8 ? text : bytes.toString("latin1"))];
+  const shown = chars.slice(0, max).map((ch) => {
     const code = ch.codePointAt(0) ?? 0;
-    out +=
-      ch === "\n"
-        ? "\\n"
-        : ch === "\r"
-          ? "\\r"
-          : ch === "\t"
-            ? "\\t"
-            : ch === '"' || ch === "\\"
-              ? `\\${ch}`
-              : code < 0x20 || code === 0x7f || (!utf8 && code > 0x7e)
-                ? `\\x${code.toString(16).padStart(2, "0")}`
-                : ch;
-    shown += 1;
-  }
-  return `"${out}"`;
+    const hex = code < 0x20 || code === 0x7f || (!utf8 && code > 0x7e);
+    return ESCAPES[ch] ?? (hex ? `\\x${code.toString(16).padStart(2, "0")}` : ch);
+  });
+  return `"${shown.join("")}${chars.length > max ? "…" : ""}"`;
 }
 
-function callLabel(e: {
-  call: string;
-  fd?: number | undefined;
-  result: number;
-  error?: string | undefined;
-}): string {
+/** `read(4) → 12`; a failure (-1, or INVALID_SOCKET and SOCKET_ERROR as unsigned) shows as -1 with its error. */
+function callLabel(e: TraceEvent): string {
   const fd = e.call === "socket" || e.call.startsWith("WSA") ? "" : (e.fd ?? "");
-  const result = FAILED.has(e.result)
-    ? e.call === "socket"
-      ? "-1"
-      : String(e.result | 0)
-    : String(e.result);
+  const result = FAILED.has(e.result) ? -1 : e.result;
   const eof = READS.has(e.call) && e.result === 0 ? " (EOF)" : "";
   return `${e.call}(${fd}) → ${result}${e.error ? ` ${e.error}` : ""}${eof}`;
 }
@@ -79,138 +60,86 @@ function callLabel(e: {
 interface Item {
   step: Step;
   seq: number;
-  /** Writes: the connection, the direction's byte range. Closes: the connection. Connects: the connection. */
+  /** Writes, closes, connects: the connection; writes: how far into its direction's bytes they reach. */
   conn?: number;
-  range?: [number, number];
+  upto?: number;
   closes?: boolean;
   connects?: boolean;
-  /** The other side's item this one needs first: a read after the write of its last byte, an accept after the connect. */
-  needs?: (items: readonly Item[]) => number | undefined;
+  /** The other side's item needed first (-1: none): the write of a read's last byte, an accept's connect. */
+  needs?: (items: readonly Item[]) => number;
 }
 
-function keyOf(step: Omit<Step, "key">): string {
-  return `${step.from}>${step.to} ${step.label}${step.data ? ` ${step.data.toString("hex")}` : ""}`;
+/** An item numbered `seq`: its step, with the step's key, and what the merge needs to know of it. */
+function item(seq: number, step: Omit<Step, "key">, more: Omit<Item, "step" | "seq"> = {}): Item {
+  const key = `${step.from}>${step.to} ${step.label}${step.data ? ` ${step.data.toString("hex")}` : ""}`;
+  return { step: { ...step, key }, seq, ...more };
 }
 
-function make(step: Omit<Step, "key">): Step {
-  return { ...step, key: keyOf(step) };
-}
+/** Needs the other side's write that carried byte `n` (from 1) of connection `conn`. */
+const wrote = (conn: number, n: number) => (theirs: readonly Item[]) =>
+  theirs.findIndex((i) => i.conn === conn && (i.upto ?? 0) >= n);
+
+type Extra = Partial<Pick<Step, "data" | "dashed" | "wait">>;
+
+/** Builders of `role`'s steps: one that stays on its side, one that crosses to the peer. */
+const stepsFor = (role: Role) => ({
+  local: (label: string, extra: Extra = {}) => ({ from: role, to: role, label, ...extra }),
+  across: (label: string, extra: Extra = {}) => ({ from: role, to: other(role), label, ...extra }),
+});
 
 /** The items of a side the layers traced: its calls and waits, the bytes taken from the relay's record. */
 function tracedItems(side: SideRecord, rec: Recording): Item[] {
-  const role = side.role;
-  const conns = rec.connections;
-  const fdConn = new Map<number, number>();
-  const sent = new Map<number, number>();
-  const received = new Map<number, number>();
+  const { role } = side;
+  const { local, across } = stepsFor(role);
+  // Each connection's bytes, [to the client, to the server].
+  const flows = rec.connections.map((events) =>
+    [false, true].map((toServer) =>
+      Buffer.concat(events.flatMap((e) => (e.kind === "data" && e.toServer === toServer ? [e.bytes] : []))),
+    ),
+  );
+  // The open descriptors: their connection, and how many bytes their writes and reads have moved.
+  const open = new Map<number, { conn: number; sent: number; received: number }>();
   let opened = 0;
-  const items: Item[] = [];
-  const local = (label: string, seq: number, extra: Partial<Step> = {}): Item => ({
-    step: make({ from: role, to: role, label, ...extra }),
-    seq,
-  });
-  for (const e of side.events) {
-    if (e.kind === "wait") {
-      items.push(local(`${e.waiting.call}(${e.waiting.fd}) blocks`, e.seq, { wait: true }));
-      continue;
+  return side.events.map((e) => {
+    if (e.kind === "wait")
+      return item(e.seq, local(`${e.waiting.call}(${e.waiting.fd}) blocks`, { wait: true }));
+    if (e.kind !== "call") return item(e.seq, local(e.kind === "exit" ? `exit ${e.code}` : e.signal));
+    const { event } = e;
+    const label = callLabel(event);
+    const ok = !FAILED.has(event.result) && !event.error;
+    const fd = event.fd ?? -1;
+    if (ok && (event.call === "accept" || event.call === "connect")) {
+      const conn = opened++;
+      const accept = event.call === "accept";
+      open.set(accept ? event.result : fd, { conn, sent: 0, received: 0 });
+      if (!accept) return item(e.seq, across(label), { conn, connects: true });
+      const needs = (theirs: readonly Item[]) =>
+        theirs.findIndex((i) => i.connects === true && i.conn === conn);
+      return item(e.seq, local(label), { conn, needs });
     }
-    if (e.kind === "signal") {
-      items.push(local(e.signal, e.seq));
-      continue;
+    if (event.call === "connect") return item(e.seq, across(label));
+    const c = open.get(fd);
+    if (!c) return item(e.seq, local(label));
+    const { conn } = c;
+    if (WRITES.has(event.call) && event.result > 0 && !FAILED.has(event.result)) {
+      const from = c.sent;
+      c.sent += event.result;
+      const data = flows[conn]?.[role === "client" ? 1 : 0]?.subarray(from, c.sent);
+      return item(e.seq, across(label, data && data.length > 0 ? { data } : {}), { conn, upto: c.sent });
     }
-    if (e.kind === "exit") {
-      items.push(local(`exit ${e.code}`, e.seq));
-      continue;
-    }
-    items.push(callItem(e, role, conns, { fdConn, sent, received, opened: () => opened++ }));
-  }
-  return items;
-}
-
-interface Books {
-  fdConn: Map<number, number>;
-  sent: Map<number, number>;
-  received: Map<number, number>;
-  opened: () => number;
-}
-
-function callItem(
-  e: Extract<SideEvent, { kind: "call" }>,
-  role: Role,
-  conns: Recording["connections"],
-  books: Books,
-): Item {
-  const { event } = e;
-  const label = callLabel(event);
-  const peer = other(role);
-  const ok = !FAILED.has(event.result) && !event.error;
-  const fd = event.fd ?? -1;
-  if (event.call === "accept" && ok) {
-    const conn = books.opened();
-    books.fdConn.set(event.result, conn);
-    books.sent.set(event.result, 0);
-    books.received.set(event.result, 0);
-    return {
-      step: make({ from: role, to: role, label }),
-      seq: e.seq,
-      conn,
-      needs: (theirs) => find(theirs, (i) => i.connects === true && i.conn === conn),
-    };
-  }
-  if (event.call === "connect") {
-    const conn = ok ? books.opened() : undefined;
-    if (conn !== undefined) {
-      books.fdConn.set(fd, conn);
-      books.sent.set(fd, 0);
-      books.received.set(fd, 0);
-    }
-    return {
-      step: make({ from: role, to: peer, label }),
-      seq: e.seq,
-      connects: ok,
-      ...(conn === undefined ? {} : { conn }),
-    };
-  }
-  const conn = books.fdConn.get(fd);
-  const stream = conn === undefined ? undefined : conns[conn]?.[role === "server" ? "toClient" : "toServer"];
-  const incoming =
-    conn === undefined ? undefined : conns[conn]?.[role === "server" ? "toServer" : "toClient"];
-  if (WRITES.has(event.call) && conn !== undefined && event.result > 0 && !FAILED.has(event.result)) {
-    const from = books.sent.get(fd) ?? 0;
-    const to = from + event.result;
-    books.sent.set(fd, to);
-    const data = stream?.subarray(from, to);
-    return {
-      step: make({ from: role, to: peer, label, ...(data && data.length > 0 ? { data } : {}) }),
-      seq: e.seq,
-      conn,
-      range: [from, to],
-    };
-  }
-  if (READS.has(event.call) && conn !== undefined && !FAILED.has(event.result)) {
-    const from = books.received.get(fd) ?? 0;
-    const to = from + event.result;
-    books.received.set(fd, to);
-    const data = incoming?.subarray(from, to);
-    return {
-      step: make({ from: role, to: role, label, ...(data && data.length > 0 ? { data } : {}) }),
-      seq: e.seq,
-      needs:
+    if (READS.has(event.call) && !FAILED.has(event.result)) {
+      const to = (c.received += event.result);
+      const data = flows[conn]?.[role === "server" ? 1 : 0]?.subarray(to - event.result, to);
+      const needs =
         event.result > 0
-          ? (theirs) => find(theirs, (i) => i.conn === conn && i.range !== undefined && i.range[1] >= to)
-          : (theirs) => find(theirs, (i) => i.conn === conn && i.closes === true),
-    };
-  }
-  if (CLOSES.has(event.call) && conn !== undefined) {
-    if (event.call !== "shutdown") books.fdConn.delete(fd);
-    return { step: make({ from: role, to: peer, label, dashed: true }), seq: e.seq, conn, closes: true };
-  }
-  return { step: make({ from: role, to: role, label }), seq: e.seq };
-}
-
-function find(items: readonly Item[], match: (item: Item) => boolean): number | undefined {
-  const at = items.findIndex(match);
-  return at === -1 ? undefined : at;
+          ? wrote(conn, to)
+          : (theirs: readonly Item[]) => theirs.findIndex((i) => i.conn === conn && i.closes === true);
+      return item(e.seq, local(label, data && data.length > 0 ? { data } : {}), { needs });
+    }
+    if (!CLOSES.has(event.call)) return item(e.seq, local(label));
+    if (event.call !== "shutdown") open.delete(fd);
+    return item(e.seq, across(label, { dashed: true }), { conn, closes: true });
+  });
 }
 
 /**
@@ -218,74 +147,40 @@ function find(items: readonly Item[], match: (item: Item) => boolean): number | 
  * steps of that side (`net: 12 bytes`), and its exit.
  */
 function relayItems(side: SideRecord, rec: Recording): Item[] {
-  const role = side.role;
-  const peer = other(role);
+  const { role } = side;
+  const { local, across } = stepsFor(role);
   const items: Item[] = [];
   const mine = role === "client";
-  for (const [conn, c] of rec.connections.entries()) {
-    let sentTo = 0;
+  for (const [conn, events] of rec.connections.entries()) {
+    let sent = 0;
     // What the relay had taken from the peer so far: whatever this side did next came after the peer wrote it.
     let fromPeer = 0;
-    const after = (): Item["needs"] => {
-      const needed = fromPeer;
-      return needed === 0
-        ? undefined
-        : (theirs) => find(theirs, (i) => i.conn === conn && i.range !== undefined && i.range[1] >= needed);
-    };
-    for (const e of c.events) {
-      if (e.kind === "data" && e.toServer !== mine) fromPeer += e.bytes.length;
+    const after = (more: Omit<Item, "step" | "seq">) =>
+      fromPeer === 0 ? more : { ...more, needs: wrote(conn, fromPeer) };
+    for (const e of events) {
       if (e.kind === "open")
         items.push(
-          mine
-            ? {
-                step: make({ from: role, to: peer, label: "net.connect()" }),
-                seq: e.seq,
-                conn,
-                connects: true,
-              }
-            : { step: make({ from: role, to: role, label: "connection" }), seq: e.seq, conn },
+          item(e.seq, mine ? across("net.connect()") : local("connection"), { conn, connects: mine }),
         );
-      else if (e.kind === "data" && e.toServer === mine) {
-        const from = sentTo;
-        sentTo += e.bytes.length;
-        const needs = after();
-        items.push({
-          step: make({ from: role, to: peer, label: `net: ${e.bytes.length} bytes`, data: e.bytes }),
-          seq: e.seq,
-          conn,
-          range: [from, sentTo],
-          ...(needs ? { needs } : {}),
-        });
-      } else if (e.kind === "end" && e.toServer === mine) {
-        const needs = after();
-        items.push({
-          step: make({ from: role, to: peer, label: "net: end", dashed: true }),
-          seq: e.seq,
-          conn,
-          closes: true,
-          ...(needs ? { needs } : {}),
-        });
-      } else if (e.kind === "reset")
-        items.push({ step: make({ from: role, to: peer, label: "net: reset", dashed: true }), seq: e.seq });
+      else if (e.kind === "reset") items.push(item(e.seq, across("net: reset", { dashed: true })));
+      else if (e.toServer !== mine) fromPeer += e.kind === "data" ? e.bytes.length : 0;
+      else if (e.kind === "data") {
+        const step = across(`net: ${e.bytes.length} bytes`, { data: e.bytes });
+        items.push(item(e.seq, step, after({ conn, upto: (sent += e.bytes.length) })));
+      } else items.push(item(e.seq, across("net: end", { dashed: true }), after({ conn, closes: true })));
     }
   }
-  for (const e of side.events)
-    if (e.kind === "signal")
-      items.push({ step: make({ from: role, to: role, label: e.signal }), seq: e.seq });
+  for (const e of side.events) if (e.kind === "signal") items.push(item(e.seq, local(e.signal)));
   items.sort((a, b) => a.seq - b.seq);
   // Its exit comes last: the relay may pass its last bytes on after the program has already ended.
   const exit = side.events.find((e) => e.kind === "exit");
   if (exit?.kind === "exit")
-    items.push({
-      step: make({ from: role, to: role, label: `exit ${exit.code}` }),
-      seq: Math.max(exit.seq, ...items.map((i) => i.seq)),
-    });
+    items.push(item(Math.max(exit.seq, ...items.map((i) => i.seq)), local(`exit ${exit.code}`)));
   return items;
 }
 
-function itemsOf(side: SideRecord, rec: Recording): Item[] {
-  return side.events.some((e) => e.kind === "call") ? tracedItems(side, rec) : relayItems(side, rec);
-}
+/** The most steps a diagram shows (a loop that never ends would make one too long to read). */
+const MAX_STEPS = 80;
 
 /**
  * The two sides merged into one order: as the events arrived, except that a read comes after the write of its
@@ -293,67 +188,50 @@ function itemsOf(side: SideRecord, rec: Recording): Item[] {
  * messages took. A wait is kept only while the other side acted during it, or when it never ended.
  */
 export function stepsOf(rec: Recording): Step[] {
-  const sides = { server: itemsOf(rec.server, rec), client: itemsOf(rec.client, rec) };
+  const itemsOf = (side: SideRecord) =>
+    side.events.some((e) => e.kind === "call") ? tracedItems(side, rec) : relayItems(side, rec);
+  const sides = { server: itemsOf(rec.server), client: itemsOf(rec.client) };
   const at = { server: 0, client: 0 };
   const merged: Item[] = [];
-  const ready = (role: Role): boolean => {
-    const item = sides[role][at[role]];
-    const need = item?.needs?.(sides[other(role)]);
-    return need === undefined || need < at[other(role)];
-  };
+  // Ready: what the side's next item needs of the other side is already merged.
+  const ready = (role: Role) => (sides[role][at[role]]?.needs?.(sides[other(role)]) ?? -1) < at[other(role)];
   while (at.server < sides.server.length || at.client < sides.client.length) {
     const s = sides.server[at.server];
     const c = sides.client[at.client];
-    let pick: Role;
-    if (!s) pick = "client";
-    else if (!c) pick = "server";
-    else if (ready("server") && ready("client")) pick = s.seq <= c.seq ? "server" : "client";
-    else if (ready("server")) pick = "server";
-    else if (ready("client")) pick = "client";
-    else pick = s.seq <= c.seq ? "server" : "client";
+    // The earlier of the two when both or neither are ready, else the ready one.
+    const both = ready("server") === ready("client");
+    const pick = !c || (s && (both ? s.seq <= c.seq : ready("server"))) ? "server" : "client";
     merged.push(sides[pick][at[pick]] as Item);
     at[pick] += 1;
   }
-  const blocked = { server: rec.server.blockedAtEnd, client: rec.client.blockedAtEnd };
   const steps: Step[] = [];
   // A call repeated with the same result (a loop on read() → 0) is one step, counted: `read(3) → 0 ×1000`.
   const counts = new Map<Step, number>();
   const last: Partial<Record<Role, Step>> = {};
   const push = (step: Step) => {
     const before = last[step.from];
-    if (before && before.key === step.key && steps.at(-1) !== undefined) {
-      const since = steps.slice(steps.lastIndexOf(before) + 1);
-      if (since.every((s) => s.from !== step.from)) {
-        counts.set(before, (counts.get(before) ?? 1) + 1);
-        return;
-      }
-    }
-    steps.push(step);
-    last[step.from] = step;
+    if (before?.key === step.key) counts.set(before, (counts.get(before) ?? 1) + 1);
+    else steps.push((last[step.from] = step));
   };
-  for (const [i, item] of merged.entries()) {
-    const step = item.step;
-    if (!step.wait) {
-      push(step);
-      continue;
+  for (const [i, { step }] of merged.entries()) {
+    if (!step.wait) push(step);
+    else {
+      // Kept when the other side acted before this side's next item, or when it is the side's last and blocked.
+      const next = merged.findIndex((m, j) => j > i && m.step.from === step.from);
+      if (next === -1 && rec[step.from].blockedAtEnd)
+        push({ ...step, label: `${step.label} (still)`, stuck: true });
+      else if ((next === -1 ? merged.length : next) > i + 1) push(step);
     }
-    const next = merged.findIndex((m, j) => j > i && m.step.from === step.from);
-    const between = merged.slice(i + 1, next === -1 ? undefined : next);
-    if (next === -1 && blocked[step.from]) push({ ...step, label: `${step.label} (still)`, stuck: true });
-    else if (between.some((m) => m.step.from !== step.from)) push(step);
   }
   const counted = steps.map((step) => {
     const n = counts.get(step);
     return n === undefined ? step : { ...step, label: `${step.label} ×${n}`, key: `${step.key} ×${n}` };
   });
   if (counted.length <= MAX_STEPS) return counted;
-  const more = counted.length - MAX_STEPS;
   const end = counted[MAX_STEPS - 1] as Step;
-  return [...counted.slice(0, MAX_STEPS), make({ from: end.from, to: end.from, label: `… ${more} more` })];
+  const more = item(0, { from: end.from, to: end.from, label: `… ${counted.length - MAX_STEPS} more` }).step;
+  return [...counted.slice(0, MAX_STEPS), more];
 }
-
-/** The most steps a diagram shows (a loop that never ends would make one too long to read). */
-const MAX_STEPS = 80;
 
 /**
  * The first step where two diagrams' `role` sides differ (waits left out, but not one that never ended): its
@@ -368,52 +246,26 @@ export function firstDifference(
     steps.map((s, index) => ({ s, index })).filter(({ s }) => s.from === role && (!s.wait || s.stuck));
   const a = own(mine);
   const b = own(reference);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x?.s.key === y?.s.key) continue;
-    return {
-      index: x?.index ?? mine.length,
-      ...(x ? { mine: x.s } : {}),
-      ...(y ? { reference: y.s } : {}),
-    };
-  }
-  return undefined;
+  const i = [...Array(Math.max(a.length, b.length)).keys()].find((j) => a[j]?.s.key !== b[j]?.s.key);
+  if (i === undefined) return undefined;
+  const [x, y] = [a[i], b[i]];
+  return { index: x?.index ?? mine.length, ...(x ? { mine: x.s } : {}), ...(y ? { reference: y.s } : {}) };
 }
 
-export interface DiagramOptions {
-  /** The longest data shown on a write, in characters. */
-  dataMax?: number;
-  /** A step to mark (the first difference), with the note that says what the reference does there. */
-  mark?: { index: number; note: string };
-}
-
-/** A step's text: the call, then the bytes it carried. */
-export function stepText(step: Step, dataMax = 24): string {
-  if (!step.data || dataMax <= 0 || step.from === step.to) return step.label;
-  return `${step.label} ${preview(step.data, dataMax)}`;
-}
+/** A step to mark (the first difference), with the note that says what the reference does there. */
+export type Mark = { index: number; note: string };
 
 type Escape = (text: string) => string;
 
-const MERMAID_CODES: Record<string, string> = {
-  "#": "#35;",
-  ";": "#59;",
-  "&": "#38;",
-  "<": "#60;",
-  ">": "#62;",
-  "`": "#96;",
-};
+/** A side as the diagram and the title name it: `hello-server.ts (solution/)`. */
+export const participant = (side: SideRecord) => `${side.file} (${side.owner})`;
 
-/** Text inside Mermaid: its entity codes for what would end a message, spell an entity or open HTML. */
-export const mermaidText: Escape = (text) =>
-  text.replace(/[\r\n]+/g, " ").replace(/[#;&<>`]/g, (ch) => MERMAID_CODES[ch] ?? ch);
+/** Text inside Mermaid: entity codes (`#59;`) for what would end a message, spell an entity or open HTML. */
+const mermaidText: Escape = (text) =>
+  text.replace(/[\r\n]+/g, " ").replace(/[#;&<>`]/g, (ch) => `#${ch.charCodeAt(0)};`);
 
-function participant(side: SideRecord): string {
-  return `${side.file} (${side.owner})`;
-}
-
-function source(rec: Recording, steps: readonly Step[], options: DiagramOptions, esc: Escape): string {
+/** The Mermaid source; each write shows at most `dataMax` characters of its data (none for 0). */
+function source(rec: Recording, steps: readonly Step[], esc: Escape, dataMax: number, mark?: Mark) {
   const id = (role: Role) => (role === "server" ? "S" : "C");
   const lines = [
     "sequenceDiagram",
@@ -421,63 +273,50 @@ function source(rec: Recording, steps: readonly Step[], options: DiagramOptions,
     `    participant C as ${esc(participant(rec.client))}`,
   ];
   for (const [i, step] of steps.entries()) {
-    const marked = options.mark?.index === i;
-    if (marked) lines.push("    rect rgb(255, 221, 221)");
-    const arrow = step.dashed ? "-->>" : "->>";
-    lines.push(`    ${id(step.from)}${arrow}${id(step.to)}: ${esc(stepText(step, options.dataMax))}`);
-    if (marked && options.mark)
-      lines.push(`    Note over ${id(step.from)}: ${esc(options.mark.note)}`, "    end");
+    const data = step.data && dataMax > 0 && step.from !== step.to ? ` ${preview(step.data, dataMax)}` : "";
+    const line = `    ${id(step.from)}${step.dashed ? "-->>" : "->>"}${id(step.to)}: ${esc(step.label + data)}`;
+    if (mark?.index === i) lines.push("    rect rgb(255, 221, 221)");
+    lines.push(line);
+    if (mark?.index === i) lines.push(`    Note over ${id(step.from)}: ${esc(mark.note)}`, "    end");
   }
-  if (options.mark && options.mark.index >= steps.length) {
-    const last = steps.at(-1)?.from ?? "server";
-    lines.push(`    Note over ${id(last)}: ${esc(options.mark.note)}`);
-  }
+  if (mark && mark.index >= steps.length)
+    lines.push(`    Note over ${id(steps.at(-1)?.from ?? "server")}: ${esc(mark.note)}`);
   return lines.join("\n");
 }
 
 /** The diagram as Mermaid source (for a ```mermaid block). */
-export function mermaid(rec: Recording, steps: readonly Step[], options: DiagramOptions = {}): string {
-  return source(rec, steps, options, mermaidText);
+export function mermaid(rec: Recording, steps: readonly Step[], mark?: Mark): string {
+  return source(rec, steps, mermaidText, 24, mark);
 }
 
 // Characters beautiful-mermaid gives a meaning inside a label (line breaks from `\n` and <br>, emphasis from *
 // and ~, a label's surrounding quotes, entities) travel as private-use characters and are put back after.
-const SPECIAL = ["\\", "*", "~", "<", ">", '"', "&", "#", ";", "%", "_"];
-const HOLD = (i: number) => String.fromCharCode(0xe000 + i);
+const SPECIAL = '\\*~<>"&#;%_';
 // It also counts a character as one column: a wide one (Hangul, CJK) gets a filler it counts, removed after.
 const FILLER = "\ue0ff";
 
 const held: Escape = (text) =>
   text
     .replace(/[\r\n]+/g, " ")
-    .replace(/[\\*~<>"&#;%_]/g, (ch) => HOLD(SPECIAL.indexOf(ch)))
+    .replace(/[\\*~<>"&#;%_]/g, (ch) => String.fromCharCode(0xe000 + SPECIAL.indexOf(ch)))
     .replace(WIDE, (ch) => `${ch}${FILLER}`);
 
-function release(text: string): string {
-  let out = text.replaceAll(FILLER, "");
-  for (const [i, ch] of SPECIAL.entries()) out = out.replaceAll(HOLD(i), ch);
-  return out;
-}
+const release = (text: string) =>
+  text.replaceAll(FILLER, "").replace(/[\ue000-\ue00a]/g, (ch) => SPECIAL[ch.charCodeAt(0) - 0xe000] ?? ch);
 
 /**
- * The diagram drawn as text, at most `width` columns wide where the labels allow it: the data shown on each
- * write is cut shorter until it fits.
+ * The diagram drawn as text, at most 100 columns wide where the labels allow it: the data shown on each write is
+ * cut shorter until it fits.
  */
-export function textDiagram(
-  rec: Recording,
-  steps: readonly Step[],
-  options: DiagramOptions & { width?: number; ascii?: boolean } = {},
-): string {
-  const width = options.width ?? 100;
+export function textDiagram(rec: Recording, steps: readonly Step[]): string {
   let drawn = "";
-  for (const dataMax of [options.dataMax ?? 24, 12, 6, 0]) {
-    const src = source(rec, steps, { ...options, dataMax }, held);
-    drawn = release(renderMermaidASCII(src, { colorMode: "none", useAscii: options.ascii === true }))
+  for (const dataMax of [24, 12, 6, 0]) {
+    drawn = release(renderMermaidASCII(source(rec, steps, held, dataMax), { colorMode: "none" }))
       .split("\n")
       .map((l) => l.trimEnd())
       .join("\n")
       .replace(/\n+$/, "");
-    if (Math.max(...drawn.split("\n").map(columns)) <= width) break;
+    if (Math.max(...drawn.split("\n").map(columns)) <= 100) break;
   }
   return drawn;
 }

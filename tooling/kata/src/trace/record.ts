@@ -5,18 +5,17 @@
  * connects through a relay on 127.0.0.1 that keeps the bytes crossing each connection, so each write() and read()
  * can show the bytes it moved. Every event gets a number in the order it arrived here.
  */
+import { once } from "node:events";
 import net from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import type { DemoStep, Kata, ProgramInfo } from "@tcp-katas/katas";
-import {
-  type ProgramEvent,
-  type ProgramFile,
-  type TraceEvent,
-  type Waiting,
-  WorkerRun,
-} from "@tcp-katas/shared/boundary";
+import { type ProgramEvent, type TraceEvent, type Waiting, WorkerRun } from "@tcp-katas/shared/boundary";
 
 export type Role = "server" | "client";
+/** A program traced and the peer it runs against. */
+export type Pair = { program: ProgramInfo; peer: ProgramInfo };
 
 /** One thing a side did, numbered in arrival order (`seq`), in its own program order. */
 export type SideEvent =
@@ -45,31 +44,13 @@ export type RelayEvent =
   | { kind: "end"; seq: number; toServer: boolean }
   | { kind: "reset"; seq: number };
 
-export interface Connection {
-  /** The bytes the client sent, and the server sent, as the relay forwarded them. */
-  toServer: Buffer;
-  toClient: Buffer;
-  events: RelayEvent[];
-}
-
 export interface Recording {
   server: SideRecord;
   client: SideRecord;
-  connections: Connection[];
+  /** Each connection's events, as the relay saw them. */
+  connections: RelayEvent[][];
   /** "done" when both sides finished (a server that waits for its next client is stopped), else "deadline". */
   ended: "done" | "deadline";
-}
-
-export interface TraceSpec {
-  /** The program traced and its peer's program, with their files and owners. */
-  program: ProgramInfo;
-  file: string;
-  owner: string;
-  peer: ProgramInfo;
-  peerFile: string;
-  peerOwner: string;
-  /** How long the pair may take before the trace ends it (default 5 s, the tests' deadline). */
-  deadlineMs?: number;
 }
 
 /**
@@ -86,29 +67,25 @@ export function peerOf(kata: Kata, program: ProgramInfo): ProgramInfo | undefine
     .reduce<ProgramInfo | undefined>((best, p) => (best && score(best) >= score(p) ? best : p), undefined);
 }
 
-/** The actor the kata's demo starts with this program, its arguments, and the lines typed into it. */
-function demoOf(kata: Kata, file: string): { args?: string[]; input: string[] } {
+/**
+ * A program's arguments for the trace (those the kata's demo starts it with, else its declared ones, with the port
+ * and address filled) and the lines the demo types into it.
+ */
+function demoOf(kata: Kata, program: ProgramInfo, port: number): { args: string[]; input: string[] } {
   const start = kata.demo.find(
-    (s): s is Extract<DemoStep, { start: string }> => "start" in s && s.program === file,
+    (s): s is Extract<DemoStep, { start: string }> => "start" in s && s.program === program.file,
   );
-  if (!start) return { input: [] };
   const input = kata.demo
-    .filter((s): s is Extract<DemoStep, { type: string }> => "type" in s && s.type === start.start)
+    .filter((s): s is Extract<DemoStep, { type: string }> => "type" in s && s.type === start?.start)
     .map((s) => s.text);
-  return { args: start.args, input };
-}
-
-/** A program's arguments for the trace: the demo's, else its declared ones, with the port and address filled. */
-function argsFor(kata: Kata, program: ProgramInfo, port: number): string[] {
-  const demo = demoOf(kata, program.file).args;
-  const args = demo ?? program.args;
-  return args.map((a) =>
+  const args = (start?.args ?? program.args).map((a) =>
     a === "$PORT" || a === "<port>"
       ? String(program.role === "server" ? 0 : port)
       : a === "<IP>"
         ? "127.0.0.1"
         : a,
   );
+  return { args, input };
 }
 
 /** A worker run whose every event is also handed to `log`, numbered as it arrives. */
@@ -126,65 +103,46 @@ class RecordedRun extends WorkerRun {
   }
 }
 
-interface Relay {
-  port: number;
-  connections: Connection[];
-  /** True once every connection's both ways have ended (or been reset). */
-  idle(): boolean;
-  close(): Promise<void>;
-}
-
-/** A relay on 127.0.0.1 port 0 to `target`, keeping each connection's bytes; `changed` runs after each event. */
-async function startRelay(target: number, next: () => number, changed: () => void): Promise<Relay> {
-  const connections: Connection[] = [];
-  const open: { done: () => boolean }[] = [];
+/** A relay on 127.0.0.1 port 0 to `target`, keeping each connection's events; `changed` runs after each event. */
+async function startRelay(target: number, next: () => number, changed: () => void) {
+  const connections: RelayEvent[][] = [];
+  const ends = (c: RelayEvent[]) => c.filter((e) => e.kind === "end").length;
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
-    const conn: Connection = { toServer: Buffer.alloc(0), toClient: Buffer.alloc(0), events: [] };
+    const conn: RelayEvent[] = [{ kind: "open", seq: next() }];
     connections.push(conn);
-    conn.events.push({ kind: "open", seq: next() });
     const upstream = net.connect({ host: "127.0.0.1", port: target, allowHalfOpen: true });
     sockets.add(client).add(upstream);
-    let ends = 0;
-    let reset = false;
-    open.push({ done: () => reset || ends === 2 });
     const pipe = (from: net.Socket, to: net.Socket, toServer: boolean) => {
       from.on("data", (bytes: Buffer) => {
-        if (toServer) conn.toServer = Buffer.concat([conn.toServer, bytes]);
-        else conn.toClient = Buffer.concat([conn.toClient, bytes]);
-        conn.events.push({ kind: "data", seq: next(), toServer, bytes });
+        conn.push({ kind: "data", seq: next(), toServer, bytes });
         if (!to.destroyed) to.write(bytes);
         changed();
       });
       from.once("end", () => {
-        ends += 1;
-        conn.events.push({ kind: "end", seq: next(), toServer });
+        conn.push({ kind: "end", seq: next(), toServer });
         if (!to.destroyed) to.end();
         changed();
       });
       from.once("error", () => {
-        if (!reset) conn.events.push({ kind: "reset", seq: next() });
-        reset = true;
+        if (!conn.some((e) => e.kind === "reset")) conn.push({ kind: "reset", seq: next() });
         if (!to.destroyed) to.resetAndDestroy();
         changed();
       });
       from.once("close", () => {
-        if (ends < 2 && !to.destroyed && from.destroyed) to.destroy();
-        changed();
+        if (!to.destroyed && ends(conn) < 2) to.destroy();
       });
     };
     pipe(client, upstream, true);
     pipe(upstream, client, false);
   });
   server.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
+  await once(server, "listening");
   return {
     port: (server.address() as net.AddressInfo).port,
     connections,
-    idle: () => open.every((c) => c.done()),
+    /** True once every connection's both ways have ended (or been reset). */
+    idle: () => connections.every((c) => c.some((e) => e.kind === "reset") || ends(c) === 2),
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -192,39 +150,43 @@ async function startRelay(target: number, next: () => number, changed: () => voi
   };
 }
 
-const DEFAULT_DEADLINE_MS = 5_000;
 /** How long an untraced server (node:net) gets to exit by itself once its clients are gone. */
 const GRACE_MS = 300;
 /** How long a server gets to end after SIGINT (one that does not handle it goes on in a worker). */
 const STOP_MS = 500;
 
 /**
- * Runs the program and its peer, the server first and the client through the relay, until both have finished,
- * the server waits for its next client (then it is stopped as the demo stops it, with SIGINT), or the deadline.
+ * Runs `pair.program` from `dir` (its owner named `owner`) and its peer from solution/, the server first and the
+ * client through the relay, until both have finished, the server waits for its next client (then it is stopped as
+ * the demo stops it, with SIGINT), or the deadline.
  */
-export async function record(kata: Kata, spec: TraceSpec): Promise<Recording> {
-  const serverIsProgram = spec.program.role === "server";
-  const [serverInfo, clientInfo] = serverIsProgram ? [spec.program, spec.peer] : [spec.peer, spec.program];
-  const [serverFile, clientFile] = serverIsProgram ? [spec.file, spec.peerFile] : [spec.peerFile, spec.file];
-  const deadlineMs = spec.deadlineMs ?? DEFAULT_DEADLINE_MS;
+export async function record(
+  kata: Kata,
+  pair: Pair,
+  dir: string,
+  owner: string,
+  deadlineMs: number,
+): Promise<Recording> {
+  const mine = { info: pair.program, dir, owner };
+  const theirs = { info: pair.peer, dir: path.join(kata.dir, "solution"), owner: "solution/" };
+  const [sv, cl] = pair.program.role === "server" ? [mine, theirs] : [theirs, mine];
   let seq = 0;
   const next = () => ++seq;
-  let wake: () => void = () => undefined;
+  let wake = () => undefined as void;
   const changed = () => wake();
 
-  const side = (role: Role, info: ProgramInfo, owner: string): SideRecord => ({
-    role,
-    file: info.file,
-    owner,
-    events: [],
-    blockedAtEnd: undefined,
-    stdout: "",
-    stderr: "",
-  });
-  const server = side("server", serverInfo, serverIsProgram ? spec.owner : spec.peerOwner);
-  const client = side("client", clientInfo, serverIsProgram ? spec.peerOwner : spec.owner);
-  const start = (record: SideRecord, program: ProgramFile, args: string[]) => {
-    const run = new RecordedRun(program, args, { label: record.role, deadlineMs });
+  const side = (role: Role, of: typeof mine): SideRecord => {
+    const [file, owner] = [of.info.file, of.owner];
+    return { role, file, owner, events: [], blockedAtEnd: undefined, stdout: "", stderr: "" };
+  };
+  const server = side("server", sv);
+  const client = side("client", cl);
+  const start = (record: SideRecord, of: typeof mine, port: number) => {
+    const program = { file: path.join(of.dir, of.info.file), resolveFrom: kata.dir };
+    const run = new RecordedRun(program, demoOf(kata, of.info, port).args, {
+      label: record.role,
+      deadlineMs,
+    });
     run.log = (e) => {
       if (e.type === "call") record.events.push({ kind: "call", seq: next(), event: e.event });
       else if (e.type === "wait") record.events.push({ kind: "wait", seq: next(), waiting: e.waiting });
@@ -234,47 +196,41 @@ export async function record(kata: Kata, spec: TraceSpec): Promise<Recording> {
     return run;
   };
 
-  const until = async (done: () => boolean, ms: number): Promise<boolean> => {
-    const end = Date.now() + ms;
+  /** Waits until `done()` holds, checked after every event, or the time `end` has come (false). */
+  const until = async (done: () => boolean, end: number): Promise<boolean> => {
     while (!done()) {
       const left = end - Date.now();
       if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      const woken = new AbortController();
+      wake = () => woken.abort();
+      await sleep(left, undefined, { signal: woken.signal }).catch(() => undefined);
     }
     return true;
   };
 
-  const started = Date.now();
-  const s = start(server, { file: serverFile, resolveFrom: kata.dir }, argsFor(kata, serverInfo, 0));
+  const deadline = Date.now() + deadlineMs;
+  const s = start(server, sv, 0);
   let c: RecordedRun | undefined;
-  let relay: Relay | undefined;
+  let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
   let ended: Recording["ended"] = "deadline";
-  let port: number | undefined;
   try {
-    port = await s.port(deadlineMs).catch(() => undefined);
-    if (port !== undefined) {
-      relay = await startRelay(port, next, changed);
-      c = start(client, { file: clientFile, resolveFrom: kata.dir }, argsFor(kata, clientInfo, relay.port));
-      const input = demoOf(kata, clientInfo.file).input;
+    const port = await s.port(deadlineMs).catch(() => undefined);
+    // A server that exited before it listened is done; one still running is stuck.
+    if (port === undefined) ended = s.running ? "deadline" : "done";
+    else {
+      const r = (relay = await startRelay(port, next, changed));
+      const cr = (c = start(client, cl, r.port));
+      const { input } = demoOf(kata, cl.info, r.port);
       if (input.length > 0) {
-        c.write(input.map((line) => `${line}\n`).join(""));
-        c.endInput();
+        cr.write(input.map((line) => `${line}\n`).join(""));
+        cr.endInput();
       }
-      const left = () => deadlineMs - (Date.now() - started);
-      const r = relay;
-      const cr = c;
       // The client's part is over, and the server has exited or waits for its next client.
       const serverDone = () => !s.running || (r.idle() && s.blockedIn?.call.startsWith("accept") === true);
-      if (await until(() => !cr.running && serverDone(), left())) ended = "done";
+      if (await until(() => !cr.running && serverDone(), deadline)) ended = "done";
       else if (!cr.running && r.idle() && !server.events.some((e) => e.kind === "call")) {
         // A server the layers do not trace (node:net) says nothing of its accept(): it gets a moment to exit.
-        await until(() => !s.running, Math.min(GRACE_MS, Math.max(0, left())));
+        await until(() => !s.running, Math.min(Date.now() + GRACE_MS, deadline));
         ended = "done";
       }
     }
@@ -282,14 +238,11 @@ export async function record(kata: Kata, spec: TraceSpec): Promise<Recording> {
       // As the demo stops a server that serves for ever; one that does not handle the signal is ended with it.
       server.events.push({ kind: "signal", seq: next(), signal: "SIGINT" });
       s.stop("SIGINT");
-      await until(() => !s.running, STOP_MS);
+      await until(() => !s.running, Date.now() + STOP_MS);
     }
-    if (!s.running && port === undefined) ended = "done";
   } finally {
-    if (ended === "deadline") {
-      server.blockedAtEnd = s.running ? s.blockedIn : undefined;
-      client.blockedAtEnd = c?.running ? c.blockedIn : undefined;
-    }
+    const stuck = (run?: RecordedRun) => (ended === "deadline" && run?.running ? run.blockedIn : undefined);
+    [server.blockedAtEnd, client.blockedAtEnd] = [stuck(s), stuck(c)];
     // What ending them makes them do is the trace's doing, not theirs.
     s.log = undefined;
     if (c) c.log = undefined;
