@@ -408,11 +408,6 @@ export function untilEnded(fd: number): Promise<void> {
   });
 }
 
-/** Is this descriptor open in this program? */
-export function isOpen(fd: number): boolean {
-  return table().has(fd);
-}
-
 /** Descriptors this program still holds open. */
 export function openDescriptors(): number[] {
   return [...table().keys()];
