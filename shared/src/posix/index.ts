@@ -80,63 +80,47 @@ const calls = layerCalls<ErrnoName>({
 });
 
 /** socket(): a new TCP socket's descriptor, or -1 (only PF_INET + SOCK_STREAM are supported). */
-export function socket(domain: number, type: number, protocol: number): number {
-  return calls.socket(domain, type, protocol);
-}
+export const socket = (domain: number, type: number, protocol: number): number =>
+  calls.socket(domain, type, protocol);
 
 /** bind(): gives the socket its address. Fails with EADDRINUSE when the port is taken. */
-export function bind(fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> {
-  return calls.bind(fd, addr);
-}
+export const bind = (fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> =>
+  calls.bind(fd, addr);
 
 /** listen(): from now on, connects to this address succeed and wait in the queue for accept(). */
-export function listen(fd: number, backlog: number): Promise<number> {
-  return calls.listen(fd, backlog);
-}
+export const listen = (fd: number, backlog: number): Promise<number> => calls.listen(fd, backlog);
 
 /** accept(): the next waiting connection's new descriptor (waits if none); fills addr with the peer's address. */
-export function accept(fd: number, addr?: sockaddr_in, _addrlen?: unknown): Promise<number> {
-  return calls.accept(fd, addr);
-}
+export const accept = (fd: number, addr?: sockaddr_in, _addrlen?: unknown): Promise<number> =>
+  calls.accept(fd, addr);
 
 /** connect(): resolves 0 once the server's listen queue took the connection (not when it accepts it). */
-export function connect(fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> {
-  return calls.connect(fd, addr);
-}
+export const connect = (fd: number, addr: sockaddr_in, _addrlen?: number): Promise<number> =>
+  calls.connect(fd, addr);
 
 /**
  * read(): waits until bytes have arrived, copies at most n of them into buf and returns how many.
  * 0 means the peer closed; -1 an error. A reset is reported once, as on Linux: -1 with ECONNRESET, then 0.
  * It may return fewer bytes than were sent.
  */
-export function read(fd: number, buf: Uint8Array, n: number): Promise<number> {
-  return calls.read("read", fd, buf, n);
-}
+export const read = (fd: number, buf: Uint8Array, n: number): Promise<number> =>
+  calls.read("read", fd, buf, n);
 
 /**
  * write(): copies the first n bytes of buf into the socket's send buffer and returns n (waits while the peer
  * does not read). After a reset: -1 with ECONNRESET once (if no read reported it first), then EPIPE.
  */
-export function write(fd: number, buf: Uint8Array, n: number): Promise<number> {
-  return calls.write("write", fd, buf, n);
-}
+export const write = (fd: number, buf: Uint8Array, n: number): Promise<number> =>
+  calls.write("write", fd, buf, n);
 
 /** shutdown(fd, SHUT_WR): "I am done sending" (FIN); reading goes on. */
-export function shutdown(fd: number, how: number): number {
-  return calls.shutdown(fd, how);
-}
+export const shutdown = (fd: number, how: number): number => calls.shutdown(fd, how);
 
 /** close(): releases the descriptor. Bytes already written are still delivered, then the peer reads 0. */
-export function close(fd: number): number {
-  return calls.close("close", fd);
-}
+export const close = (fd: number): number => calls.close("close", fd);
 
 /** getsockname(): the socket's own address (port 0 until it is bound or connected). */
-export function getsockname(fd: number, addr: sockaddr_in): number {
-  return calls.getsockname(fd, addr);
-}
+export const getsockname = (fd: number, addr: sockaddr_in): number => calls.getsockname(fd, addr);
 
 /** getpeername(): the connected peer's address; ENOTCONN if not connected. */
-export function getpeername(fd: number, addr: sockaddr_in): number {
-  return calls.getpeername(fd, addr);
-}
+export const getpeername = (fd: number, addr: sockaddr_in): number => calls.getpeername(fd, addr);

@@ -139,55 +139,42 @@ const calls = layerCalls<WsaName>({
 });
 
 /** socket(): a SOCKET, or INVALID_SOCKET. */
-export function socket(af: number, type: number, protocol: number): SOCKET {
-  return calls.socket(af, type, protocol);
-}
+export const socket = (af: number, type: number, protocol: number): SOCKET =>
+  calls.socket(af, type, protocol);
 
 /** bind(): 0 or SOCKET_ERROR (WSAEADDRINUSE when the port is taken). */
-export function bind(s: SOCKET, addr: sockaddr_in, _namelen?: number): Promise<number> {
-  return calls.bind(s, addr);
-}
+export const bind = (s: SOCKET, addr: sockaddr_in, _namelen?: number): Promise<number> => calls.bind(s, addr);
 
 /** listen(): 0 or SOCKET_ERROR. */
-export function listen(s: SOCKET, backlog: number): Promise<number> {
-  return calls.listen(s, backlog);
-}
+export const listen = (s: SOCKET, backlog: number): Promise<number> => calls.listen(s, backlog);
 
 /** accept(): the next connection's SOCKET, or INVALID_SOCKET (WSAEINTR when the listener was closed meanwhile). */
-export function accept(s: SOCKET, addr?: sockaddr_in, _addrlen?: unknown): Promise<SOCKET> {
-  return calls.accept(s, addr);
-}
+export const accept = (s: SOCKET, addr?: sockaddr_in, _addrlen?: unknown): Promise<SOCKET> =>
+  calls.accept(s, addr);
 
 /** connect(): 0 or SOCKET_ERROR (WSAECONNREFUSED when nothing listens). */
-export function connect(s: SOCKET, addr: sockaddr_in, _namelen?: number): Promise<number> {
-  return calls.connect(s, addr);
-}
+export const connect = (s: SOCKET, addr: sockaddr_in, _namelen?: number): Promise<number> =>
+  calls.connect(s, addr);
 
 /**
  * send(): copies the bytes into the socket's send buffer and returns the count (waits while the peer does not
  * read), or SOCKET_ERROR. After a reset every send fails with WSAECONNRESET. Only flags 0 is supported.
  */
-export function send(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-  return calls.write("send", s, buf, len, flags);
-}
+export const send = (s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> =>
+  calls.write("send", s, buf, len, flags);
 
 /**
  * recv(): bytes received (at most len), 0 when the peer closed gracefully, SOCKET_ERROR on an error. As on
  * Windows, a reset is not reported once: every recv after it fails with WSAECONNRESET.
  */
-export function recv(s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> {
-  return calls.read("recv", s, buf, len, flags);
-}
+export const recv = (s: SOCKET, buf: Uint8Array, len: number, flags: number): Promise<number> =>
+  calls.read("recv", s, buf, len, flags);
 
 /** closesocket(): 0 or SOCKET_ERROR (WSAENOTSOCK for a handle that is not open). */
-export function closesocket(s: SOCKET): number {
-  return calls.close("closesocket", s);
-}
+export const closesocket = (s: SOCKET): number => calls.close("closesocket", s);
 
 /** getsockname(): the socket's own address. */
-export function getsockname(s: SOCKET, addr: sockaddr_in): number {
-  return calls.getsockname(s, addr);
-}
+export const getsockname = (s: SOCKET, addr: sockaddr_in): number => calls.getsockname(s, addr);
 
 /** The SOCKET handles this program still holds open. */
 export function openSockets(): SOCKET[] {
