@@ -8,8 +8,8 @@ export interface ByteReaderOptions {
 }
 
 /**
- * A buffered reader over a byte stream (a socket or any Readable). It answers the questions a protocol asks:
- * "give me what has arrived, at most n bytes" (one C `read`), "exactly n bytes", "up to this delimiter".
+ * A buffered reader over a byte stream (a socket or any Readable). It answers the questions a C `read` and a
+ * protocol ask: "copy what has arrived, at most n bytes", "exactly n bytes", "up to this delimiter".
  * Bytes are never lost, duplicated or reordered, whatever the chunking; waiting costs no CPU (it awaits events).
  */
 export class ByteReader {
@@ -70,11 +70,6 @@ export class ByteReader {
     return this.#error;
   }
 
-  /** True once the stream has ended and every byte has been read. */
-  get done(): boolean {
-    return this.#length === 0 && (this.#ended || this.#error !== undefined);
-  }
-
   /** True when the stream reached its end (a peer's FIN) before any error. */
   get endedCleanly(): boolean {
     return this.#endedCleanly;
@@ -83,23 +78,6 @@ export class ByteReader {
   /** True once no more bytes will arrive (the stream ended or failed); some may still wait unread. */
   get ended(): boolean {
     return this.#ended || this.#error !== undefined;
-  }
-
-  /**
-   * What one C `read(fd, buf, n)` returns: waits until at least one byte has arrived, then takes at most n.
-   * An empty buffer means end of stream. A stream error (e.g. ECONNRESET) is thrown once the bytes that came
-   * before it have been read.
-   */
-  async readSome(n: number): Promise<Buffer> {
-    if (!Number.isInteger(n) || n < 0)
-      throw new RangeError(`readSome(n): n must be a whole number >= 0, got ${n}`);
-    if (n === 0) return Buffer.alloc(0);
-    if (this.#length === 0 && !this.ended) await this.#waitFor(1);
-    if (this.#length === 0) {
-      if (this.#error) throw this.#error;
-      return Buffer.alloc(0);
-    }
-    return this.#take(Math.min(n, this.#length));
   }
 
   /**
@@ -174,13 +152,6 @@ export class ByteReader {
     if (line === null) return null;
     const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
     return line.toString("utf8", 0, end);
-  }
-
-  /** Everything until the end of stream. */
-  async readAll(): Promise<Buffer> {
-    while (!this.#ended && !this.#error) await this.#waitFor(this.#length + 1);
-    if (this.#error && this.#length === 0) throw this.#error;
-    return this.#take(this.#length);
   }
 
   #coalesce(): Buffer {
