@@ -116,9 +116,10 @@ export function layerCalls<E extends string>(layer: Layer<E>) {
     return undefined;
   }
 
-  // read and write are the hot calls: one async function each, and the context passed down, not looked up again.
-  async function readNow(
+  // read and write are the hot calls: one async function, and the context passed down, not looked up again.
+  async function transferNow(
     done: () => void,
+    reading: boolean,
     call: string,
     h: number,
     buf: Uint8Array,
@@ -130,49 +131,27 @@ export function layerCalls<E extends string>(layer: Layer<E>) {
       let result = refused(ctx, call, h, buf, n, flags);
       if (result === undefined) {
         try {
-          result = core.readSocket(ctx, toFd(h), buf, n, reset);
-          while (result === core.WOULD_BLOCK) {
-            ctx.io.onWait?.({ call, fd: h });
-            await core.readable(ctx, toFd(h));
-            waited(ctx.pace);
+          if (reading) {
             result = core.readSocket(ctx, toFd(h), buf, n, reset);
-          }
-          if (ctx.tracing) record({ call, fd: h, result });
-          // 0 for a read of 0 bytes is not the peer's end: it is not counted toward a busy loop.
-          note(ctx.pace, style, call, h, result, result === 0 && n > 0);
-        } catch (err) {
-          result = failed(call, h, err);
-        }
-      }
-      return settle(ctx.pace, result);
-    } finally {
-      done();
-    }
-  }
-
-  async function writeNow(
-    done: () => void,
-    call: string,
-    h: number,
-    buf: Uint8Array,
-    n: number,
-    flags?: number,
-  ): Promise<number> {
-    try {
-      const ctx = currentContext();
-      let result = refused(ctx, call, h, buf, n, flags);
-      if (result === undefined) {
-        try {
-          const bytes = n === buf.length ? buf : buf.subarray(0, n);
-          const answer = core.writeSocket(ctx, toFd(h), bytes, reset, waiter(ctx, call, h));
-          if (typeof answer === "number") {
-            result = answer;
+            while (result === core.WOULD_BLOCK) {
+              ctx.io.onWait?.({ call, fd: h });
+              await core.readable(ctx, toFd(h));
+              waited(ctx.pace);
+              result = core.readSocket(ctx, toFd(h), buf, n, reset);
+            }
           } else {
-            result = await answer;
-            waited(ctx.pace);
+            const bytes = n === buf.length ? buf : buf.subarray(0, n);
+            const answer = core.writeSocket(ctx, toFd(h), bytes, reset, waiter(ctx, call, h));
+            if (typeof answer === "number") {
+              result = answer;
+            } else {
+              result = await answer;
+              waited(ctx.pace);
+            }
           }
           if (ctx.tracing) record({ call, fd: h, result });
-          if (result > 0) note(ctx.pace, style, call, h, result, false);
+          // A read's 0 is the peer's end (not for a read of 0 bytes); a write is progress once it moved bytes.
+          if (reading || result > 0) note(ctx.pace, style, call, h, result, reading && result === 0 && n > 0);
         } catch (err) {
           result = failed(call, h, err);
         }
@@ -244,12 +223,12 @@ export function layerCalls<E extends string>(layer: Layer<E>) {
 
     read(call: string, h: number, buf: Uint8Array, n: number, flags?: number): Promise<number> {
       notAPromise(call, layer.length, n);
-      return readNow(begin(currentContext(), call, h), call, h, buf, n, flags);
+      return transferNow(begin(currentContext(), call, h), true, call, h, buf, n, flags);
     },
 
     write(call: string, h: number, buf: Uint8Array, n: number, flags?: number): Promise<number> {
       notAPromise(call, layer.length, n);
-      return writeNow(begin(currentContext(), call, h), call, h, buf, n, flags);
+      return transferNow(begin(currentContext(), call, h), false, call, h, buf, n, flags);
     },
 
     shutdown(h: number, how: number): number {

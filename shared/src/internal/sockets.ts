@@ -97,10 +97,6 @@ function listenOnce(server: net.Server, host: string, port: number): Promise<voi
   });
 }
 
-function closeServer(server: net.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 /** bind(): checks that the address can be taken (EADDRINUSE, EADDRNOTAVAIL, EACCES) and remembers it. */
 export async function bindSocket(fd: number, address: Address): Promise<void> {
   const d = lookup(fd);
@@ -109,7 +105,7 @@ export async function bindSocket(fd: number, address: Address): Promise<void> {
   const probe = net.createServer();
   await listenOnce(probe, address.host, address.port);
   const port = (probe.address() as net.AddressInfo).port;
-  await closeServer(probe);
+  await new Promise((resolve) => probe.close(resolve));
   d.bound = { host: address.host, port };
   d.anyPort = address.port === 0;
 }
@@ -301,15 +297,14 @@ export function readable(ctx: ProgramContext, fd: number): Promise<void> {
   return connected(fd, ctx).reader.whenReadable();
 }
 
-function drained(socket: net.Socket): Promise<void> {
-  return new Promise<void>((resolve) => {
+/** Resolves on the first of these events, and stops listening for the others. */
+function firstOf(socket: net.Socket, events: readonly string[]): Promise<void> {
+  return new Promise((resolve) => {
     const done = () => {
-      socket.off("drain", done);
-      socket.off("close", done);
+      for (const event of events) socket.off(event, done);
       resolve();
     };
-    socket.on("drain", done);
-    socket.on("close", done);
+    for (const event of events) socket.on(event, done);
   });
 }
 
@@ -343,7 +338,7 @@ export function writeSocket(
   }
   if (!socket.writableNeedDrain) return bytes.length;
   waiting?.();
-  return drained(socket).then(() => {
+  return firstOf(socket, ["drain", "close"]).then(() => {
     // Reset while this write waited: C's blocked write fails with it.
     const late = socket.destroyed ? failureOf(d, report) : undefined;
     if (late) throw late;
@@ -398,14 +393,7 @@ export function peerAddress(fd: number): Address {
 /** Resolves once no more bytes will arrive on a connected descriptor (the peer's FIN, a reset, a close). */
 export function untilEnded(fd: number): Promise<void> {
   const d = connected(fd);
-  if (d.reader.ended) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      for (const event of ["end", "error", "close"]) d.socket.off(event, done);
-      resolve();
-    };
-    for (const event of ["end", "error", "close"]) d.socket.on(event, done);
-  });
+  return d.reader.ended ? Promise.resolve() : firstOf(d.socket, ["end", "error", "close"]);
 }
 
 /** Descriptors this program still holds open. */
