@@ -161,29 +161,17 @@ export async function listenSocket(fd: number): Promise<Address> {
   return actual;
 }
 
-function addressesOf(socket: net.Socket): { local: Address; peer: Address } {
-  return {
-    local: { host: socket.localAddress ?? "0.0.0.0", port: socket.localPort ?? 0 },
-    peer: { host: socket.remoteAddress ?? "0.0.0.0", port: socket.remotePort ?? 0 },
-  };
-}
-
 function connectedState(socket: net.Socket): Connected {
   return {
     kind: "connected",
     socket,
     reader: new ByteReader(socket),
     sender: new SendBuffer(socket),
-    ...addressesOf(socket),
+    local: { host: socket.localAddress ?? "0.0.0.0", port: socket.localPort ?? 0 },
+    peer: { host: socket.remoteAddress ?? "0.0.0.0", port: socket.remotePort ?? 0 },
     resetReported: false,
     wrote: false,
   };
-}
-
-function adopt(socket: net.Socket): number {
-  const fd = openSocket();
-  table().set(fd, connectedState(socket));
-  return fd;
 }
 
 /** accept(): the oldest waiting connection, or waits for one. Closing the listener interrupts it (EINTR). */
@@ -199,8 +187,10 @@ export async function acceptSocket(fd: number, waiting?: () => void): Promise<{ 
     });
   }
   if (!socket) fail("EINTR");
-  const newFd = adopt(socket);
-  return { fd: newFd, peer: (lookup(newFd) as Connected).peer };
+  const state = connectedState(socket);
+  const newFd = openSocket();
+  table().set(newFd, state);
+  return { fd: newFd, peer: state.peer };
 }
 
 /** connect(): a real TCP connect to a dotted-quad address; no name lookup ever happens. */
