@@ -11,7 +11,7 @@
  */
 import { layerCalls } from "../internal/calls.ts";
 import { currentContext } from "../internal/context.ts";
-import { ERRNO, errnoByNumber, type ErrnoName, type SysError, sysError } from "../internal/errno.ts";
+import { byNumber, ERRNO, type ErrnoName, numbersOf, type SysError, sysError } from "../internal/errno.ts";
 import type { sockaddr_in } from "./byte-order.ts";
 
 export type { TraceEvent } from "../internal/context.ts";
@@ -51,18 +51,16 @@ export function lastError():
 
 /** C's strerror. */
 export function strerror(n: number): string {
-  return errnoByNumber(n)?.message ?? `Unknown error ${n}`;
+  return byNumber(ERRNO, n)?.message ?? `Unknown error ${n}`;
 }
 
 /** The symbolic name of an errno number ("EADDRINUSE" for 98). */
 export function errnoName(n: number): string {
-  return errnoByNumber(n)?.name ?? `E${n}`;
+  return byNumber(ERRNO, n)?.name ?? `E${n}`;
 }
 
 /** The errno numbers by name, as <errno.h> has them (Linux values). */
-export const E = Object.fromEntries(Object.entries(ERRNO).map(([k, [n]]) => [k, n])) as {
-  readonly [K in ErrnoName]: number;
-};
+export const E = numbersOf(ERRNO);
 
 // Descriptors are the core's own; a failed call returns -1 and sets errno; a reset is reported once, as on Linux.
 const calls = layerCalls<ErrnoName>({

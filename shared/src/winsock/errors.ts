@@ -83,10 +83,3 @@ export const FROM_ERRNO: Partial<Record<ErrnoName, WsaName>> = {
   ECONNREFUSED: "WSAECONNREFUSED",
   EHOSTUNREACH: "WSAEHOSTUNREACH",
 };
-
-export function wsaByNumber(n: number): { name: WsaName; message: string } | undefined {
-  for (const [name, [code, message]] of Object.entries(WSA)) {
-    if (code === n) return { name: name as WsaName, message };
-  }
-  return undefined;
-}

@@ -7,9 +7,10 @@
  */
 import { layerCalls } from "../internal/calls.ts";
 import { currentContext, record } from "../internal/context.ts";
+import { byNumber, numbersOf } from "../internal/errno.ts";
 import { openDescriptors } from "../internal/sockets.ts";
 import { type sockaddr_in } from "../posix/byte-order.ts";
-import { FROM_ERRNO, WSA, wsaByNumber, type WsaName } from "./errors.ts";
+import { FROM_ERRNO, WSA, type WsaName } from "./errors.ts";
 
 export { BUSY_LOOP_LIMIT, BusyLoopError } from "../internal/pace.ts";
 export {
@@ -37,9 +38,7 @@ export const INVALID_SOCKET: SOCKET = 0xffff_ffff;
 export const SOCKET_ERROR = -1;
 
 /** The named WSA error numbers: WSAE.WSAEADDRINUSE === 10048. */
-export const WSAE = Object.fromEntries(Object.entries(WSA).map(([k, [n]]) => [k, n])) as {
-  readonly [K in WsaName]: number;
-};
+export const WSAE = numbersOf(WSA);
 
 /** What WSAStartup fills in. */
 export interface WSADATA {
@@ -107,7 +106,7 @@ export function WSAGetLastError(): number {
 /** The last error with its name and text, for errorHandling(): `bind() error: ... WSAEADDRINUSE (10048)`. */
 export function lastError(): { name: string; errno: number; message: string; style: "winsock" } {
   const n = WSAGetLastError();
-  const known = wsaByNumber(n);
+  const known = byNumber(WSA, n);
   // Windows' error 0 is success (NO_ERROR); a number the table lacks is shown as the number, not a made-up name.
   if (n === 0)
     return { name: "NO_ERROR", errno: 0, message: "The operation completed successfully.", style: "winsock" };
