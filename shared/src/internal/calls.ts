@@ -1,9 +1,6 @@
 /**
- * The socket calls of both C-shaped layers, written once over the socket core. A Layer says what makes one
- * posix or winsock: its handles, where a failed call leaves its error, what socket() and accept() return on
- * failure, how a reset is reported, and the checks Winsock makes before any call (WSAStartup, an open SOCKET).
- * Every call checks its arguments as C does, waits where C blocks, traces itself, and counts toward a busy loop
- * (./pace.ts); a call made without `await` is named at once (./pending.ts).
+ * The socket calls of both layers, written once over the socket core: each checks its arguments as C does, waits
+ * where C blocks, traces itself and counts toward a busy loop (./pace.ts). A Layer says what differs.
  */
 import {
   addressFromHost,

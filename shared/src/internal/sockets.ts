@@ -262,8 +262,7 @@ export const WOULD_BLOCK = -2;
 /**
  * read()/recv() without waiting: copies at most n of the bytes that have arrived into target and returns the
  * count; 0 at end of stream; WOULD_BLOCK when it would have to wait. Split from the waiting so a read that can
- * answer at once costs no promise (each one is dear while AsyncLocalStorage's promise hooks are on). The hot calls take the program's
- * context from their caller: AsyncLocalStorage's getStore() is not free either..
+ * answer at once costs no promise (dear while a test's AsyncLocalStorage has promise hooks on).
  */
 export function readSocket(
   ctx: ProgramContext,
