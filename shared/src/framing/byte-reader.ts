@@ -97,13 +97,8 @@ export class ByteReader {
    */
   whenReadable(): Promise<void> {
     if (this.#length > 0 || this.ended) return Promise.resolve();
-    if (this.#reading || this.#wake)
-      throw new Error("ByteReader: one read at a time (await the previous read first)");
-    // Someone needs more than is buffered: let bytes flow even past the high-water mark.
-    if (this.#paused) this.#resume();
-    return new Promise<void>((resolve) => {
-      this.#wake = resolve;
-    });
+    this.#oneAtATime();
+    return this.#next();
   }
 
   /** Exactly n bytes; throws UnexpectedEofError (saying how many were missing) if the stream ends first. */
@@ -175,18 +170,14 @@ export class ByteReader {
     let filled = 0;
     while (filled < n) {
       const head = this.#chunks[0] as Buffer;
-      const from = this.#offset;
-      const left = head.length - from;
-      const need = n - filled;
-      if (left <= need) {
-        out.set(from === 0 ? head : new Uint8Array(head.buffer, head.byteOffset + from, left), filled);
-        filled += left;
+      const take = Math.min(head.length - this.#offset, n - filled);
+      const whole = this.#offset === 0 && take === head.length;
+      out.set(whole ? head : new Uint8Array(head.buffer, head.byteOffset + this.#offset, take), filled);
+      filled += take;
+      this.#offset += take;
+      if (this.#offset === head.length) {
         this.#chunks.shift();
         this.#offset = 0;
-      } else {
-        out.set(new Uint8Array(head.buffer, head.byteOffset + from, need), filled);
-        this.#offset = from + need;
-        filled += need;
       }
     }
     this.#length -= n;
@@ -203,19 +194,25 @@ export class ByteReader {
     this.#source.resume();
   }
 
-  /** Resolves when at least `n` bytes are buffered, or the stream ended or failed. */
-  async #waitFor(n: number): Promise<void> {
+  #oneAtATime(): void {
     if (this.#reading || this.#wake)
       throw new Error("ByteReader: one read at a time (await the previous read first)");
+  }
+
+  /** The next chunk, end or error. Someone needs more than is buffered: bytes flow even past the high-water mark. */
+  #next(): Promise<void> {
+    if (this.#paused) this.#resume();
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+  }
+
+  /** Resolves when at least `n` bytes are buffered, or the stream ended or failed. */
+  async #waitFor(n: number): Promise<void> {
+    this.#oneAtATime();
     this.#reading = true;
     try {
-      while (this.#length < n && !this.#ended && !this.#error) {
-        // Someone needs more than is buffered: let bytes flow even past the high-water mark.
-        if (this.#paused) this.#resume();
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-      }
+      while (this.#length < n && !this.ended) await this.#next();
     } finally {
       this.#reading = false;
     }
