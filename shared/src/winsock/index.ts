@@ -10,7 +10,7 @@ import { currentContext, record } from "../internal/context.ts";
 import { byNumber, numbersOf } from "../internal/errno.ts";
 import { openDescriptors } from "../internal/sockets.ts";
 import { type sockaddr_in } from "../posix/byte-order.ts";
-import { FROM_ERRNO, WSA, type WsaName } from "./errors.ts";
+import { fromErrno, WSA, type WsaName } from "./errors.ts";
 
 export { BUSY_LOOP_LIMIT, BusyLoopError } from "../internal/pace.ts";
 export {
@@ -127,7 +127,7 @@ const calls = layerCalls<WsaName>({
   length: "len",
   toFd,
   toHandle: toSocket,
-  errorOf: (name) => FROM_ERRNO[name] ?? "WSAEINVAL",
+  errorOf: (name) => fromErrno(name) ?? "WSAEINVAL",
   setError: (ctx, name) => {
     ctx.wsaLastError = WSA[name][0];
   },
