@@ -2,11 +2,6 @@ import type { Readable } from "node:stream";
 
 import { FrameTooLargeError, UnexpectedEofError } from "./errors.ts";
 
-export interface ByteReaderOptions {
-  /** Pause the source once this many bytes wait unread (backpressure reaches the sender). Default 64 KiB. */
-  highWaterMark?: number;
-}
-
 /**
  * A buffered reader over a byte stream (a socket or any Readable). It answers the questions a C `read` and a
  * protocol ask: "copy what has arrived, at most n bytes", "exactly n bytes", "up to this delimiter".
@@ -27,7 +22,8 @@ export class ByteReader {
   #paused = false;
   #endedCleanly = false;
 
-  constructor(source: Readable, options: ByteReaderOptions = {}) {
+  /** `highWaterMark`: the source is paused once this many bytes wait unread (backpressure reaches the sender). */
+  constructor(source: Readable, options: { highWaterMark?: number } = {}) {
     this.#source = source;
     this.#highWaterMark = options.highWaterMark ?? 64 * 1024;
     source.on("data", (chunk: Buffer | string) => {
