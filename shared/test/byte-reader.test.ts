@@ -73,7 +73,9 @@ describe("ByteReader: what it reads", () => {
     source.setEncoding("utf8");
     const reader = new ByteReader(source);
     source.end("안녕, TCP");
-    expect((await reader.readAll()).equals(Buffer.from("안녕, TCP"))).toBe(true);
+    expect((await reader.readExactly(Buffer.byteLength("안녕, TCP"))).equals(Buffer.from("안녕, TCP"))).toBe(
+      true,
+    );
   });
 
   it("readUntil takes a text or a byte delimiter, and a line up to 16 MiB by default", async () => {
@@ -114,19 +116,18 @@ describe("ByteReader: what it reads", () => {
     expect(await reader.readLine()).toBeNull();
   });
 
-  it("readSome(0) and readExactly(0) answer at once with no byte, even with nothing buffered", async () => {
+  it("readExactly(0) answers at once with no byte, even with nothing buffered", async () => {
     const reader = new ByteReader(new PassThrough());
-    expect(await settled(reader.readSome(0))).toBe("done");
-    expect((await reader.readSome(0)).length).toBe(0);
+    expect(await settled(reader.readExactly(0))).toBe("done");
     expect((await reader.readExactly(0)).length).toBe(0);
   });
 
   it("refuses sizes that are negative or not whole, naming the call and the size", async () => {
     const reader = new ByteReader(new PassThrough());
-    await expect(reader.readSome(-1)).rejects.toBeInstanceOf(RangeError);
-    await expect(reader.readSome(1.5)).rejects.toHaveProperty(
+    await expect(reader.readExactly(-1)).rejects.toBeInstanceOf(RangeError);
+    await expect(reader.readExactly(1.5)).rejects.toHaveProperty(
       "message",
-      "readSome(n): n must be a whole number >= 0, got 1.5",
+      "readExactly(n): n must be a whole number >= 0, got 1.5",
     );
     await expect(reader.readExactly(-2)).rejects.toHaveProperty(
       "message",
@@ -150,16 +151,16 @@ describe("ByteReader: what it reads", () => {
 });
 
 describe("ByteReader: the end and errors", () => {
-  it("tells buffered, ended and done apart: bytes may wait after the end", async () => {
+  it("tells buffered and ended apart: bytes may wait after the end", async () => {
     const source = new PassThrough();
     const reader = new ByteReader(source);
-    expect([reader.buffered, reader.ended, reader.done]).toEqual([0, false, false]);
+    expect([reader.buffered, reader.ended]).toEqual([0, false]);
     source.end("hi");
     await once(source, "end");
-    expect([reader.buffered, reader.ended, reader.done, reader.endedCleanly]).toEqual([2, true, false, true]);
-    expect((await reader.readAll()).toString()).toBe("hi");
-    expect([reader.buffered, reader.ended, reader.done]).toEqual([0, true, true]);
-    expect((await reader.readAll()).length, "readAll after everything was read").toBe(0);
+    expect([reader.buffered, reader.ended, reader.endedCleanly]).toEqual([2, true, true]);
+    expect((await reader.readExactly(2)).toString()).toBe("hi");
+    expect([reader.buffered, reader.ended]).toEqual([0, true]);
+    expect(await reader.readLine(), "a read after everything was read").toBeNull();
     expect(reader.failure).toBeUndefined();
   });
 
@@ -186,17 +187,7 @@ describe("ByteReader: the end and errors", () => {
     expect(reader.ended).toBe(true);
   });
 
-  it("readAll gives the bytes that came before an error first", async () => {
-    const source = new PassThrough();
-    const reader = new ByteReader(source);
-    source.write("last words");
-    await turn();
-    source.destroy(reset());
-    await closed(source);
-    expect((await reader.readAll()).toString()).toBe("last words");
-  });
-
-  it("readUntil and readAll give the bytes before an error, then throw it", async () => {
+  it("readUntil gives the bytes before an error, then throws it", async () => {
     const source = new PassThrough();
     const reader = new ByteReader(source);
     source.write("no newline yet");
@@ -205,7 +196,6 @@ describe("ByteReader: the end and errors", () => {
     source.destroy(error);
     expect((await reader.readUntil("\n"))?.toString()).toBe("no newline yet");
     await expect(reader.readUntil("\n")).rejects.toBe(error);
-    await expect(reader.readAll()).rejects.toBe(error);
   });
 
   it("readExactly at a clean end says how many bytes were missing", async () => {
@@ -222,9 +212,9 @@ describe("ByteReader: the end and errors", () => {
   it("a stream destroyed without an error wakes a waiting read with the end", async () => {
     const source = new PassThrough();
     const reader = new ByteReader(source);
-    const waiting = reader.readSome(5);
+    const waiting = reader.readUntil("\n");
     source.destroy();
-    expect((await waiting).length).toBe(0);
+    expect(await waiting).toBeNull();
   });
 
   it("a stream that failed before the reader was made: its error is the reader's failure", async () => {
@@ -235,12 +225,12 @@ describe("ByteReader: the end and errors", () => {
     await closed(source);
     const reader = new ByteReader(source);
     expect(reader.failure).toBe(error);
-    await expect(reader.readSome(1)).rejects.toBe(error);
+    await expect(reader.readExactly(1)).rejects.toBe(error);
   });
 
   it("refuses a second read while one waits, through whenReadable too", async () => {
     const reader = new ByteReader(new PassThrough());
-    const first = reader.readSome(1);
+    const first = reader.readExactly(1);
     expect(() => reader.whenReadable()).toThrow(Error);
     expect(() => reader.whenReadable()).toThrow(
       errorMatching("ByteReader: one read at a time (await the previous read first)"),
@@ -255,7 +245,7 @@ describe("ByteReader: the end and errors", () => {
   it("refuses a read while whenReadable waits", async () => {
     const reader = new ByteReader(new PassThrough());
     const waiting = reader.whenReadable();
-    await expect(reader.readSome(1)).rejects.toHaveProperty(
+    await expect(reader.readExactly(1)).rejects.toHaveProperty(
       "message",
       "ByteReader: one read at a time (await the previous read first)",
     );
@@ -279,9 +269,9 @@ describe("ByteReader: the end and errors", () => {
 
 describe("the framing errors", () => {
   it("carry their class names, stable codes and the numbers they report", () => {
-    const eof = new UnexpectedEofError(6, 4, "header bytes");
+    const eof = new UnexpectedEofError(6, 4);
     expect([eof.name, eof.code, eof.wanted, eof.got]).toEqual(["UnexpectedEofError", "KATA_EOF", 6, 4]);
-    expect(eof.message).toBe("stream ended 2 byte(s) short: wanted 6 header bytes, got 4");
+    expect(eof.message).toBe("stream ended 2 byte(s) short: wanted 6 bytes, got 4");
     expect(new UnexpectedEofError(2, 1).message).toBe("stream ended 1 byte(s) short: wanted 2 bytes, got 1");
     expect(eof.stack).toMatch(/^UnexpectedEofError \[KATA_EOF\]: stream ended/);
     const big = new FrameTooLargeError(5, 4);

@@ -2,8 +2,10 @@
 // The WSA error texts are Windows' own, in English whatever the learner's language, so no language is pinned.
 import { describe, expect, it } from "vitest";
 
+import type { ErrnoName } from "../src/internal/errno.ts";
+import { E } from "../src/posix/index.ts";
 import { connectLocal, listenLocal, refusedPort, traced } from "../src/testing/index.ts";
-import { FROM_ERRNO } from "../src/winsock/errors.ts";
+import { fromErrno } from "../src/winsock/errors.ts";
 import {
   accept,
   AF_INET,
@@ -55,17 +57,36 @@ describe("WSAStartup / WSACleanup", () => {
   });
 
   it("each errno becomes the WSA error of the same name, but for the three Windows names otherwise", () => {
-    const renamed: Record<string, string> = {
+    const mapped = Object.fromEntries(Object.keys(E).map((errno) => [errno, fromErrno(errno as ErrnoName)]));
+    expect(mapped).toEqual({
+      EPERM: undefined,
+      EINTR: "WSAEINTR",
+      EIO: undefined,
       EBADF: "WSAENOTSOCK",
       EAGAIN: "WSAEWOULDBLOCK",
+      EACCES: "WSAEACCES",
+      EFAULT: "WSAEFAULT",
+      EINVAL: "WSAEINVAL",
+      EMFILE: "WSAEMFILE",
       EPIPE: "WSAECONNRESET",
-    };
-    const mapped = Object.entries(FROM_ERRNO);
-    expect(mapped).toHaveLength(24);
-    for (const [errno, wsa] of mapped) {
-      expect(wsa, errno).toBe(renamed[errno] ?? `WSA${errno}`);
-      expect(Object.hasOwn(WSA, wsa), wsa).toBe(true);
-    }
+      ENOTSOCK: "WSAENOTSOCK",
+      EPROTONOSUPPORT: "WSAEPROTONOSUPPORT",
+      ESOCKTNOSUPPORT: "WSAESOCKTNOSUPPORT",
+      EOPNOTSUPP: "WSAEOPNOTSUPP",
+      EAFNOSUPPORT: "WSAEAFNOSUPPORT",
+      EADDRINUSE: "WSAEADDRINUSE",
+      EADDRNOTAVAIL: "WSAEADDRNOTAVAIL",
+      ENETUNREACH: "WSAENETUNREACH",
+      ECONNABORTED: "WSAECONNABORTED",
+      ECONNRESET: "WSAECONNRESET",
+      EISCONN: "WSAEISCONN",
+      ENOTCONN: "WSAENOTCONN",
+      ETIMEDOUT: "WSAETIMEDOUT",
+      ECONNREFUSED: "WSAECONNREFUSED",
+      EHOSTUNREACH: "WSAEHOSTUNREACH",
+      EALREADY: "WSAEALREADY",
+    });
+    for (const wsa of Object.values(mapped)) if (wsa) expect(Object.hasOwn(WSA, wsa), wsa).toBe(true);
   });
 
   it("every call before WSAStartup fails with WSANOTINITIALISED", async () => {

@@ -2,14 +2,9 @@ import type { Readable } from "node:stream";
 
 import { FrameTooLargeError, UnexpectedEofError } from "./errors.ts";
 
-export interface ByteReaderOptions {
-  /** Pause the source once this many bytes wait unread (backpressure reaches the sender). Default 64 KiB. */
-  highWaterMark?: number;
-}
-
 /**
- * A buffered reader over a byte stream (a socket or any Readable). It answers the questions a protocol asks:
- * "give me what has arrived, at most n bytes" (one C `read`), "exactly n bytes", "up to this delimiter".
+ * A buffered reader over a byte stream (a socket or any Readable). It answers the questions a C `read` and a
+ * protocol ask: "copy what has arrived, at most n bytes", "exactly n bytes", "up to this delimiter".
  * Bytes are never lost, duplicated or reordered, whatever the chunking; waiting costs no CPU (it awaits events).
  */
 export class ByteReader {
@@ -27,7 +22,8 @@ export class ByteReader {
   #paused = false;
   #endedCleanly = false;
 
-  constructor(source: Readable, options: ByteReaderOptions = {}) {
+  /** `highWaterMark`: the source is paused once this many bytes wait unread (backpressure reaches the sender). */
+  constructor(source: Readable, options: { highWaterMark?: number } = {}) {
     this.#source = source;
     this.#highWaterMark = options.highWaterMark ?? 64 * 1024;
     source.on("data", (chunk: Buffer | string) => {
@@ -70,11 +66,6 @@ export class ByteReader {
     return this.#error;
   }
 
-  /** True once the stream has ended and every byte has been read. */
-  get done(): boolean {
-    return this.#length === 0 && (this.#ended || this.#error !== undefined);
-  }
-
   /** True when the stream reached its end (a peer's FIN) before any error. */
   get endedCleanly(): boolean {
     return this.#endedCleanly;
@@ -83,23 +74,6 @@ export class ByteReader {
   /** True once no more bytes will arrive (the stream ended or failed); some may still wait unread. */
   get ended(): boolean {
     return this.#ended || this.#error !== undefined;
-  }
-
-  /**
-   * What one C `read(fd, buf, n)` returns: waits until at least one byte has arrived, then takes at most n.
-   * An empty buffer means end of stream. A stream error (e.g. ECONNRESET) is thrown once the bytes that came
-   * before it have been read.
-   */
-  async readSome(n: number): Promise<Buffer> {
-    if (!Number.isInteger(n) || n < 0)
-      throw new RangeError(`readSome(n): n must be a whole number >= 0, got ${n}`);
-    if (n === 0) return Buffer.alloc(0);
-    if (this.#length === 0 && !this.ended) await this.#waitFor(1);
-    if (this.#length === 0) {
-      if (this.#error) throw this.#error;
-      return Buffer.alloc(0);
-    }
-    return this.#take(Math.min(n, this.#length));
   }
 
   /**
@@ -119,13 +93,8 @@ export class ByteReader {
    */
   whenReadable(): Promise<void> {
     if (this.#length > 0 || this.ended) return Promise.resolve();
-    if (this.#reading || this.#wake)
-      throw new Error("ByteReader: one read at a time (await the previous read first)");
-    // Someone needs more than is buffered: let bytes flow even past the high-water mark.
-    if (this.#paused) this.#resume();
-    return new Promise<void>((resolve) => {
-      this.#wake = resolve;
-    });
+    this.#oneAtATime();
+    return this.#next();
   }
 
   /** Exactly n bytes; throws UnexpectedEofError (saying how many were missing) if the stream ends first. */
@@ -176,13 +145,6 @@ export class ByteReader {
     return line.toString("utf8", 0, end);
   }
 
-  /** Everything until the end of stream. */
-  async readAll(): Promise<Buffer> {
-    while (!this.#ended && !this.#error) await this.#waitFor(this.#length + 1);
-    if (this.#error && this.#length === 0) throw this.#error;
-    return this.#take(this.#length);
-  }
-
   #coalesce(): Buffer {
     const head = this.#chunks[0];
     if (head && this.#offset > 0) {
@@ -204,18 +166,14 @@ export class ByteReader {
     let filled = 0;
     while (filled < n) {
       const head = this.#chunks[0] as Buffer;
-      const from = this.#offset;
-      const left = head.length - from;
-      const need = n - filled;
-      if (left <= need) {
-        out.set(from === 0 ? head : new Uint8Array(head.buffer, head.byteOffset + from, left), filled);
-        filled += left;
+      const take = Math.min(head.length - this.#offset, n - filled);
+      const whole = this.#offset === 0 && take === head.length;
+      out.set(whole ? head : new Uint8Array(head.buffer, head.byteOffset + this.#offset, take), filled);
+      filled += take;
+      this.#offset += take;
+      if (this.#offset === head.length) {
         this.#chunks.shift();
         this.#offset = 0;
-      } else {
-        out.set(new Uint8Array(head.buffer, head.byteOffset + from, need), filled);
-        this.#offset = from + need;
-        filled += need;
       }
     }
     this.#length -= n;
@@ -232,19 +190,25 @@ export class ByteReader {
     this.#source.resume();
   }
 
-  /** Resolves when at least `n` bytes are buffered, or the stream ended or failed. */
-  async #waitFor(n: number): Promise<void> {
+  #oneAtATime(): void {
     if (this.#reading || this.#wake)
       throw new Error("ByteReader: one read at a time (await the previous read first)");
+  }
+
+  /** The next chunk, end or error. Someone needs more than is buffered: bytes flow even past the high-water mark. */
+  #next(): Promise<void> {
+    if (this.#paused) this.#resume();
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+  }
+
+  /** Resolves when at least `n` bytes are buffered, or the stream ended or failed. */
+  async #waitFor(n: number): Promise<void> {
+    this.#oneAtATime();
     this.#reading = true;
     try {
-      while (this.#length < n && !this.#ended && !this.#error) {
-        // Someone needs more than is buffered: let bytes flow even past the high-water mark.
-        if (this.#paused) this.#resume();
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-      }
+      while (this.#length < n && !this.ended) await this.#next();
     } finally {
       this.#reading = false;
     }

@@ -6,12 +6,11 @@ export class UnexpectedEofError extends KataError {
   constructor(
     readonly wanted: number,
     readonly got: number,
-    what = "bytes",
   ) {
     super(
       "UnexpectedEofError",
       "KATA_EOF",
-      `stream ended ${wanted - got} byte(s) short: wanted ${wanted} ${what}, got ${got}`,
+      `stream ended ${wanted - got} byte(s) short: wanted ${wanted} bytes, got ${got}`,
     );
   }
 }

@@ -4,5 +4,5 @@
  * layers read through; a program may use it on a node:net socket too (readExactly, readLine, readUntil).
  * @module
  */
-export { ByteReader, type ByteReaderOptions } from "./byte-reader.ts";
+export { ByteReader } from "./byte-reader.ts";
 export { FrameTooLargeError, UnexpectedEofError } from "./errors.ts";

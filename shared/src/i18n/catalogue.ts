@@ -75,33 +75,29 @@ function fill(key: string, text: string, params: Record<string, string | number>
  * A language without a file gives English; a key missing from the language gives its English text.
  */
 export function loadCatalogue<K extends string>(dir: string, lang: Lang = DEFAULT_LANG): Catalogue<K> {
-  const fallback = messagesOf(dir, DEFAULT_LANG);
-  if (!fallback)
-    throw new Error(`${path.join(dir, `${DEFAULT_LANG}.json`)} is missing: every catalogue has English.`);
-  const own = messagesOf(dir, lang);
-  return {
-    lang: own ? lang : DEFAULT_LANG,
-    t(key, params) {
-      const text = own?.[key] ?? fallback[key];
-      if (text === undefined) throw new Error(`No message "${key}" in ${dir}.`);
-      return fill(key, text, params);
-    },
-  };
+  const en = messagesOf(dir, DEFAULT_LANG);
+  return catalogueOf<K>(en ? { [DEFAULT_LANG]: en, [lang]: messagesOf(dir, lang) } : {}, lang, dir);
 }
 
-/** A catalogue from messages already loaded (bundled JSON), by language; English required. */
+/** A catalogue from messages already loaded (bundled JSON), by language; English required. `dir`: where from. */
 export function catalogueOf<K extends string>(
-  byLang: Readonly<Record<Lang, Messages>>,
+  byLang: Readonly<Record<Lang, Messages | undefined>>,
   lang: Lang = DEFAULT_LANG,
+  dir?: string,
 ): Catalogue<K> {
   const fallback = byLang[DEFAULT_LANG];
-  if (!fallback) throw new Error("Every catalogue has English.");
+  if (!fallback)
+    throw new Error(
+      dir === undefined
+        ? "Every catalogue has English."
+        : `${path.join(dir, `${DEFAULT_LANG}.json`)} is missing: every catalogue has English.`,
+    );
   const own = byLang[lang];
   return {
     lang: own ? lang : DEFAULT_LANG,
     t(key, params) {
       const text = own?.[key] ?? fallback[key];
-      if (text === undefined) throw new Error(`No message "${key}".`);
+      if (text === undefined) throw new Error(`No message "${key}"${dir === undefined ? "" : ` in ${dir}`}.`);
       return fill(key, text, params);
     },
   };

@@ -64,9 +64,17 @@ export function fromNodeError(err: unknown): SysError {
   return sysError("EIO");
 }
 
-export function errnoByNumber(n: number): SysError | undefined {
-  for (const [name, [errno]] of Object.entries(ERRNO)) {
-    if (errno === n) return sysError(name as ErrnoName);
-  }
-  return undefined;
+type ErrorTable = Readonly<Record<string, readonly [number, string]>>;
+
+/** A table's error numbers by name, as a C header has them: E.EADDRINUSE === 98. */
+export function numbersOf<T extends ErrorTable>(table: T): { readonly [K in keyof T]: number } {
+  return Object.fromEntries(Object.entries(table).map(([name, [n]]) => [name, n])) as {
+    readonly [K in keyof T]: number;
+  };
+}
+
+/** The name and text of error number n in a table (ERRNO, WSA), or undefined when it has none. */
+export function byNumber(table: ErrorTable, n: number): { name: string; message: string } | undefined {
+  const found = Object.entries(table).find(([, [code]]) => code === n);
+  return found && { name: found[0], message: found[1][1] };
 }

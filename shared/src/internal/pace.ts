@@ -30,10 +30,6 @@ export class BusyLoopError extends LessonError {
   }
 }
 
-export function isBusyLoopError(err: unknown): err is BusyLoopError {
-  return (err as { code?: unknown } | null)?.code === "KATA_BUSY_LOOP";
-}
-
 interface Streak {
   call: string;
   result: number;

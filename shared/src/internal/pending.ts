@@ -18,13 +18,10 @@ export class MissingAwait extends LessonError {
   }
 }
 
-function isThenable(value: unknown): boolean {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
-/** Throws MissingAwait when `value` (an argument of `call`, named `what`) is a Promise. */
+/** Throws MissingAwait when `value` (an argument of `call`, named `what`) is a Promise, or any thenable. */
 export function notAPromise(call: string, what: string, value: unknown): void {
-  if (isThenable(value)) throw new MissingAwait(msg("await.promise", { call, what }));
+  if (typeof (value as { then?: unknown } | null)?.then === "function")
+    throw new MissingAwait(msg("await.promise", { call, what }));
 }
 
 const DUPLEX = [new Set(["read", "write"]), new Set(["recv", "send"])];

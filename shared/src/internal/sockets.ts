@@ -97,10 +97,6 @@ function listenOnce(server: net.Server, host: string, port: number): Promise<voi
   });
 }
 
-function closeServer(server: net.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 /** bind(): checks that the address can be taken (EADDRINUSE, EADDRNOTAVAIL, EACCES) and remembers it. */
 export async function bindSocket(fd: number, address: Address): Promise<void> {
   const d = lookup(fd);
@@ -109,7 +105,7 @@ export async function bindSocket(fd: number, address: Address): Promise<void> {
   const probe = net.createServer();
   await listenOnce(probe, address.host, address.port);
   const port = (probe.address() as net.AddressInfo).port;
-  await closeServer(probe);
+  await new Promise((resolve) => probe.close(resolve));
   d.bound = { host: address.host, port };
   d.anyPort = address.port === 0;
 }
@@ -165,29 +161,17 @@ export async function listenSocket(fd: number): Promise<Address> {
   return actual;
 }
 
-function addressesOf(socket: net.Socket): { local: Address; peer: Address } {
-  return {
-    local: { host: socket.localAddress ?? "0.0.0.0", port: socket.localPort ?? 0 },
-    peer: { host: socket.remoteAddress ?? "0.0.0.0", port: socket.remotePort ?? 0 },
-  };
-}
-
 function connectedState(socket: net.Socket): Connected {
   return {
     kind: "connected",
     socket,
     reader: new ByteReader(socket),
     sender: new SendBuffer(socket),
-    ...addressesOf(socket),
+    local: { host: socket.localAddress ?? "0.0.0.0", port: socket.localPort ?? 0 },
+    peer: { host: socket.remoteAddress ?? "0.0.0.0", port: socket.remotePort ?? 0 },
     resetReported: false,
     wrote: false,
   };
-}
-
-function adopt(socket: net.Socket): number {
-  const fd = openSocket();
-  table().set(fd, connectedState(socket));
-  return fd;
 }
 
 /** accept(): the oldest waiting connection, or waits for one. Closing the listener interrupts it (EINTR). */
@@ -203,8 +187,10 @@ export async function acceptSocket(fd: number, waiting?: () => void): Promise<{ 
     });
   }
   if (!socket) fail("EINTR");
-  const newFd = adopt(socket);
-  return { fd: newFd, peer: (lookup(newFd) as Connected).peer };
+  const state = connectedState(socket);
+  const newFd = openSocket();
+  table().set(newFd, state);
+  return { fd: newFd, peer: state.peer };
 }
 
 /** connect(): a real TCP connect to a dotted-quad address; no name lookup ever happens. */
@@ -276,8 +262,7 @@ export const WOULD_BLOCK = -2;
 /**
  * read()/recv() without waiting: copies at most n of the bytes that have arrived into target and returns the
  * count; 0 at end of stream; WOULD_BLOCK when it would have to wait. Split from the waiting so a read that can
- * answer at once costs no promise (each one is dear while AsyncLocalStorage's promise hooks are on). The hot calls take the program's
- * context from their caller: AsyncLocalStorage's getStore() is not free either..
+ * answer at once costs no promise (dear while a test's AsyncLocalStorage has promise hooks on).
  */
 export function readSocket(
   ctx: ProgramContext,
@@ -301,15 +286,14 @@ export function readable(ctx: ProgramContext, fd: number): Promise<void> {
   return connected(fd, ctx).reader.whenReadable();
 }
 
-function drained(socket: net.Socket): Promise<void> {
-  return new Promise<void>((resolve) => {
+/** Resolves on the first of these events, and stops listening for the others. */
+function firstOf(socket: net.Socket, events: readonly string[]): Promise<void> {
+  return new Promise((resolve) => {
     const done = () => {
-      socket.off("drain", done);
-      socket.off("close", done);
+      for (const event of events) socket.off(event, done);
       resolve();
     };
-    socket.on("drain", done);
-    socket.on("close", done);
+    for (const event of events) socket.on(event, done);
   });
 }
 
@@ -343,7 +327,7 @@ export function writeSocket(
   }
   if (!socket.writableNeedDrain) return bytes.length;
   waiting?.();
-  return drained(socket).then(() => {
+  return firstOf(socket, ["drain", "close"]).then(() => {
     // Reset while this write waited: C's blocked write fails with it.
     const late = socket.destroyed ? failureOf(d, report) : undefined;
     if (late) throw late;
@@ -398,19 +382,7 @@ export function peerAddress(fd: number): Address {
 /** Resolves once no more bytes will arrive on a connected descriptor (the peer's FIN, a reset, a close). */
 export function untilEnded(fd: number): Promise<void> {
   const d = connected(fd);
-  if (d.reader.ended) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      for (const event of ["end", "error", "close"]) d.socket.off(event, done);
-      resolve();
-    };
-    for (const event of ["end", "error", "close"]) d.socket.on(event, done);
-  });
-}
-
-/** Is this descriptor open in this program? */
-export function isOpen(fd: number): boolean {
-  return table().has(fd);
+  return d.reader.ended ? Promise.resolve() : firstOf(d.socket, ["end", "error", "close"]);
 }
 
 /** Descriptors this program still holds open. */

@@ -1,8 +1,28 @@
 /**
- * Byte order as C sees it on a little-endian machine (x86, ARM as usually run): htons/htonl swap bytes, and
- * inet_addr returns the address with its first octet in the lowest byte. The layers undo this with ntohs and
- * inet_ntoa, so forgetting htons() gives the same wrong port it gives in C.
+ * Addresses as C sees them, shared by both layers: the constants, struct sockaddr_in, and byte order on a
+ * little-endian machine (x86, ARM as usually run): htons/htonl swap bytes, and inet_addr returns the address
+ * with its first octet in the lowest byte. The layers undo this with ntohs and inet_ntoa, so forgetting htons()
+ * gives the same wrong port it gives in C.
  */
+export const PF_INET = 2;
+export const AF_INET = 2;
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const IPPROTO_TCP = 6;
+export const SHUT_WR = 1;
+
+/** C's struct sockaddr_in: port and address in network byte order. */
+export interface sockaddr_in {
+  sin_family: number;
+  sin_port: number;
+  sin_addr: { s_addr: number };
+}
+
+/** A zeroed sockaddr_in, as `memset(&addr, 0, sizeof(addr))` leaves it. */
+export function sockaddr_in(): sockaddr_in {
+  return { sin_family: 0, sin_port: 0, sin_addr: { s_addr: 0 } };
+}
+
 export function htons(hostShort: number): number {
   const v = hostShort & 0xffff;
   return ((v & 0xff) << 8) | (v >>> 8);

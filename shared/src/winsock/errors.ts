@@ -56,37 +56,15 @@ export const WSA = {
 
 export type WsaName = keyof typeof WSA;
 
-/** Which WSA error a POSIX errno becomes on Windows. */
-export const FROM_ERRNO: Partial<Record<ErrnoName, WsaName>> = {
-  EINTR: "WSAEINTR",
+/** The errnos whose Windows error has another name; every other becomes WSA + its name, when Windows has one. */
+const RENAMED: Partial<Record<ErrnoName, WsaName>> = {
   EBADF: "WSAENOTSOCK",
-  EACCES: "WSAEACCES",
-  EFAULT: "WSAEFAULT",
-  EINVAL: "WSAEINVAL",
-  EMFILE: "WSAEMFILE",
   EAGAIN: "WSAEWOULDBLOCK",
-  EALREADY: "WSAEALREADY",
-  ENOTSOCK: "WSAENOTSOCK",
-  EPROTONOSUPPORT: "WSAEPROTONOSUPPORT",
-  ESOCKTNOSUPPORT: "WSAESOCKTNOSUPPORT",
-  EOPNOTSUPP: "WSAEOPNOTSUPP",
-  EAFNOSUPPORT: "WSAEAFNOSUPPORT",
-  EADDRINUSE: "WSAEADDRINUSE",
-  EADDRNOTAVAIL: "WSAEADDRNOTAVAIL",
-  ENETUNREACH: "WSAENETUNREACH",
-  ECONNABORTED: "WSAECONNABORTED",
-  ECONNRESET: "WSAECONNRESET",
   EPIPE: "WSAECONNRESET",
-  EISCONN: "WSAEISCONN",
-  ENOTCONN: "WSAENOTCONN",
-  ETIMEDOUT: "WSAETIMEDOUT",
-  ECONNREFUSED: "WSAECONNREFUSED",
-  EHOSTUNREACH: "WSAEHOSTUNREACH",
 };
 
-export function wsaByNumber(n: number): { name: WsaName; message: string } | undefined {
-  for (const [name, [code, message]] of Object.entries(WSA)) {
-    if (code === n) return { name: name as WsaName, message };
-  }
-  return undefined;
+/** Which WSA error a POSIX errno becomes on Windows; undefined when it has none (EPERM, EIO). */
+export function fromErrno(name: ErrnoName): WsaName | undefined {
+  const same = `WSA${name}`;
+  return RENAMED[name] ?? (Object.hasOwn(WSA, same) ? (same as WsaName) : undefined);
 }
