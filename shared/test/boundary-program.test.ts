@@ -5,7 +5,7 @@
 //
 // The messages are checked word for word in English: pinLang("en") pins the test thread's language and the
 // programs' (KATA_LANG, which a worker reads when it starts) for this file only.
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { describe, expect, it } from "vitest";
@@ -139,6 +139,29 @@ describe("loading a program", () => {
     expect(await printed()).toBe("v2, longer\n");
     writeFileSync(file, greeter("!\n"));
     expect(await printed()).toBe("v2, longer!\n");
+  });
+
+  it("the bundles of a file's earlier versions go once unused for an hour; other programs' stay", async () => {
+    const dir = tmp();
+    const cache = path.join(dir, "node_modules", ".cache", "tcp-katas");
+    mkdirSync(cache, { recursive: true });
+    const hour = new Date(Date.now() - 61 * 60 * 1000);
+    const planted = [
+      "hello-0123456789abcdef.mjs",
+      "hello-fedcba9876543210.mjs",
+      "hello-client-0123456789abcdef.mjs",
+    ];
+    for (const name of planted) writeFileSync(path.join(cache, name), "");
+    // The first two are an hour old: earlier versions of hello.ts, and of another program whose name starts alike.
+    for (const name of [planted[0], planted[2]]) utimesSync(path.join(cache, name as string), hour, hour);
+    const file = path.join(dir, "hello.ts");
+    writeFileSync(file, "export async function main() { return 0; }\n");
+    await run({ file, resolveFrom: dir }, []).expectExit(0);
+    const left = readdirSync(cache).sort();
+    expect(left).not.toContain(planted[0]);
+    expect(left).toContain(planted[1]);
+    expect(left).toContain(planted[2]);
+    expect(left.filter((name) => /^hello-[0-9a-f]{16}\.mjs$/.test(name))).toHaveLength(2);
   });
   it("an attempt folder anywhere imports @tcp-katas/shared from the kata package given as resolveFrom", async () => {
     // A kata package as pnpm lays it out (node_modules/@tcp-katas/shared linked to shared), and an attempt folder

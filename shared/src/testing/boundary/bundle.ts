@@ -4,7 +4,16 @@
  * message`, once, without a stack. Bundles are kept by content under `<kata>/node_modules/.cache/tcp-katas/`.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -130,6 +139,7 @@ function save(key: string, file: string, from: string, result: esbuild.BuildResu
     writeFileSync(partial, code);
     renameSync(partial, out);
   }
+  prune(dir, path.basename(file, path.extname(file)), out);
   const inputs = Object.keys(result.metafile?.inputs ?? {})
     .filter((input) => !input.startsWith("<") && !input.includes("boundary-entry"))
     .map((input) => {
@@ -143,7 +153,32 @@ function save(key: string, file: string, from: string, result: esbuild.BuildResu
 
 function cached(key: string): string | undefined {
   const entry = built.get(key);
-  return entry && fresh(entry) ? entry.file : undefined;
+  if (!entry || !fresh(entry)) return undefined;
+  try {
+    // A bundle in use stays young, so prune() leaves it; one pruned meanwhile (it was not) is built again.
+    const now = new Date();
+    utimesSync(entry.file, now, now);
+    return entry.file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A bundle unused for this long is an earlier version of the file: every save makes a new one. */
+const STALE_MS = 60 * 60 * 1000;
+
+/** Removes the stale bundles of a program (a learner's watch makes one per save), keeping `keep`. */
+function prune(dir: string, base: string, keep: string): void {
+  const mine = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{16}\\.mjs`);
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (file === keep || !mine.test(name)) continue;
+    try {
+      if (Date.now() - statSync(file).mtimeMs > STALE_MS) rmSync(file, { force: true });
+    } catch {
+      // Another process pruned it first.
+    }
+  }
 }
 
 /** Builds in progress, so that concurrent tests starting the same program wait for one build. */
