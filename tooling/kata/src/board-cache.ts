@@ -12,7 +12,7 @@ import path from "node:path";
 import type { Kata } from "@tcp-katas/katas";
 
 import type { Ctx } from "./context.ts";
-import type { RunResult } from "./runner/index.ts";
+import type { RunResult } from "./runner/stages.ts";
 
 /** Folders that hold no input of a test run (installed packages, the learner's state, tool caches). */
 const SKIP = new Set(["node_modules", ".kata", ".turbo", ".stryker", ".stryker-tmp", ".git"]);

@@ -6,7 +6,7 @@ import { isBonus, type Kata } from "@tcp-katas/katas";
 import { cached, runKey } from "./board-cache.ts";
 import { testEnv } from "./command.ts";
 import type { Ctx } from "./context.ts";
-import { runKata, type RunResult } from "./runner/index.ts";
+import { runKata, type RunResult } from "./runner/stages.ts";
 
 /** A stage to work on, and whether it is a bonus (every stage on the path is done by then). */
 export interface NextStage {

@@ -1,7 +1,7 @@
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { header, LiveFailure, printResult } from "../report.ts";
-import { runKata } from "../runner/index.ts";
+import { runKata } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
 
 export const check: Command = {

@@ -6,7 +6,7 @@ import { testEnv } from "../command.ts";
 import { nextOnPath } from "../next.ts";
 import { pooled } from "../pool.ts";
 import { stageWord } from "../report.ts";
-import { runKata } from "../runner/index.ts";
+import { runKata } from "../runner/stages.ts";
 import { padColumns } from "../width.ts";
 
 export const list: Command = {

@@ -11,44 +11,29 @@ import { usageError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
 import { fenced, mdCalls, mdCode, mdText } from "../md.ts";
 import { pooled } from "../pool.ts";
-import { whereLine } from "../report.ts";
-import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../runner/index.ts";
+import { failureParts } from "../report.ts";
+import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../runner/stages.ts";
 import { warnRunsAttempt } from "../target.ts";
 import { firstDifference, traceable, type Traced, traceMarkdown, traceProgram } from "../trace/index.ts";
 
-interface DiffSize {
-  added: number;
-  removed: number;
-}
+type DiffSize = { added: number; removed: number };
 
 /** Lines added and removed against the reference, per program file (git diff --no-index). */
 function diffSize(kata: Kata, dir: string): DiffSize {
-  let added = 0;
-  let removed = 0;
+  const size = { added: 0, removed: 0 };
   for (const p of kata.programs) {
     const mine = path.join(dir, p.file);
     if (!existsSync(mine)) continue;
-    const out = spawnSync(
-      "git",
-      [
-        "diff",
-        "--no-index",
-        "--numstat",
-        "--ignore-all-space",
-        path.join(kata.dir, "solution", p.file),
-        mine,
-      ],
-      { encoding: "utf8" },
-    );
-    for (const line of out.stdout.split("\n")) {
-      const [a, r] = line.split("\t");
-      if (a && r && /^\d+$/.test(a)) {
-        added += Number(a);
-        removed += Number(r);
-      }
+    const reference = path.join(kata.dir, "solution", p.file);
+    const diff = ["diff", "--no-index", "--numstat", "--ignore-all-space", reference, mine];
+    for (const [, a, r] of spawnSync("git", diff, { encoding: "utf8" }).stdout.matchAll(
+      /^(\d+)\t(\d+)\t/gm,
+    )) {
+      size.added += Number(a);
+      size.removed += Number(r);
     }
   }
-  return { added, removed };
+  return size;
 }
 
 /** eslint over the attempt's program files, with the project's rules (all but the type-aware ones). */
@@ -123,16 +108,11 @@ function single(
   for (const p of problems) out.push(fenced(failureSummary(p, 30)));
   if (failures.length === 0 && problems.length === 0) out.push(ctx.t("review.none"));
   for (const f of failures.slice(0, 10)) {
-    // Where each program was when the wait ended, on a line of its own above the failure (and not again in it).
-    const blocked = f.blocked ?? [];
-    const summary = failureSummary(f.failure, 20)
-      .split("\n")
-      .filter((l) => !blocked.includes(l))
-      .join("\n");
+    const { where, summary } = failureParts(ctx, f, 20);
     out.push(
       `<details><summary>${mdText(`${ctx.t("stage.label", { n: f.stage ?? "?" })} · ${f.title}`)}</summary>`,
       "",
-      ...(blocked.length > 0 ? [mdCalls(whereLine(ctx, blocked)), ""] : []),
+      ...(where ? [mdCalls(where), ""] : []),
       fenced(summary),
       "",
       "</details>",

@@ -5,7 +5,8 @@ import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinished } from "../next.ts";
 import { LiveFailure, printResult } from "../report.ts";
-import { byStage, Session, stageFiles } from "../runner/index.ts";
+import { Session } from "../runner/session.ts";
+import { byStage, stageFiles } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
 
 /** 23:50:45: a 24-hour clock reads the same in every language (and Node may lack the locale's own format). */

@@ -8,7 +8,8 @@ import { glossaryProblems } from "@tcp-katas/shared/i18n";
 
 import { committedStarter } from "../committed.ts";
 import type { Ctx } from "../context.ts";
-import { isNotDone, runKata, Session } from "../runner/index.ts";
+import { Session } from "../runner/session.ts";
+import { isNotDone, runKata } from "../runner/stages.ts";
 
 /**
  * A TODO fails as soon as the test reaches it: in milliseconds for a program behind the boundary, more on a loaded

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Command } from "../command.ts";
 import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
-import { Session } from "../runner/index.ts";
+import { Session } from "../runner/session.ts";
 
 interface Suite {
   name: string;

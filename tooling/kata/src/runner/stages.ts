@@ -1,7 +1,9 @@
+import path from "node:path";
+
 import type { Kata } from "@tcp-katas/katas";
 
 import type { TestResult } from "./protocol.ts";
-import type { RunOutcome } from "./session.ts";
+import { type RunOutcome, Session, type SessionOptions } from "./session.ts";
 
 /** done: every test passes; not started: every failure is a TODO the starter still holds; failing: the rest. */
 export type StageState = "done" | "not started" | "failing";
@@ -93,4 +95,25 @@ export function failureSummary(message: string | undefined, maxLines = 14): stri
   // reads the message itself.
   if (lines[0]) lines[0] = lines[0].replace(/^(\w+ \[KATA_[A-Z_]+\]|Error): /, "");
   return lines.slice(0, maxLines).join("\n");
+}
+
+/** The test files of the given stages (every stage when none is given), as absolute paths. */
+export function stageFiles(kata: Kata, stages?: number[]): string[] {
+  return kata.stages
+    .filter((s) => !stages || stages.includes(s.stage))
+    .flatMap((s) => s.tests.map((t) => path.join(kata.dir, t)));
+}
+
+/** Runs a kata's tests against a target once, in a vitest process of their own, and groups them by stage. */
+export async function runKata(
+  kata: Kata,
+  target: string,
+  options: Omit<SessionOptions, "target"> & { stages?: number[] } = {},
+): Promise<RunResult> {
+  const session = new Session(kata.dir, { ...options, target });
+  try {
+    return byStage(kata, target, await session.run(stageFiles(kata, options.stages)), options.stages);
+  } finally {
+    await session.close();
+  }
 }
