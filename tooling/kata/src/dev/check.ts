@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { faultFiles, FAULTS_DIR } from "@tcp-katas/faults/plan";
@@ -21,6 +21,8 @@ const FAST_MS = 12_000;
 /** The checks read the tests' English titles ("stage N: ...", a wrong attempt's `catches`). */
 const ENGLISH = { KATA_LANG: "en" };
 
+const firstLine = (text: string | undefined) => (text ?? "").split("\n")[0] ?? "";
+
 const tsFiles = (dir: string) =>
   existsSync(dir)
     ? readdirSync(dir)
@@ -30,16 +32,12 @@ const tsFiles = (dir: string) =>
 
 /** Every *.test.ts under test/, relative to the kata (test/wrong/ holds wrong attempts, not tests). */
 function testFiles(kata: Kata): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(kata.dir, rel), { withFileTypes: true })) {
-      const child = `${rel}/${e.name}`;
-      if (e.isDirectory() && child !== "test/wrong") walk(child);
-      else if (e.isFile() && e.name.endsWith(".test.ts")) out.push(child);
-    }
-  };
-  if (existsSync(path.join(kata.dir, "test"))) walk("test");
-  return out.sort();
+  const dir = path.join(kata.dir, "test");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => `test/${f.split(path.sep).join("/")}`)
+    .filter((f) => f.endsWith(".test.ts") && !f.startsWith("test/wrong/"))
+    .sort();
 }
 
 /** starter/ and solution/ hold the same files with the same exports, and every test file is in one stage. */
@@ -67,18 +65,17 @@ function layoutProblems(ctx: Ctx, kata: Kata, starter: string): string[] {
   return problems;
 }
 
-/** Every file a Korean learner reads in the kata, for the glossary's check. */
-function koreanTexts(kata: Kata): [string, string][] {
+/**
+ * Every file a Korean learner reads in the kata in the course's terms (shared's GLOSSARY.md), with no particle
+ * fallback after a placeholder.
+ */
+function glossaryOf(kata: Kata): string[] {
+  const problems: string[] = [];
   const files = ["README.ko.md", "kata.json", ...testFiles(kata), "test/helpers.ts"]
     .concat(tsFiles(path.join(kata.dir, "starter")).map((f) => `starter/${f}`))
     .filter((f) => existsSync(path.join(kata.dir, f)));
-  return files.map((f) => [f, readFileSync(path.join(kata.dir, f), "utf8")]);
-}
-
-/** The kata's Korean in the course's terms (shared's GLOSSARY.md), with no particle fallback after a placeholder. */
-function glossaryOf(kata: Kata): string[] {
-  const problems: string[] = [];
-  for (const [file, text] of koreanTexts(kata)) {
+  for (const file of files) {
+    const text = readFileSync(path.join(kata.dir, file), "utf8");
     for (const p of glossaryProblems(text)) problems.push(`${file}: ${p}`);
     for (const m of text.match(/\}(을\(를\)|이\(가\)|은\(는\)|\(으\)로|와\(과\))/g) ?? [])
       problems.push(`${file}: "${m}" (put a noun after the placeholder)`);
@@ -120,7 +117,7 @@ async function starterProblems(
   const result = await runKata(kata, starter, { env: ENGLISH });
   if (result.crash) problems.push(ctx.t("dev.crash", { reason: result.crash }));
   for (const e of result.fileErrors)
-    problems.push(ctx.t("check.fileError", { file: e.file }) + `\n    ${e.message.split("\n")[0] ?? ""}`);
+    problems.push(ctx.t("check.fileError", { file: e.file }) + `\n    ${firstLine(e.message)}`);
   for (const s of result.stages) {
     const tests = result.tests.filter((t) => t.stage === s.stage);
     if (tests.length === 0) problems.push(ctx.t("dev.noTests", { stage: s.stage }));
@@ -136,7 +133,7 @@ async function starterProblems(
         ctx.t("dev.notTodo", {
           stage: t.stage ?? "?",
           title: t.title,
-          first: (t.failure ?? "").split("\n")[0] ?? "",
+          first: firstLine(t.failure),
         }),
       );
     if (t.status === "failed" && t.duration > FAST_MS)
@@ -145,9 +142,63 @@ async function starterProblems(
   return { problems, failed: result.tests.filter((t) => t.status === "failed").length };
 }
 
+/**
+ * The wrong attempts a kata keeps under test/wrong/<name>/wrong.json: learners' bugs that once passed a stage
+ * (`stage`, the bug in a sentence as `why`, part of the English title of a test that must fail as `catches`).
+ * Each holds only what differs from the solution (edits: find this exact text in that solution file, put that
+ * instead).
+ */
+interface WrongAttempt {
+  name: string;
+  stage: number;
+  why: string;
+  catches?: string;
+  edits?: { file: string; find: string; replace: string }[];
+}
+
+function wrongAttempts(kata: Kata): WrongAttempt[] {
+  const root = path.join(kata.dir, "test", "wrong");
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, "wrong.json")))
+    .map((e) => ({
+      ...(JSON.parse(readFileSync(path.join(root, e.name, "wrong.json"), "utf8")) as WrongAttempt),
+      name: e.name,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The attempt as a folder of its own under the kata's git-ignored .kata/: solution/ with its edits made. Returns
+ * the folder, or why it cannot be made (an edit whose text is not in the solution exactly once: the solution
+ * changed under it).
+ */
+function materialize(kata: Kata, attempt: WrongAttempt): { dir: string } | { problem: string } {
+  const edits = attempt.edits ?? [];
+  if (edits.length === 0) return { problem: `${attempt.name}: wrong.json has no edits` };
+  const dir = path.join(kata.dir, ".kata", "wrong", attempt.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.dirname(dir), { recursive: true });
+  cpSync(path.join(kata.dir, "solution"), dir, { recursive: true });
+  for (const edit of edits) {
+    const file = path.join(dir, edit.file);
+    if (!existsSync(file)) return { problem: `${attempt.name}: ${edit.file} is not a file of solution/` };
+    const text = readFileSync(file, "utf8");
+    const count = text.split(edit.find).length - 1;
+    if (count !== 1)
+      return {
+        problem: `${attempt.name}: ${edit.file} holds the text to replace ${count} times, not once: ${JSON.stringify(edit.find.slice(0, 60))}`,
+      };
+    writeFileSync(
+      file,
+      text.replace(edit.find, () => edit.replace),
+    );
+  }
+  return { dir };
+}
+
 /** Each wrong attempt fails its stage, for a reason of its own (not a TODO, not a missing file), in the test named. */
 async function wrongProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]; count: number }> {
-  const { materialize, wrongAttempts } = await import("./wrong.ts");
   const problems: string[] = [];
   const attempts = wrongAttempts(kata);
   for (const attempt of attempts) {
@@ -189,13 +240,13 @@ async function faultProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]
     const outcome = await session.run(files);
     const problems = [
       ...(outcome.crash ? [ctx.t("dev.crash", { reason: outcome.crash })] : []),
-      ...outcome.fileErrors.map((e) => `${e.file}: ${e.message.split("\n")[0] ?? ""}`),
+      ...outcome.fileErrors.map((e) => `${e.file}: ${firstLine(e.message)}`),
       ...outcome.tests
         .filter((t) => t.status === "failed")
         .map((t) =>
           ctx.t("dev.fault", {
             title: `${t.group} > ${t.title}`,
-            first: (t.failure ?? "").split("\n")[0] ?? "",
+            first: firstLine(t.failure),
           }),
         ),
     ];
