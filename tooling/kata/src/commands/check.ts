@@ -18,8 +18,8 @@ export const check: Command = {
     // The header first: a failure shown while the tests run comes under it, the summary after.
     ctx.out(header(ctx, kata, targetLabel(target)));
     const live = new LiveFailure(ctx, kata);
-    const result = await runKata(kata, targetValue(ctx, kata, target), {
-      ...(stages ? { stages } : {}),
+    const result = await runKata(kata, targetValue(target, dir), {
+      stages,
       env: testEnv(ctx),
       onTestEnd: live.onTestEnd,
     });
