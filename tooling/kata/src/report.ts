@@ -47,20 +47,17 @@ export function failureParts(
  * only says what to do next, and waits for the summary). The failure itself is shown once, under the board, for
  * the lowest stage that failed: one block per run, in stage order.
  */
-export class LiveFailure {
-  shown: TestResult | undefined;
-
-  constructor(
-    private readonly ctx: Ctx,
-    private readonly kata: Kata,
-  ) {}
-
-  readonly onTestEnd = (t: TestResult): void => {
-    if (this.shown || t.status !== "failed" || isNotDone(t)) return;
-    this.shown = t;
-    const stage = stageOfFile(this.kata, t.file) ?? "?";
-    this.ctx.out(this.ctx.style.bad(`  ✗ ${this.ctx.t("check.liveFailure", { stage, title: t.title })}`));
+export function liveFailure(ctx: Ctx, kata: Kata) {
+  const live = {
+    shown: undefined as TestResult | undefined,
+    onTestEnd: (t: TestResult): void => {
+      if (live.shown || t.status !== "failed" || isNotDone(t)) return;
+      live.shown = t;
+      const stage = stageOfFile(kata, t.file) ?? "?";
+      ctx.out(ctx.style.bad(`  ✗ ${ctx.t("check.liveFailure", { stage, title: t.title })}`));
+    },
   };
+  return live;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
-import { header, LiveFailure, printResult } from "../report.ts";
+import { header, liveFailure, printResult } from "../report.ts";
 import { runKata } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
 
@@ -17,7 +17,7 @@ export const check: Command = {
     if (target.impl) warnRunsAttempt(ctx, dir);
     // The header first: a failure shown while the tests run comes under it, the summary after.
     ctx.out(header(ctx, kata, targetLabel(target)));
-    const live = new LiveFailure(ctx, kata);
+    const live = liveFailure(ctx, kata);
     const result = await runKata(kata, targetValue(target, dir), {
       stages,
       env: testEnv(ctx),

@@ -4,7 +4,7 @@ import path from "node:path";
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinished } from "../next.ts";
-import { LiveFailure, printResult } from "../report.ts";
+import { liveFailure, printResult } from "../report.ts";
 import { Session } from "../runner/session.ts";
 import { byStage, stageFiles } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
@@ -27,7 +27,7 @@ export const watch: Command = {
     // Said once, under the first run's header (a terminal's screen is cleared before it).
     let warn = target.impl !== undefined;
     const poll = values.poll === true;
-    const live = new LiveFailure(ctx, kata);
+    const live = liveFailure(ctx, kata);
     // One vitest kept warm for the whole watch: a save re-runs the tests without starting vitest again.
     const session = new Session(kata.dir, { target: value, env: testEnv(ctx), onTestEnd: live.onTestEnd });
     const runOnce = async (changed: string[]) => {
