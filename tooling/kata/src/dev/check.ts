@@ -124,20 +124,15 @@ async function starterProblems(
     else if (s.failed === 0) problems.push(ctx.t("dev.solved", { stage: s.stage }));
   }
   for (const t of result.tests) {
+    const [stage, title] = [t.stage ?? "?", t.title];
     const group = /^stage (\d+)\b/i.exec(t.group)?.[1];
     if (group === undefined || Number(group) !== t.stage)
-      problems.push(ctx.t("dev.group", { file: t.file, stage: t.stage ?? "?", group: t.group }));
-    if (t.status === "passed") problems.push(ctx.t("dev.passes", { stage: t.stage ?? "?", title: t.title }));
+      problems.push(ctx.t("dev.group", { file: t.file, stage, group: t.group }));
+    if (t.status === "passed") problems.push(ctx.t("dev.passes", { stage, title }));
     if (t.status === "failed" && !isNotDone(t))
-      problems.push(
-        ctx.t("dev.notTodo", {
-          stage: t.stage ?? "?",
-          title: t.title,
-          first: firstLine(t.failure),
-        }),
-      );
+      problems.push(ctx.t("dev.notTodo", { stage, title, first: firstLine(t.failure) }));
     if (t.status === "failed" && t.duration > FAST_MS)
-      problems.push(ctx.t("dev.slow", { stage: t.stage ?? "?", title: t.title, ms: Math.round(t.duration) }));
+      problems.push(ctx.t("dev.slow", { stage, title, ms: Math.round(t.duration) }));
   }
   return { problems, failed: result.tests.filter((t) => t.status === "failed").length };
 }
@@ -207,26 +202,21 @@ async function wrongProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]
       problems.push(made.problem);
       continue;
     }
-    const result = await runKata(kata, made.dir, { stages: [attempt.stage], env: ENGLISH });
+    const { name, stage, why, catches } = attempt;
+    const result = await runKata(kata, made.dir, { stages: [stage], env: ENGLISH });
     const failed = result.tests.filter((t) => t.status === "failed");
     const names = failed.map((t) => `${t.group} > ${t.title}`);
     if (result.crash || result.fileErrors.length > 0)
       problems.push(
-        ctx.t("dev.wrongBroken", {
-          name: attempt.name,
-          reason: result.crash ?? result.fileErrors[0]?.message ?? "",
-        }),
+        ctx.t("dev.wrongBroken", { name, reason: result.crash ?? result.fileErrors[0]?.message ?? "" }),
       );
-    else if (failed.length === 0)
-      problems.push(ctx.t("dev.wrongPasses", { name: attempt.name, stage: attempt.stage, why: attempt.why }));
+    else if (failed.length === 0) problems.push(ctx.t("dev.wrongPasses", { name, stage, why }));
     else if (
       failed.some((t) => isNotDone(t) || /does not exist: every kata target needs/.test(t.failure ?? ""))
     )
-      problems.push(ctx.t("dev.wrongReason", { name: attempt.name }));
-    else if (attempt.catches !== undefined && !names.some((n) => n.includes(attempt.catches ?? "")))
-      problems.push(
-        ctx.t("dev.wrongTest", { name: attempt.name, catches: attempt.catches, failed: names.join("; ") }),
-      );
+      problems.push(ctx.t("dev.wrongReason", { name }));
+    else if (catches !== undefined && !names.some((n) => n.includes(catches)))
+      problems.push(ctx.t("dev.wrongTest", { name, catches, failed: names.join("; ") }));
   }
   return { problems, count: attempts.length };
 }
@@ -243,12 +233,7 @@ async function faultProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]
       ...outcome.fileErrors.map((e) => `${e.file}: ${firstLine(e.message)}`),
       ...outcome.tests
         .filter((t) => t.status === "failed")
-        .map((t) =>
-          ctx.t("dev.fault", {
-            title: `${t.group} > ${t.title}`,
-            first: firstLine(t.failure),
-          }),
-        ),
+        .map((t) => ctx.t("dev.fault", { title: `${t.group} > ${t.title}`, first: firstLine(t.failure) })),
     ];
     return { problems, count: outcome.tests.length };
   } finally {

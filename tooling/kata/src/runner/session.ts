@@ -37,25 +37,24 @@ process.once("exit", killAllSessions);
  * the vitest process exits with everything it started.
  */
 export class Session {
-  readonly #kataDir: string;
-  readonly #options: SessionOptions;
   #child: ChildProcess | undefined;
   #ready: Promise<void> | undefined;
   /** The child's messages, and its exit (`why` it went), to whoever waits for them now. */
   #on: ((m: FromChild | { type: "exit"; why: string }) => void) | undefined;
   #log = "";
 
-  constructor(kataDir: string, options: SessionOptions) {
-    this.#kataDir = kataDir;
-    this.#options = options;
+  constructor(
+    private readonly kataDir: string,
+    private readonly options: SessionOptions,
+  ) {
     live.add(this);
   }
 
   #start(): Promise<void> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ...this.#options.env,
-      KATA_TARGET: this.#options.target,
+      ...this.options.env,
+      KATA_TARGET: this.options.target,
       NO_COLOR: "1",
       FORCE_COLOR: "0",
     };
@@ -63,7 +62,7 @@ export class Session {
     // Started from inside a vitest run (the CLI's own tests), the inner vitest must not believe it is a worker.
     for (const key of Object.keys(env)) if (key === "VITEST" || key.startsWith("VITEST_")) delete env[key];
     const child = spawn(process.execPath, [CHILD], {
-      cwd: this.#kataDir,
+      cwd: this.kataDir,
       env,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
@@ -105,7 +104,7 @@ export class Session {
       this.#on = (m) => {
         if (m.type === "test-end") {
           outcome.tests.push(m.result);
-          this.#options.onTestEnd?.(m.result);
+          this.options.onTestEnd?.(m.result);
         } else if (m.type === "file-error") outcome.fileErrors.push({ file: m.file, message: m.message });
         else if (m.type === "run-end") outcome.errors.push(...m.errors);
         else if (m.type === "fatal") outcome.crash = m.message;
