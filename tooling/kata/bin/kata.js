@@ -1,20 +1,17 @@
 #!/usr/bin/env node
 // The CLI is TypeScript run through tsx's loader, so there is no build step to forget.
+import { constants } from "node:os";
+
 import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../src/main.ts");
 const { killAllSessions } = await import("../src/runner/session.ts");
 // Killed from outside (a closed terminal, a CI timeout): stop the tests and what they started too.
-/** @type {[NodeJS.Signals, number][]} */
-const signals = [
-  ["SIGTERM", 15],
-  ["SIGHUP", 1],
-];
-for (const [signal, n] of signals) {
+for (const signal of /** @type {const} */ (["SIGTERM", "SIGHUP"])) {
   process.on(signal, () => {
     killAllSessions();
-    process.exit(128 + n);
+    process.exit(128 + constants.signals[signal]);
   });
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -11,8 +11,9 @@ import path from "node:path";
 
 import type { Kata } from "@tcp-katas/katas";
 
+import { testEnv } from "./command.ts";
 import type { Ctx } from "./context.ts";
-import type { RunResult } from "./runner/index.ts";
+import { runKata, type RunResult } from "./runner/stages.ts";
 
 /** Folders that hold no input of a test run (installed packages, the learner's state, tool caches). */
 const SKIP = new Set(["node_modules", ".kata", ".turbo", ".stryker", ".stryker-tmp", ".git"]);
@@ -40,10 +41,10 @@ function packageDir(kata: Kata, name: string): string | undefined {
   }
 }
 
-/** The key of a run of `kata`'s tests against `target` with `env`: it changes when any input of the run does. */
-export function runKey(ctx: Ctx, kata: Kata, target: string, env: NodeJS.ProcessEnv): string {
+/** The key of a run of the starter's tests with `env`: it changes when any input of the run does. */
+function runKey(ctx: Ctx, kata: Kata, env: NodeJS.ProcessEnv): string {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify({ target, env, node: process.version }));
+  hash.update(JSON.stringify({ target: "starter", env, node: process.version }));
   hashTree(hash, kata.dir, kata.dir);
   for (const name of ["@tcp-katas/shared", "@tcp-katas/vitest-config"]) {
     const dir = packageDir(kata, name);
@@ -65,27 +66,21 @@ function load(file: string): Store {
   }
 }
 
-/** What `cached()` answered: the result, and whether it came from the store. */
-export interface Cached {
-  result: RunResult;
-  fromCache: boolean;
-}
-
 /**
- * The kata's result from the store when its key is unchanged (and `fresh` is not asked for), else `run()`'s,
- * which is stored unless the run crashed or was stopped (those are worth running again).
+ * The starter's result, from the store when its key is unchanged (and `fresh` is not asked for), else from a run,
+ * which is stored unless it crashed or was stopped (those are worth running again).
  */
-export async function cached(
+export async function starterResult(
   ctx: Ctx,
   kata: Kata,
-  key: string,
-  run: () => Promise<RunResult>,
   fresh = false,
-): Promise<Cached> {
+): Promise<{ result: RunResult; fromCache: boolean }> {
+  const env = testEnv(ctx);
+  const key = runKey(ctx, kata, env);
   const file = path.join(ctx.stateDir, "board.json");
   const hit = fresh ? undefined : load(file)[kata.id];
   if (hit?.key === key) return { result: hit.result, fromCache: true };
-  const result = await run();
+  const result = await runKata(kata, "starter", { env });
   if (result.crash === undefined) {
     // Read again: another kata's run may have stored its result meanwhile. Written whole, then renamed.
     const store = { ...load(file), [kata.id]: { key, result } };

@@ -18,26 +18,12 @@ export interface CaptureOptions {
   filter?: string;
   /** The interface: "lo" on Linux, "lo0" on macOS by default; "any" for every interface (Linux cooked capture). */
   interface?: string;
-  /** tcpdump's -y: the link-layer header type, e.g. "LINUX_SLL" (cooked v1) or "LINUX_SLL2" with -i any. */
-  linkType?: string;
-  /** Timestamp precision of the file: microseconds (the classic magic) or nanoseconds. */
-  precision?: "micro" | "nano";
   /** The tcpdump binary; by default the first found on PATH or in the sbin folders. */
   tcpdump?: string;
-  /** tcpdump's -B: the kernel's capture buffer in KiB (default 16 384). */
-  bufferKiB?: number;
-  /** How long to wait for tcpdump to start listening, and for the last packets, in ms (default 10 000). */
-  deadlineMs?: number;
 }
 
-export interface Capture {
-  /** The absolute path of the pcap file written. */
-  path: string;
-  /** How many packets it holds. */
-  packets: number;
-  /** The link type tcpdump reported, e.g. "EN10MB (Ethernet)". */
-  linkType: string;
-}
+/** How long to wait for tcpdump to start listening, and for the last packets. */
+const DEADLINE_MS = 10_000;
 
 /** tcpdump is missing or may not capture: the message says what to do. */
 export class CaptureUnavailable extends Error {
@@ -80,22 +66,8 @@ export function findTcpdump(): string | undefined {
     .find(isExecutable);
 }
 
-function defaultInterface(): string {
-  return process.platform === "linux" ? "lo" : "lo0";
-}
-
-/** Where a datagram to 127.0.0.1 shows up, so the end marker can be used. */
-function seesLoopback(iface: string): boolean {
-  return iface === "any" || /^lo\d*$/.test(iface);
-}
-
-interface Records {
-  header: Buffer;
-  records: Buffer[];
-}
-
 /** Splits a pcap byte stream into its global header and whole records (a partial last record is left out). */
-function splitRecords(bytes: Buffer): Records {
+function splitRecords(bytes: Buffer): { header: Buffer; records: Buffer[] } {
   if (bytes.length < 24) return { header: bytes, records: [] };
   const little = bytes.readUInt32LE(0) === 0xa1b2c3d4 || bytes.readUInt32LE(0) === 0xa1b23c4d;
   const records: Buffer[] = [];
@@ -121,16 +93,12 @@ export class CaptureHoles extends Error {
 }
 
 /** tcpdump did not do something in time. */
-class Late extends Error {
-  constructor(what: string, ms: number) {
-    super(`tcpdump ${what} within ${ms} ms`);
-  }
-}
+class Late extends Error {}
 
-function deadline<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+function deadline<T>(what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Late(what, ms)), ms);
+    timer = setTimeout(() => reject(new Late(`tcpdump ${what} within ${DEADLINE_MS} ms`)), DEADLINE_MS);
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
@@ -139,49 +107,42 @@ function deadline<T>(ms: number, what: string, promise: Promise<T>): Promise<T> 
  * Starts tcpdump, waits until it listens, runs play(), then stops tcpdump cleanly (SIGINT) and writes what it
  * captured to options.out. Throws CaptureUnavailable when tcpdump is missing or lacks the permission to capture.
  */
-export async function captureWhile(options: CaptureOptions, play: () => Promise<void>): Promise<Capture> {
+export async function captureWhile(
+  options: CaptureOptions,
+  play: () => Promise<void>,
+): Promise<{ path: string; packets: number; linkType: string }> {
   const binary = options.tcpdump ?? findTcpdump();
   if (!binary) throw new CaptureUnavailable(INSTALL_HINT);
-  const iface = options.interface ?? defaultInterface();
-  const ms = options.deadlineMs ?? 10_000;
+  const iface = options.interface ?? (process.platform === "linux" ? "lo" : "lo0");
 
-  // The end marker: a datagram from a socket to itself, carrying a token no real packet will.
-  const marker = seesLoopback(iface) ? dgram.createSocket("udp4") : undefined;
+  // The end marker: a datagram from a socket to itself, carrying a token no real packet will; only where a
+  // datagram to 127.0.0.1 shows up.
+  const marker = iface === "any" || /^lo\d*$/.test(iface) ? dgram.createSocket("udp4") : undefined;
   const token = Buffer.from(`tcp-katas-capture-end-${randomBytes(8).toString("hex")}`);
-  let markerPort = 0;
-  if (marker) {
-    await new Promise<void>((resolve) => marker.bind(0, "127.0.0.1", resolve));
-    markerPort = marker.address().port;
-  }
+  if (marker) await new Promise<void>((resolve) => marker.bind(0, "127.0.0.1", resolve));
+  const markerPort = marker?.address().port ?? 0;
   const markerFilter = `udp and src port ${markerPort} and dst port ${markerPort}`;
   const filter = options.filter && marker ? `(${options.filter}) or (${markerFilter})` : options.filter;
 
   // -B: a 16 MiB kernel buffer. With -i any the frames are sized for the 256 KiB snapshot length, so the
   // default 2 MiB holds only 8 of them, and a busy machine drops packets.
-  const args = ["-i", iface, "-U", "--immediate-mode", "-B", String(options.bufferKiB ?? 16384), "-w", "-"];
-  if (options.linkType) args.push("-y", options.linkType);
-  if (options.precision === "nano") args.push("--time-stamp-precision=nano");
-  if (filter) args.push(filter);
+  const args = ["-i", iface, "-U", "--immediate-mode", "-B", "16384", "-w", "-", ...(filter ? [filter] : [])];
 
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   const chunks: Buffer[] = [];
   let stderr = "";
-  let seenMarker = false;
-  let onMarker: () => void = () => undefined;
+  let markerSeen: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => (markerSeen = resolve));
   child.stdout.on("data", (chunk: Buffer) => {
     chunks.push(chunk);
     // The token may straddle two chunks: look at the tail of the previous one too.
-    const tail = Buffer.concat([chunks.at(-2)?.subarray(-token.length) ?? Buffer.alloc(0), chunk]);
-    if (!seenMarker && tail.includes(token)) {
-      seenMarker = true;
-      onMarker();
-    }
+    if (Buffer.concat([chunks.at(-2)?.subarray(-token.length) ?? Buffer.alloc(0), chunk]).includes(token))
+      markerSeen();
   });
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
 
   try {
     const listening = await deadline(
-      ms,
       "did not start listening",
       new Promise<string>((resolve, reject) => {
         child.on("error", (err: NodeJS.ErrnoException) => {
@@ -196,11 +157,9 @@ export async function captureWhile(options: CaptureOptions, play: () => Promise<
         });
         void exited.then(() => {
           const detail = stderr.trim().split("\n").at(-1) ?? "";
-          if (/permission|not permitted/i.test(stderr)) {
+          if (/permission|not permitted/i.test(stderr))
             reject(new CaptureUnavailable(permissionHint(binary, detail)));
-          } else {
-            reject(new Error(`tcpdump did not start: ${stderr.trim() || "no message"}`));
-          }
+          else reject(new Error(`tcpdump did not start: ${stderr.trim() || "no message"}`));
         });
       }),
     );
@@ -210,22 +169,18 @@ export async function captureWhile(options: CaptureOptions, play: () => Promise<
     // The marker arrives behind every packet of play(); if it does not, stop anyway and say why below.
     let markerLate: Late | undefined;
     if (marker) {
-      const arrived = new Promise<void>((resolve) => {
-        onMarker = resolve;
-        if (seenMarker) resolve();
-      });
       marker.send(token, markerPort, "127.0.0.1");
       const died = exited.then(() => {
         throw new Error(`tcpdump stopped early: ${stderr.trim() || "no message"}`);
       });
       const late = "did not pass on the end-of-capture marker";
-      await deadline(ms, late, Promise.race([arrived, died])).catch((err: unknown) => {
+      await deadline(late, Promise.race([arrived, died])).catch((err: unknown) => {
         if (!(err instanceof Late)) throw err;
         markerLate = err;
       });
     }
     child.kill("SIGINT");
-    await deadline(ms, "did not stop after SIGINT", exited);
+    await deadline("did not stop after SIGINT", exited);
     // tcpdump's last words: "N packets dropped by kernel". A busy machine can fill the kernel's capture
     // buffer before tcpdump reads it; such a capture has holes, so it is not written.
     const dropped = Number(/(\d+) packets? dropped by kernel/.exec(stderr)?.[1] ?? 0);

@@ -1,5 +1,6 @@
 import type { Ctx } from "./context.ts";
 import { usageError } from "./errors.ts";
+import type { MessageKey } from "./i18n.ts";
 import type { Target } from "./target.ts";
 
 export type OptionSpec = { type: "boolean" | "string"; short?: string };
@@ -35,4 +36,9 @@ export function targetOf(ctx: Ctx, values: Parsed["values"]): Target {
 /** The environment a kata's tests run with: the learner's language, whatever chose it. */
 export function testEnv(ctx: Ctx): NodeJS.ProcessEnv {
   return { KATA_LANG: ctx.lang };
+}
+
+/** "Usage: pnpm kata check <kata> [stage] ...": a command's line from the catalogue (usage.<name>). */
+export function usageLine(ctx: Ctx, name: string): string {
+  return `${ctx.t("help.usage")} pnpm ${ctx.t(`usage.${name}` as MessageKey)}`;
 }

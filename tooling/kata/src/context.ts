@@ -1,11 +1,10 @@
 import type { Readable, Writable } from "node:stream";
 
 import { findWorkspace, type Kata, loadKatas } from "@tcp-katas/katas";
-import type { Catalogue } from "@tcp-katas/shared/i18n";
-import { stateDir } from "@tcp-katas/shared/i18n";
+import { type Catalogue, resolveLang, stateDir } from "@tcp-katas/shared/i18n";
 
 import { CliError } from "./errors.ts";
-import { loadCatalogue, type MessageKey, type Params, resolveLang } from "./i18n.ts";
+import { availableLangs, loadCatalogue, type MessageKey } from "./i18n.ts";
 import { createStyle, type Style, useColor } from "./style.ts";
 
 /** What the CLI reads and writes: the process's own by default, a test's in-process. */
@@ -51,14 +50,14 @@ export class Ctx {
     this.io = io;
     this.style = createStyle(useColor(io.stdout, io.env));
     this.errStyle = createStyle(useColor(io.stderr, io.env));
-    this.#catalogue = loadCatalogue(resolveLang(io.env, io.cwd));
+    this.#catalogue = loadCatalogue(resolveLang(io.env, io.cwd, availableLangs()));
   }
 
   get lang(): string {
     return this.#catalogue.lang;
   }
 
-  t(key: MessageKey, params?: Params): string {
+  t(key: MessageKey, params?: Record<string, string | number>): string {
     return this.#catalogue.t(key, params);
   }
 

@@ -10,61 +10,39 @@ import { CliError } from "./errors.ts";
 const COLORS = ["cyan", "magenta", "yellow", "green", "blue"] as const;
 const STEP_DEADLINE_MS = 15_000;
 
-/** One reference program on stage: its output shown line by line, labelled. */
+/** One reference program on stage (behind the boundary, which tells its port): its output, line by line, labelled. */
 class Actor {
-  readonly child: ChildProcess;
+  /** The last line, not finished yet (a prompt). */
   #pending = "";
   #seen = "";
   #waiters: (() => void)[] = [];
-  #exit: Promise<number>;
   #code: number | undefined;
   port: number | undefined;
 
-  /** Starts a program of the kata behind the boundary, which tells the port it listens on. */
-  static async start(
-    ctx: Ctx,
-    name: string,
-    color: (typeof COLORS)[number],
-    kata: Kata,
-    file: string,
-    args: string[],
-  ): Promise<Actor> {
-    const child = await spawnProgram({ file, resolveFrom: kata.dir }, args, {
-      cwd: kata.dir,
-      env: { ...ctx.io.env, NO_COLOR: "1", FORCE_COLOR: "0" },
-    });
-    return new Actor(ctx, name, color, child, `$ ${path.basename(file)} ${args.join(" ")}`);
-  }
-
-  private constructor(
+  constructor(
     private readonly ctx: Ctx,
     readonly name: string,
-    readonly color: (typeof COLORS)[number],
-    child: ChildProcess,
+    private readonly color: (typeof COLORS)[number],
+    readonly child: ChildProcess,
     command: string,
   ) {
-    this.child = child;
     this.#say(ctx.style.dim(command));
-    this.child.stdout?.on("data", (d: Buffer) => this.#output(d.toString()));
-    this.child.stderr?.on("data", (d: Buffer) => this.#output(d.toString()));
-    this.child.stdin?.on("error", () => undefined);
-    this.child.on("message", (m: ProgramEvent) => {
-      if (m.type === "listening") {
-        this.port = m.port;
-        this.#say(ctx.style.dim(ctx.t("demo.listening", { port: m.port })));
-        this.#wake();
-      }
+    child.stdout?.on("data", (d: Buffer) => this.#output(d.toString()));
+    child.stderr?.on("data", (d: Buffer) => this.#output(d.toString()));
+    child.stdin?.on("error", () => undefined);
+    child.on("message", (m: ProgramEvent) => {
+      if (m.type !== "listening") return;
+      this.port = m.port;
+      this.#say(ctx.style.dim(ctx.t("demo.listening", { port: m.port })));
+      this.#wake();
     });
-    this.#exit = new Promise((resolve) =>
-      this.child.on("close", (code, signal) => {
-        if (this.#pending) this.#say(this.#pending);
-        this.#pending = "";
-        this.#say(ctx.style.dim(ctx.t("demo.exited", { code: code ?? String(signal) })));
-        this.#code = code ?? 1;
-        resolve(this.#code);
-        this.#wake();
-      }),
-    );
+    child.on("close", (code, signal) => {
+      if (this.#pending) this.#say(this.#pending);
+      this.#pending = "";
+      this.#say(ctx.style.dim(ctx.t("demo.exited", { code: code ?? String(signal) })));
+      this.#code = code ?? 1;
+      this.#wake();
+    });
   }
 
   #say(line: string): void {
@@ -96,10 +74,6 @@ class Actor {
     }
   }
 
-  waitFor(text: string): Promise<void> {
-    return this.until(() => this.#seen.includes(text), JSON.stringify(text));
-  }
-
   /** Types a line once the program shows a prompt (an unfinished line), as a person would wait for it. */
   async type(text: string): Promise<void> {
     await this.until(() => this.#pending.length > 0, this.ctx.t("demo.prompt"));
@@ -109,29 +83,20 @@ class Actor {
   }
 
   async exited(): Promise<number> {
-    void this.#exit;
     await this.until(() => this.#code !== undefined, this.ctx.t("demo.exit"));
     return this.#code as number;
   }
 
-  stop(): Promise<number> {
-    this.child.kill("SIGINT");
-    return this.exited();
+  waitFor(text: string): Promise<void> {
+    return this.until(() => this.#seen.includes(text), JSON.stringify(text));
   }
 }
 
-/** Plays a kata's demo script with its reference programs (solution/) on free loopback ports. */
-/** Plays the steps and returns the ports its servers listened on. */
-export async function playDemo(
-  ctx: Ctx,
-  kata: Kata,
-  steps: readonly DemoStep[] = kata.demo,
-): Promise<number[]> {
-  const { bold, accent } = ctx.style;
-  ctx.out(`\n${bold(`▶ ${kata.id}`)}  ${ctx.text(kata.title)}`);
+/** Plays a kata's demo script (or some of its steps) with its reference programs (solution/) on free loopback ports. */
+export async function playDemo(ctx: Ctx, kata: Kata, steps: readonly DemoStep[] = kata.demo): Promise<void> {
+  ctx.out(`\n${ctx.style.bold(`▶ ${kata.id}`)}  ${ctx.text(kata.title)}`);
   const actors = new Map<string, Actor>();
   let port: number | undefined;
-  const ports: number[] = [];
   const actor = (name: string) => {
     const a = actors.get(name);
     if (!a) throw new CliError(ctx.t("demo.noActor", { id: kata.id, name }));
@@ -139,31 +104,37 @@ export async function playDemo(
   };
   try {
     for (const step of steps) {
-      if ("note" in step) ctx.out(accent(`  ${ctx.text(step.note)}`));
+      if ("note" in step) ctx.out(ctx.style.accent(`  ${ctx.text(step.note)}`));
       else if ("start" in step) {
         const args = step.args.map((a) => (a === "$PORT" ? String(port) : a));
-        const a = await Actor.start(
+        const file = path.join(kata.dir, "solution", step.program);
+        const child = await spawnProgram({ file, resolveFrom: kata.dir }, args, {
+          cwd: kata.dir,
+          env: { ...ctx.io.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+        });
+        const color = COLORS[actors.size % COLORS.length] ?? "cyan";
+        const a = new Actor(
           ctx,
           step.start,
-          COLORS[actors.size % COLORS.length] ?? "cyan",
-          kata,
-          path.join(kata.dir, "solution", step.program),
-          args,
+          color,
+          child,
+          `$ ${path.basename(step.program)} ${args.join(" ")}`,
         );
         actors.set(step.start, a);
         if (kata.programs.find((p) => p.file === step.program)?.role === "server") {
           await a.until(() => a.port !== undefined || a.child.exitCode !== null, ctx.t("demo.listen"));
           port = a.port;
-          if (port !== undefined) ports.push(port);
         }
       } else if ("wait" in step) await actor(step.wait).waitFor(step.for);
       else if ("type" in step) await actor(step.type).type(step.text);
       else if ("exit" in step) {
         const code = await actor(step.exit).exited();
         if (code !== 0) throw new CliError(ctx.t("demo.failedExit", { name: step.exit, code }));
-      } else await actor(step.stop).stop();
+      } else {
+        actor(step.stop).child.kill("SIGINT");
+        await actor(step.stop).exited();
+      }
     }
-    return ports;
   } finally {
     for (const a of actors.values()) if (a.child.exitCode === null) a.child.kill("SIGKILL");
   }

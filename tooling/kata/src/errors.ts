@@ -1,26 +1,14 @@
 import { KataError } from "@tcp-katas/shared/cli";
 
 /**
- * Expected failures of the CLI, each with a stable code (undici's style): the CLI prints the message without a
- * stack and exits with `exitCode`. Tools and tests tell failures apart by `code`, never by message text.
+ * An expected failure of the CLI: printed without a stack, exit 2 for a bad command line (KATA_USAGE), else 1.
+ * Tools and tests tell failures apart by `code`, never by message text.
  */
-export type CliErrorCode =
-  /** Bad command line: unknown command, flag, kata or stage, missing or extra arguments (exit 2). */
-  | "KATA_USAGE"
-  /** A kata.json that does not match the schema (exit 1). */
-  | "KATA_MANIFEST"
-  /** No workspace (pnpm-workspace.yaml) above the current folder, or no chapters/ in it (exit 1). */
-  | "KATA_NO_WORKSPACE"
-  /** The tests could not be run or did not finish (exit 1). */
-  | "KATA_RUN"
-  /** Anything else the user can fix: a missing folder, a missing tool (exit 1). */
-  | "KATA_FAILED";
-
 export class CliError extends KataError {
-  declare readonly code: CliErrorCode;
+  declare readonly code: "KATA_USAGE" | "KATA_FAILED";
   readonly exitCode: number;
 
-  constructor(message: string, code: CliErrorCode = "KATA_FAILED") {
+  constructor(message: string, code: "KATA_USAGE" | "KATA_FAILED" = "KATA_FAILED") {
     super("CliError", code, message);
     this.exitCode = code === "KATA_USAGE" ? 2 : 1;
   }

@@ -3,30 +3,14 @@
 // messages choose the language alike: KATA_LANG, the choice kept by `kata lang`, the locale, else English.
 import path from "node:path";
 
-import {
-  availableLangs as langsIn,
-  type Catalogue,
-  loadCatalogue as load,
-  resolveLang as resolve,
-  storeLang,
-} from "@tcp-katas/shared/i18n";
+import { availableLangs as langsIn, type Catalogue, loadCatalogue as load } from "@tcp-katas/shared/i18n";
 
 import type en from "../locales/en.json";
 
 export type MessageKey = keyof typeof en;
-export type Params = Record<string, string | number>;
-export { storeLang };
 
-export const LOCALES = path.join(import.meta.dirname, "../locales");
+const LOCALES = path.join(import.meta.dirname, "../locales");
 
-export function availableLangs(): string[] {
-  return langsIn(LOCALES);
-}
+export const availableLangs = (): string[] => langsIn(LOCALES);
 
-export function resolveLang(env: NodeJS.ProcessEnv, cwd: string): string {
-  return resolve(env, cwd, availableLangs());
-}
-
-export function loadCatalogue(lang: string): Catalogue<MessageKey> {
-  return load<MessageKey>(LOCALES, lang);
-}
+export const loadCatalogue = (lang: string): Catalogue<MessageKey> => load<MessageKey>(LOCALES, lang);

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 
 import { KataError } from "@tcp-katas/shared/cli";
 
-import type { Command, OptionSpec, Parsed } from "./command.ts";
+import { type Command, type Parsed, usageLine } from "./command.ts";
 import { type CliIo, Ctx, processIo } from "./context.ts";
 import { CliError, usageError } from "./errors.ts";
 import type { MessageKey } from "./i18n.ts";
@@ -32,19 +32,16 @@ export const COMMAND_NAMES = Object.keys(COMMANDS);
 /** The commands the learner's help lists: `dev` is the maintainers' (see CONTRIBUTING.md). */
 const LEARNER_COMMANDS = COMMAND_NAMES.filter((c) => c !== "dev");
 
-/** The catalogue keys of a command's one-line usage and of what it does. */
-const usageKey = (name: string) => `usage.${name}` as MessageKey;
-const summaryKey = (name: string) => `summary.${name}` as MessageKey;
-
-const HELP: OptionSpec = { type: "boolean", short: "h" };
-
 function usage(ctx: Ctx, name?: string): string {
   const { bold, dim } = ctx.style;
-  if (name) return `${ctx.t("help.usage")} pnpm ${ctx.t(usageKey(name))}\n${ctx.t(summaryKey(name))}`;
+  if (name) return `${usageLine(ctx, name)}\n${ctx.t(`summary.${name}` as MessageKey)}`;
   return [
     bold("pnpm kata <command>") + dim(`  — ${ctx.t("help.tagline")}`),
     "",
-    ...LEARNER_COMMANDS.map((c) => `  ${bold(`pnpm ${ctx.t(usageKey(c))}`)}\n      ${ctx.t(summaryKey(c))}`),
+    ...LEARNER_COMMANDS.map(
+      (c) =>
+        `  ${bold(`pnpm ${ctx.t(`usage.${c}` as MessageKey)}`)}\n      ${ctx.t(`summary.${c}` as MessageKey)}`,
+    ),
     "",
     dim(ctx.t("help.footer")),
   ].join("\n");
@@ -73,31 +70,26 @@ function splitRunArgs(rest: string[]): { own: string[]; program: string[] } {
 }
 
 function parse(ctx: Ctx, command: Command, args: string[]): Parsed & { help: boolean } {
-  const isRun = command.name === "run";
-  const { own, program } = isRun ? splitRunArgs(args) : { own: args, program: [] };
+  const { own, program } = command.name === "run" ? splitRunArgs(args) : { own: args, program: [] };
   let parsed;
   try {
     parsed = parseArgs({
       args: own,
-      options: { ...command.options, help: HELP },
+      options: { ...command.options, help: { type: "boolean", short: "h" } },
       allowPositionals: true,
       strict: true,
     });
   } catch (err) {
     // Node's own message names the flag ("Unknown option '--bogus'"); the command's usage says what it takes.
-    throw usageError(
-      `${(err as Error).message}\n${ctx.t("help.usage")} pnpm ${ctx.t(usageKey(command.name))}`,
-    );
+    throw usageError(`${(err as Error).message}\n${usageLine(ctx, command.name)}`);
   }
   const positionals = [...parsed.positionals, ...program];
   const help = parsed.values.help === true;
   if (!help && positionals.length < command.min)
-    throw usageError(
-      `${ctx.t("help.missing")}\n${ctx.t("help.usage")} pnpm ${ctx.t(usageKey(command.name))}`,
-    );
+    throw usageError(`${ctx.t("help.missing")}\n${usageLine(ctx, command.name)}`);
   if (!help && positionals.length > command.max)
     throw usageError(
-      `${ctx.t("help.extra", { args: positionals.slice(command.max).join(" ") })}\n${ctx.t("help.usage")} pnpm ${ctx.t(usageKey(command.name))}`,
+      `${ctx.t("help.extra", { args: positionals.slice(command.max).join(" ") })}\n${usageLine(ctx, command.name)}`,
     );
   return { values: parsed.values, positionals, help };
 }

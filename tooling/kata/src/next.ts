@@ -3,35 +3,15 @@
 // (`kata list`), `kata watch` without a kata and `kata hint` without a stage all ask here.
 import { isBonus, type Kata } from "@tcp-katas/katas";
 
-import { cached, runKey } from "./board-cache.ts";
-import { testEnv } from "./command.ts";
+import { starterResult } from "./board-cache.ts";
 import type { Ctx } from "./context.ts";
-import { runKata, type RunResult } from "./runner/index.ts";
+import type { RunResult } from "./runner/stages.ts";
 
 /** A stage to work on, and whether it is a bonus (every stage on the path is done by then). */
-export interface NextStage {
+export interface NextStep {
+  kata: Kata;
   stage: number;
   bonus: boolean;
-}
-
-export interface NextStep extends NextStage {
-  kata: Kata;
-}
-
-/** The first stage of the result that is not done and is (or is not) a bonus. */
-function firstOpen(kata: Kata, result: RunResult, bonus: boolean): number | undefined {
-  return result.stages.find((s) => s.state !== "done" && isBonus(kata, s.stage) === bonus)?.stage;
-}
-
-/**
- * The stage of a kata to work on: its first stage not done that is not a bonus; once all of those are done, its
- * first bonus stage not done; undefined when every stage is done.
- */
-export function nextStage(kata: Kata, result: RunResult): NextStage | undefined {
-  const onPath = firstOpen(kata, result, false);
-  if (onPath !== undefined) return { stage: onPath, bonus: false };
-  const bonus = firstOpen(kata, result, true);
-  return bonus === undefined ? undefined : { stage: bonus, bonus: true };
 }
 
 /**
@@ -43,19 +23,17 @@ export function nextStage(kata: Kata, result: RunResult): NextStage | undefined 
 export function nextOnPath(katas: readonly Kata[], results: readonly RunResult[]): NextStep | undefined {
   for (const bonus of [false, true]) {
     for (const [i, kata] of katas.entries()) {
-      const result = results[i];
-      const stage = result && firstOpen(kata, result, bonus);
-      if (stage !== undefined) return { kata, stage, bonus };
+      const open = results[i]?.stages.find((s) => s.state !== "done" && isBonus(kata, s.stage) === bonus);
+      if (open) return { kata, stage: open.stage, bonus };
     }
   }
   return undefined;
 }
 
-/** The starter's result, from the board's store when nothing it depends on changed since the board last ran. */
-async function starterResult(ctx: Ctx, kata: Kata): Promise<RunResult> {
-  const env = testEnv(ctx);
-  const run = () => runKata(kata, "starter", { env });
-  return (await cached(ctx, kata, runKey(ctx, kata, "starter", env), run)).result;
+/** In one kata, the same: its first stage not done that is not a bonus, else its first bonus stage not done. */
+export function nextStage(kata: Kata, result: RunResult): Omit<NextStep, "kata"> | undefined {
+  const step = nextOnPath([kata], [result]);
+  return step && { stage: step.stage, bonus: step.bonus };
 }
 
 /**
@@ -67,14 +45,9 @@ export async function firstUnfinished(ctx: Ctx): Promise<Kata> {
   const katas = ctx.katas();
   const results: RunResult[] = [];
   for (const kata of katas) {
-    const result = await starterResult(ctx, kata);
-    if (firstOpen(kata, result, false) !== undefined) return kata;
+    const { result } = await starterResult(ctx, kata);
+    if (nextStage(kata, result)?.bonus === false) return kata;
     results.push(result);
   }
   return nextOnPath(katas, results)?.kata ?? (katas.at(-1) as Kata);
-}
-
-/** The stage of a kata to work on (see nextStage), from the learner's starter; undefined when all pass. */
-export async function firstUnfinishedStage(ctx: Ctx, kata: Kata): Promise<NextStage | undefined> {
-  return nextStage(kata, await starterResult(ctx, kata));
 }

@@ -1,14 +1,8 @@
 import type { Kata } from "@tcp-katas/katas";
 
 import type { Ctx } from "./context.ts";
-import {
-  failureSummary,
-  isNotDone,
-  type RunResult,
-  type StageResult,
-  type TestResult,
-} from "./runner/index.ts";
-import { stageOfFile } from "./runner/stages.ts";
+import type { TestResult } from "./runner/protocol.ts";
+import { failureSummary, isNotDone, type RunResult, stageOfFile, type StageResult } from "./runner/stages.ts";
 
 const indent = (text: string, by = "      ") =>
   text
@@ -21,13 +15,7 @@ export function header(ctx: Ctx, kata: Kata, label: string): string {
   return ctx.style.bold(kata.id) + ctx.style.dim(` · ${ctx.t("check.against", { target: label })}`);
 }
 
-/** The mark and words of a stage's state, in the chosen language. */
-export function stageMark(ctx: Ctx, s: StageResult): string {
-  const { ok, bad, dim } = ctx.style;
-  if (!s.ran) return dim("-");
-  return s.state === "done" ? ok("✓") : s.state === "not started" ? dim("·") : bad("✗");
-}
-
+/** The words of a stage's state, in the chosen language. */
 export function stageWord(ctx: Ctx, s: StageResult): string {
   const { ok, bad, dim } = ctx.style;
   if (!s.ran) return dim(ctx.t("state.notRun"));
@@ -36,30 +24,22 @@ export function stageWord(ctx: Ctx, s: StageResult): string {
   return bad(ctx.t("state.failing"));
 }
 
-/** One failure as the learner reads it: the test, then expected vs got (no stack). */
-export function failureBlock(
+/**
+ * A failure's first `lines` lines, and apart from them "when the wait ended: your client is blocked in read(3).
+ * the server closed socket 4.": where each program was, shown on a line of its own above the failure, not again in it.
+ */
+export function failureParts(
   ctx: Ctx,
-  kata: Kata,
-  test: TestResult & { stage?: number | undefined },
-  lines = 24,
-): string {
-  // A stage not started yet: what to do matters, not which test said so.
-  const title = isNotDone(test)
-    ? ctx.t("check.nextTodo", { stage: test.stage ?? "?" })
-    : ctx.t("check.firstFailure", { stage: test.stage ?? "?", title: test.title });
-  // Where each program was when the wait ended comes first, on a line of its own, and not again below.
+  test: TestResult,
+  lines: number,
+): { where: string | undefined; summary: string } {
   const blocked = test.blocked ?? [];
   const summary = failureSummary(test.failure, lines)
     .split("\n")
     .filter((l) => !blocked.includes(l))
     .join("\n");
-  const where = blocked.length > 0 ? `${indent(ctx.style.accent(whereLine(ctx, blocked)))}\n` : "";
-  return `${indent(ctx.style.warn(title), "    ")}\n${where}${indent(summary)}`;
-}
-
-/** "when the wait ended: your client is blocked in read(3). the server closed socket 4." */
-export function whereLine(ctx: Ctx, blocked: readonly string[]): string {
-  return ctx.t("check.whenWaitEnded", { where: blocked.join(" ") });
+  const where = blocked.length > 0 ? ctx.t("check.whenWaitEnded", { where: blocked.join(" ") }) : undefined;
+  return { where, summary };
 }
 
 /**
@@ -67,36 +47,23 @@ export function whereLine(ctx: Ctx, blocked: readonly string[]): string {
  * only says what to do next, and waits for the summary). The failure itself is shown once, under the board, for
  * the lowest stage that failed: one block per run, in stage order.
  */
-export class LiveFailure {
-  shown: TestResult | undefined;
-
-  constructor(
-    private readonly ctx: Ctx,
-    private readonly kata: Kata,
-  ) {}
-
-  readonly onTestEnd = (t: TestResult): void => {
-    if (this.shown || t.status !== "failed" || isNotDone(t)) return;
-    this.shown = t;
-    const stage = stageOfFile(this.kata, t.file) ?? "?";
-    this.ctx.out(this.ctx.style.bad(`  ✗ ${this.ctx.t("check.liveFailure", { stage, title: t.title })}`));
+export function liveFailure(ctx: Ctx, kata: Kata) {
+  const live = {
+    shown: undefined as TestResult | undefined,
+    onTestEnd: (t: TestResult): void => {
+      if (live.shown || t.status !== "failed" || isNotDone(t)) return;
+      live.shown = t;
+      const stage = stageOfFile(kata, t.file) ?? "?";
+      ctx.out(ctx.style.bad(`  ✗ ${ctx.t("check.liveFailure", { stage, title: t.title })}`));
+    },
   };
-}
-
-/** What kept tests from running: a test file that could not load, an error outside any test, vitest itself. */
-export function runProblems(ctx: Ctx, result: RunResult): string[] {
-  const out: string[] = [];
-  const { bad } = ctx.style;
-  for (const e of result.fileErrors)
-    out.push(bad(ctx.t("check.fileError", { file: e.file })), indent(failureSummary(e.message, 12)));
-  for (const e of result.errors) out.push(bad(ctx.t("check.unhandled")), indent(failureSummary(e, 12)));
-  if (result.crash) out.push(bad(ctx.t("check.crash")), indent(failureSummary(result.crash, 30)));
-  return out;
+  return live;
 }
 
 /**
- * The stage-by-stage summary of a run: a line per stage, the lowest stage's first failure,
- * what stopped the run if it did not finish, and what to do next. Returns true when every stage that ran passed.
+ * The stage-by-stage summary of a run: a line per stage, the lowest stage's first failure, what kept tests from
+ * running (a test file that could not load, an error outside any test, vitest itself), and what to do next.
+ * Returns true when every stage that ran passed.
  */
 export function printResult(
   ctx: Ctx,
@@ -105,20 +72,39 @@ export function printResult(
   label: string,
   options: { headed?: boolean } = {},
 ): boolean {
-  const { dim, ok, bad, accent } = ctx.style;
+  const { dim, ok, bad, accent, warn } = ctx.style;
   const out: string[] = options.headed ? [] : [header(ctx, kata, label)];
   const ran = result.stages.filter((s) => s.ran);
   for (const s of result.stages) {
     const stage = kata.stages.find((x) => x.stage === s.stage);
+    const mark = !s.ran
+      ? dim("-")
+      : s.state === "done"
+        ? ok("✓")
+        : s.state === "not started"
+          ? dim("·")
+          : bad("✗");
     const count = !s.ran ? dim(` ${ctx.t("state.notRun")}`) : dim(` ${s.passed}/${s.passed + s.failed}`);
     out.push(
-      `  ${stageMark(ctx, s)} ${ctx.t("stage.label", { n: s.stage })}: ${stage ? ctx.text(stage.title) : ""}${count}`,
+      `  ${mark} ${ctx.t("stage.label", { n: s.stage })}: ${stage ? ctx.text(stage.title) : ""}${count}`,
     );
   }
-  // The lowest stage's first failure is the one to fix: one block, under the board.
+  // The lowest stage's first failure is the one to fix: one block, under the board. A stage not started yet:
+  // what to do matters, not which test said so.
   const first = ran.find((s) => s.firstFailure)?.firstFailure;
-  if (first) out.push("", failureBlock(ctx, kata, first));
-  const problems = runProblems(ctx, result);
+  if (first) {
+    const stage = first.stage ?? "?";
+    const title = isNotDone(first)
+      ? ctx.t("check.nextTodo", { stage })
+      : ctx.t("check.firstFailure", { stage, title: first.title });
+    const { where, summary } = failureParts(ctx, first, 24);
+    out.push("", indent(warn(title), "    "), ...(where ? [indent(accent(where))] : []), indent(summary));
+  }
+  const problems: string[] = [];
+  for (const e of result.fileErrors)
+    problems.push(bad(ctx.t("check.fileError", { file: e.file })), indent(failureSummary(e.message, 12)));
+  for (const e of result.errors) problems.push(bad(ctx.t("check.unhandled")), indent(failureSummary(e, 12)));
+  if (result.crash) problems.push(bad(ctx.t("check.crash")), indent(failureSummary(result.crash, 30)));
   if (problems.length) out.push("", ...problems);
   const passed = result.tests.filter((t) => t.status === "passed").length;
   const failed = result.tests.filter((t) => t.status === "failed").length;
@@ -131,11 +117,9 @@ export function printResult(
         ? bad(ctx.t("check.noneFinished"))
         : `${bad(ctx.t("check.failed", { count: failed }))}, ${ok(ctx.t("check.passed", { count: passed }))}`,
   );
-  if (!all) {
-    const next = ran.find((s) => s.state !== "done");
-    if (next)
-      out.push(dim(ctx.t("check.stuckHint", { command: accent(`pnpm kata hint ${kata.id} ${next.stage}`) })));
-  }
+  const next = all ? undefined : ran.find((s) => s.state !== "done");
+  if (next)
+    out.push(dim(ctx.t("check.stuckHint", { command: accent(`pnpm kata hint ${kata.id} ${next.stage}`) })));
   ctx.out(out.join("\n"));
   return all;
 }

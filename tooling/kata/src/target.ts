@@ -24,11 +24,9 @@ export function targetDir(ctx: Ctx, kata: Kata, target: Target): string {
   return dir;
 }
 
-/** What KATA_TARGET should be for a target: "starter", "solution" or an absolute folder. */
-export function targetValue(ctx: Ctx, kata: Kata, target: Target): string {
-  if (target.solution) return "solution";
-  if (target.impl) return targetDir(ctx, kata, target);
-  return "starter";
+/** What KATA_TARGET should be for a target whose folder is `dir`: "starter", "solution" or that folder. */
+export function targetValue(target: Target, dir: string): string {
+  return target.solution ? "solution" : target.impl ? dir : "starter";
 }
 
 /** A short name for messages. */

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 
 import { main } from "../src/main.ts";
 import { nextOnPath, nextStage } from "../src/next.ts";
-import type { RunResult, StageState } from "../src/runner/index.ts";
+import type { RunResult, StageState } from "../src/runner/stages.ts";
 import { KATA, kata as cli, SLOW, workspace } from "./helpers.ts";
 
 /** A kata of `stages` stages, those in `bonus` bonuses. */

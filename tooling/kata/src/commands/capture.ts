@@ -69,50 +69,42 @@ export const capture: Command = {
     const steps = positionals[1]
       ? stepsFor(kata, path.basename(programFile(ctx, kata, kata.dir, positionals[1])))
       : kata.demo;
+    const given = typeof values.out === "string" ? values.out : undefined;
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     const out = path.resolve(
       ctx.io.cwd,
-      typeof values.out === "string"
-        ? values.out
-        : path.join(ctx.stateDir, "captures", `${kata.id}-${stamp}.pcap`),
+      given ?? path.join(ctx.stateDir, "captures", `${kata.id}-${stamp}.pcap`),
     );
-    if (!existsSync(path.dirname(out)) && typeof values.out === "string")
+    if (given !== undefined && !existsSync(path.dirname(out)))
       throw new CliError(ctx.t("target.missing", { dir: path.dirname(out) }));
     const planned = await withPorts(kata, steps);
     if (planned.ports.length === 0) throw new CliError(ctx.t("capture.noServer", { id: kata.id }));
     const filter = planned.ports.map((p) => `tcp port ${p}`).join(" or ");
-    const options = { out, filter, ...(values.any === true ? { interface: "any" } : {}) };
-    for (let attempt = 1; ; attempt++) {
+    const options = { out, filter, interface: values.any === true ? "any" : undefined };
+    let result;
+    for (let attempt = 1; !result; attempt++) {
       try {
-        const result = await captureWhile(options, async () => {
-          await playDemo(ctx, kata, planned.steps);
-        });
-        const shown = path.relative(ctx.io.cwd, result.path) || result.path;
-        ctx.out("");
-        ctx.out(
-          ctx.style.ok(
-            ctx.t("capture.done", { packets: result.packets, path: shown, link: result.linkType }),
-          ),
-        );
-        ctx.out(
-          ctx.t("capture.next", {
-            command: ctx.style.accent(`pnpm kata run 04-1 dissect ${shown} --solution`),
-          }),
-        );
-        return 0;
+        result = await captureWhile(options, () => playDemo(ctx, kata, planned.steps));
       } catch (err) {
-        if (err instanceof CaptureUnavailable) throw new CliError(err.message);
-        if (err instanceof CaptureHoles && attempt < ATTEMPTS) {
+        if (err instanceof CaptureHoles && attempt < ATTEMPTS)
           ctx.err(
             ctx.style.warn(
               ctx.t("capture.again", { dropped: err.dropped, attempt: attempt + 1, of: ATTEMPTS }),
             ),
           );
-          continue;
-        }
-        if (err instanceof CaptureHoles) throw new CliError(err.message);
-        throw err;
+        else if (err instanceof CaptureUnavailable || err instanceof CaptureHoles)
+          throw new CliError(err.message);
+        else throw err;
       }
     }
+    const shown = path.relative(ctx.io.cwd, result.path) || result.path;
+    ctx.out("");
+    ctx.out(
+      ctx.style.ok(ctx.t("capture.done", { packets: result.packets, path: shown, link: result.linkType })),
+    );
+    ctx.out(
+      ctx.t("capture.next", { command: ctx.style.accent(`pnpm kata run 04-1 dissect ${shown} --solution`) }),
+    );
+    return 0;
   },
 };

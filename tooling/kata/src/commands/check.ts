@@ -1,7 +1,7 @@
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
-import { header, LiveFailure, printResult } from "../report.ts";
-import { runKata } from "../runner/index.ts";
+import { header, liveFailure, printResult } from "../report.ts";
+import { runKata } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
 
 export const check: Command = {
@@ -17,9 +17,9 @@ export const check: Command = {
     if (target.impl) warnRunsAttempt(ctx, dir);
     // The header first: a failure shown while the tests run comes under it, the summary after.
     ctx.out(header(ctx, kata, targetLabel(target)));
-    const live = new LiveFailure(ctx, kata);
-    const result = await runKata(kata, targetValue(ctx, kata, target), {
-      ...(stages ? { stages } : {}),
+    const live = liveFailure(ctx, kata);
+    const result = await runKata(kata, targetValue(target, dir), {
+      stages,
       env: testEnv(ctx),
       onTestEnd: live.onTestEnd,
     });

@@ -1,6 +1,6 @@
 import { kataAt } from "@tcp-katas/katas";
 
-import type { Command } from "../command.ts";
+import { type Command, usageLine } from "../command.ts";
 import { usageError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
 
@@ -17,9 +17,7 @@ export const dev: Command = {
     if (sub === "flake")
       return (await import("../dev/flake.ts")).flake.run(ctx, { values, positionals: arg ? [arg] : [] });
     if (sub !== "check")
-      throw usageError(
-        `${ctx.t("dev.unknown", { sub: sub ?? "" })}\n${ctx.t("help.usage")} pnpm ${ctx.t("usage.dev")}`,
-      );
+      throw usageError(`${ctx.t("dev.unknown", { sub: sub ?? "" })}\n${usageLine(ctx, "dev")}`);
     const { devCheck } = await import("../dev/check.ts");
     let chosen;
     if (arg === ".") {

@@ -1,8 +1,10 @@
 import path from "node:path";
 
+import { storeLang } from "@tcp-katas/shared/i18n";
+
 import type { Command } from "../command.ts";
 import { usageError } from "../errors.ts";
-import { availableLangs, loadCatalogue, storeLang } from "../i18n.ts";
+import { availableLangs, loadCatalogue } from "../i18n.ts";
 
 /** Shows the language the CLI and the tests speak, or stores a choice in the state folder (git-ignored). */
 export const lang: Command = {

@@ -1,12 +1,10 @@
 import { isBonus, type Kata } from "@tcp-katas/katas";
 
-import { type Cached, cached, runKey } from "../board-cache.ts";
+import { starterResult } from "../board-cache.ts";
 import type { Command } from "../command.ts";
-import { testEnv } from "../command.ts";
 import { nextOnPath } from "../next.ts";
 import { pooled } from "../pool.ts";
 import { stageWord } from "../report.ts";
-import { runKata } from "../runner/index.ts";
 import { padColumns } from "../width.ts";
 
 export const list: Command = {
@@ -21,10 +19,8 @@ export const list: Command = {
     ctx.progress(0, katas.length, "");
     // Two katas at a time: one vitest each, on a 2-core machine. A kata whose inputs are unchanged since the
     // board last ran shows that run's result (--fresh runs every one).
-    const env = testEnv(ctx);
-    const results = await pooled(katas, 2, async (kata: Kata): Promise<Cached> => {
-      const key = runKey(ctx, kata, "starter", env);
-      const r = await cached(ctx, kata, key, () => runKata(kata, "starter", { env }), values.fresh === true);
+    const results = await pooled(katas, 2, async (kata: Kata) => {
+      const r = await starterResult(ctx, kata, values.fresh === true);
       ctx.progress(++finished, katas.length, kata.id);
       return r;
     });
@@ -37,25 +33,18 @@ export const list: Command = {
     let next = step
       ? ctx.t(step.bonus ? "list.nextBonus" : "list.next", { id: step.kata.id, stage: step.stage })
       : undefined;
-    let done = 0;
-    let total = 0;
-    let bonusDone = 0;
-    let bonusTotal = 0;
+    // [done, total] on the path, then of the bonus stages.
+    const count: Record<"path" | "bonus", [number, number]> = { path: [0, 0], bonus: [0, 0] };
     for (const [i, kata] of katas.entries()) {
-      const { result, fromCache } = results[i] as Cached;
+      const { result, fromCache } = results[i] as (typeof results)[number];
       rows.push(
         `${bold(kata.id)}  ${ctx.text(kata.title)}${fromCache ? dim(`  ${ctx.t("list.unchanged")}`) : ""}`,
       );
-      const broken = result.crash !== undefined;
       for (const s of result.stages) {
         const bonus = isBonus(kata, s.stage);
-        if (bonus) {
-          bonusTotal++;
-          if (s.state === "done") bonusDone++;
-        } else {
-          total++;
-          if (s.state === "done") done++;
-        }
+        const counted = count[bonus ? "bonus" : "path"];
+        counted[0] += s.state === "done" ? 1 : 0;
+        counted[1] += 1;
         const stage = kata.stages.find((x) => x.stage === s.stage);
         const tag = bonus ? ` ${accent(ctx.t("stage.bonus"))}` : "";
         const why =
@@ -66,7 +55,7 @@ export const list: Command = {
           `  ${ctx.t("stage.label", { n: s.stage })}  ${padColumns(stageWord(ctx, s), 12)} ${stage ? ctx.text(stage.title) : ""}${tag}${why}`,
         );
       }
-      if (broken) {
+      if (result.crash !== undefined) {
         rows.push(`  ${bad("✗")} ${ctx.t("list.broken", { command: accent(`pnpm kata check ${kata.id}`) })}`);
         next ??= `pnpm kata check ${kata.id}`;
       }
@@ -79,7 +68,7 @@ export const list: Command = {
       );
     ctx.out();
     ctx.out(
-      `${bold(ctx.t("list.summary", { done, total }))}${bonusTotal > 0 ? ` ${ctx.t("list.bonusSummary", { done: bonusDone, total: bonusTotal })}` : ""} ${next ? `${ctx.t("list.nextLabel")} ${accent(next)}` : ok(ctx.t("list.allDone"))}`,
+      `${bold(ctx.t("list.summary", { done: count.path[0], total: count.path[1] }))}${count.bonus[1] ? ` ${ctx.t("list.bonusSummary", { done: count.bonus[0], total: count.bonus[1] })}` : ""} ${next ? `${ctx.t("list.nextLabel")} ${accent(next)}` : ok(ctx.t("list.allDone"))}`,
     );
     return 0;
   },

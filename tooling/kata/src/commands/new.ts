@@ -6,6 +6,7 @@ import type { DemoStep, Kata } from "@tcp-katas/katas";
 import type { Command } from "../command.ts";
 import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
+import { loadCatalogue } from "../i18n.ts";
 import { findKata } from "../lookup.ts";
 
 const ID = /^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -13,47 +14,14 @@ const DEFAULT_MODEL = "04-2";
 /** Generated, not copied. */
 const GENERATED = new Set(["kata.json", "package.json", "README.md", "README.ko.md"]);
 
-function lesson(ctx: Ctx, id: string, title: string, model: Kata, lang: "en" | "ko"): string {
-  const t = (en: string, ko: string) => (lang === "en" ? en : ko);
-  const stage = model.stages[0];
+/** The new kata's lesson in `lang`, to be written in its own words: a title, how to work, stage 1, how to run. */
+function lesson(id: string, title: string, model: Kata, lang: "en" | "ko"): string {
   const files = model.programs
     .filter((p) => p.stage === 1)
     .map((p) => `\`${p.file}\``)
     .join(", ");
-  return [
-    `# ${id} · ${title}`,
-    "",
-    t(
-      "What this kata teaches, in your own words. Never copy the book's text or code.",
-      "이 카타가 가르치는 내용을 자신의 말로 쓰세요. 책의 글이나 코드를 옮겨 적지 마세요.",
-    ),
-    "",
-    t(
-      "Work in `starter/` (never `solution/`): `pnpm kata watch " +
-        id +
-        "` re-runs the tests on every save; `pnpm kata` shows every stage done when you are finished.",
-      "`starter/`에서 작업하세요(`solution/`은 건드리지 않습니다). `pnpm kata watch " +
-        id +
-        "`가 저장할 때마다 테스트를 다시 실행하고, 다 끝나면 `pnpm kata`에 모든 단계가 완료로 표시됩니다.",
-    ),
-    "",
-    `## ${t("Stages", "단계")}`,
-    "",
-    `### ${t("Stage 1", "1단계")}: ${stage ? stage.title[lang] : ""}`,
-    "",
-    t(
-      `Copied from ${model.id} as a worked example: ${files}. Replace it with this kata's own programs.`,
-      `${model.id}에서 예제로 복사했습니다: ${files}. 이 카타의 프로그램으로 바꾸세요.`,
-    ),
-    "",
-    `## ${t("Run", "실행")}`,
-    "",
-    "```sh",
-    `pnpm --filter @tcp-katas/${id} test`,
-    `pnpm kata check ${id}`,
-    "```",
-    "",
-  ].join("\n");
+  const stage = model.stages[0]?.title[lang] ?? "";
+  return loadCatalogue(lang).t("new.readme", { id, title, stage, model: model.id, files });
 }
 
 /** The files of a new kata: the model's configs as they are, its stage 1 as the worked example. */
@@ -88,8 +56,8 @@ function files(ctx: Ctx, id: string, title: string, model: Kata): Record<string,
   const order = Math.max(0, ...ctx.katas().map((k) => k.order)) + 10;
   out["kata.json"] =
     `${JSON.stringify({ $schema: "../../tooling/katas/kata.schema.json", id, order, section: id.split("-").slice(0, 2).join("-"), title: { en: title, ko: title }, programs, stages: stage ? [stage] : [], demo }, null, 2)}\n`;
-  out["README.md"] = lesson(ctx, id, title, model, "en");
-  out["README.ko.md"] = lesson(ctx, id, title, model, "ko");
+  out["README.md"] = lesson(id, title, model, "en");
+  out["README.ko.md"] = lesson(id, title, model, "ko");
   return out;
 }
 

@@ -14,15 +14,16 @@ function git(args: string[], cwd: string): string {
 
 /** The commit whose starter/ counts as pristine: upstream main if known, else HEAD. */
 function pristineRef(ctx: Ctx, root: string): string {
-  for (const ref of ["origin/main", "upstream/main", "HEAD"]) {
+  const ref = ["origin/main", "upstream/main", "HEAD"].find((r) => {
     try {
-      git(["rev-parse", "--verify", "--quiet", ref], root);
-      return ref;
+      git(["rev-parse", "--verify", "--quiet", r], root);
+      return true;
     } catch {
-      // try the next one
+      return false;
     }
-  }
-  throw new CliError(ctx.t("reset.noGit"));
+  });
+  if (!ref) throw new CliError(ctx.t("reset.noGit"));
+  return ref;
 }
 
 async function confirm(ctx: Ctx, question: string): Promise<boolean> {

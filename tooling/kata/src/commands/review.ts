@@ -11,44 +11,34 @@ import { usageError } from "../errors.ts";
 import { findKata } from "../lookup.ts";
 import { fenced, mdCalls, mdCode, mdText } from "../md.ts";
 import { pooled } from "../pool.ts";
-import { whereLine } from "../report.ts";
-import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../runner/index.ts";
+import { failureParts } from "../report.ts";
+import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../runner/stages.ts";
 import { warnRunsAttempt } from "../target.ts";
 import { firstDifference, traceable, type Traced, traceMarkdown, traceProgram } from "../trace/index.ts";
 
-interface DiffSize {
-  added: number;
-  removed: number;
+/** An attempt's results: its tests, its lint findings and its size against the reference. */
+interface Assessed {
+  dir: string;
+  result: RunResult;
+  findings: string[];
+  size: { added: number; removed: number };
 }
 
 /** Lines added and removed against the reference, per program file (git diff --no-index). */
-function diffSize(kata: Kata, dir: string): DiffSize {
-  let added = 0;
-  let removed = 0;
+function diffSize(kata: Kata, dir: string): Assessed["size"] {
+  const size = { added: 0, removed: 0 };
   for (const p of kata.programs) {
     const mine = path.join(dir, p.file);
     if (!existsSync(mine)) continue;
-    const out = spawnSync(
-      "git",
-      [
-        "diff",
-        "--no-index",
-        "--numstat",
-        "--ignore-all-space",
-        path.join(kata.dir, "solution", p.file),
-        mine,
-      ],
-      { encoding: "utf8" },
-    );
-    for (const line of out.stdout.split("\n")) {
-      const [a, r] = line.split("\t");
-      if (a && r && /^\d+$/.test(a)) {
-        added += Number(a);
-        removed += Number(r);
-      }
+    const reference = path.join(kata.dir, "solution", p.file);
+    const diff = ["diff", "--no-index", "--numstat", "--ignore-all-space", reference, mine];
+    const { stdout } = spawnSync("git", diff, { encoding: "utf8" });
+    for (const [, a, r] of stdout.matchAll(/^(\d+)\t(\d+)\t/gm)) {
+      size.added += Number(a);
+      size.removed += Number(r);
     }
   }
-  return { added, removed };
+  return size;
 }
 
 /** eslint over the attempt's program files, with the project's rules (all but the type-aware ones). */
@@ -97,9 +87,7 @@ function single(
   ctx: Ctx,
   kata: Kata,
   label: string,
-  result: RunResult,
-  lintFindings: string[],
-  size: DiffSize,
+  { result, findings, size }: Assessed,
   diagrams: string[],
 ): string {
   const out: string[] = [
@@ -123,16 +111,11 @@ function single(
   for (const p of problems) out.push(fenced(failureSummary(p, 30)));
   if (failures.length === 0 && problems.length === 0) out.push(ctx.t("review.none"));
   for (const f of failures.slice(0, 10)) {
-    // Where each program was when the wait ended, on a line of its own above the failure (and not again in it).
-    const blocked = f.blocked ?? [];
-    const summary = failureSummary(f.failure, 20)
-      .split("\n")
-      .filter((l) => !blocked.includes(l))
-      .join("\n");
+    const { where, summary } = failureParts(ctx, f, 20);
     out.push(
       `<details><summary>${mdText(`${ctx.t("stage.label", { n: f.stage ?? "?" })} · ${f.title}`)}</summary>`,
       "",
-      ...(blocked.length > 0 ? [mdCalls(whereLine(ctx, blocked)), ""] : []),
+      ...(where ? [mdCalls(where), ""] : []),
       fenced(summary),
       "",
       "</details>",
@@ -141,11 +124,9 @@ function single(
   if (failures.length > 10) out.push(ctx.t("review.more", { count: failures.length - 10 }));
   out.push(
     "",
-    `### ${ctx.t("review.lint", { count: lintFindings.length })}`,
+    `### ${ctx.t("review.lint", { count: findings.length })}`,
     "",
-    ...(lintFindings.length ? lintFindings.map((l) => `- ${mdText(l)}`) : [ctx.t("review.clean")]),
-  );
-  out.push(
+    ...(findings.length ? findings.map((l) => `- ${mdText(l)}`) : [ctx.t("review.clean")]),
     "",
     `### ${ctx.t("review.size")}`,
     "",
@@ -213,13 +194,9 @@ function rowName(root: string, dir: string): string {
  */
 function attempts(ctx: Ctx, kata: Kata, root: string): string[] {
   const names = new Set(kata.programs.map((p) => p.file));
-  const mine = new Set([kata.id, shortId(kata.id)]);
-  const others = new Set(
-    ctx
-      .katas()
-      .flatMap((k) => [k.id, shortId(k.id)])
-      .filter((id) => !mine.has(id)),
-  );
+  const mine = [kata.id, shortId(kata.id)];
+  const ids = ctx.katas().flatMap((k) => [k.id, shortId(k.id)]);
+  const others = new Set(ids.filter((id) => !mine.includes(id)));
   const found: string[] = [];
   const walk = (dir: string, depth: number) => {
     let entries;
@@ -252,52 +229,43 @@ export const review: Command = {
     const impl = typeof values.impl === "string" ? values.impl : undefined;
     const all = typeof values.all === "string" ? values.all : undefined;
     if (impl && all) throw usageError(ctx.t("review.both"));
-    if (all) {
-      const root = path.resolve(ctx.io.cwd, all);
-      if (!existsSync(root)) throw usageError(ctx.t("target.missing", { dir: root }));
-      const dirs = attempts(ctx, kata, root);
-      if (dirs.length === 0) throw usageError(ctx.t("review.noAttempts", { id: kata.id, root }));
-      warnRunsAttempt(ctx, root);
+    const given = all || impl;
+    if (!given) throw usageError(ctx.t("review.needImpl"));
+    const root = path.resolve(ctx.io.cwd, given);
+    if (!existsSync(root)) throw usageError(ctx.t("target.missing", { dir: root }));
+    const dirs = all ? attempts(ctx, kata, root) : [root];
+    if (dirs.length === 0) throw usageError(ctx.t("review.noAttempts", { id: kata.id, root }));
+    warnRunsAttempt(ctx, root);
+    // Two attempts at a time (a study group's folder holds many): each runs in a vitest of its own.
+    const assessed = await pooled(dirs, 2, async (dir): Promise<Assessed> => {
+      const [result, findings] = await Promise.all([
+        runKata(kata, dir, { env: testEnv(ctx) }),
+        lint(ctx, kata, dir),
+      ]);
+      return { dir, result, findings, size: diffSize(kata, dir) };
+    });
+    if (!all) ctx.out(single(ctx, kata, given, assessed[0] as Assessed, await diagrams(ctx, kata, root)));
+    else {
       const head = [
         ctx.t("review.attempt"),
         ...kata.stages.map((s) => ctx.t("stage.label", { n: s.stage })),
         ctx.t("review.lintColumn"),
         ctx.t("review.deltaColumn"),
       ];
-      const rows = [
-        `## ${mdText(ctx.t("review.title", { id: kata.id }))} — ${ctx.t("review.everyAttempt", { root: mdCode(all) })}`,
-        "",
-        `| ${head.join(" | ")} |`,
-        `|${head.map(() => "---").join("|")}|`,
-      ];
-      // Two attempts at a time (a study group's folder holds many): each runs in a vitest of its own.
-      const results = await pooled(dirs, 2, async (dir) => {
-        const [result, problems] = await Promise.all([
-          runKata(kata, dir, { env: testEnv(ctx) }),
-          lint(ctx, kata, dir),
-        ]);
-        return { result, problems };
-      });
-      for (const [i, dir] of dirs.entries()) {
-        const { result, problems } = results[i] as { result: RunResult; problems: string[] };
-        const size = diffSize(kata, dir);
-        rows.push(
-          `| ${mdText(rowName(root, dir))} | ${result.stages.map((s) => cell(ctx, s)).join(" | ")} | ${problems.length} | +${size.added}/−${size.removed} |`,
-        );
-      }
-      ctx.out(rows.join("\n"));
-      return results.every((r) => allDone(r.result)) ? 0 : 1;
+      const rows = assessed.map(
+        ({ dir, result, findings, size }) =>
+          `| ${mdText(rowName(root, dir))} | ${result.stages.map((s) => cell(ctx, s)).join(" | ")} | ${findings.length} | +${size.added}/−${size.removed} |`,
+      );
+      ctx.out(
+        [
+          `## ${mdText(ctx.t("review.title", { id: kata.id }))} — ${ctx.t("review.everyAttempt", { root: mdCode(all) })}`,
+          "",
+          `| ${head.join(" | ")} |`,
+          `|${head.map(() => "---").join("|")}|`,
+          ...rows,
+        ].join("\n"),
+      );
     }
-    if (!impl) throw usageError(ctx.t("review.needImpl"));
-    const dir = path.resolve(ctx.io.cwd, impl);
-    if (!existsSync(dir)) throw usageError(ctx.t("target.missing", { dir }));
-    warnRunsAttempt(ctx, dir);
-    const [result, problems] = await Promise.all([
-      runKata(kata, dir, { env: testEnv(ctx) }),
-      lint(ctx, kata, dir),
-    ]);
-    const drawn = await diagrams(ctx, kata, dir);
-    ctx.out(single(ctx, kata, impl, result, problems, diffSize(kata, dir), drawn));
-    return allDone(result) ? 0 : 1;
+    return assessed.every((a) => allDone(a.result)) ? 0 : 1;
   },
 };

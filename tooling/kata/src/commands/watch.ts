@@ -4,8 +4,9 @@ import path from "node:path";
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinished } from "../next.ts";
-import { LiveFailure, printResult } from "../report.ts";
-import { byStage, Session, stageFiles } from "../runner/index.ts";
+import { liveFailure, printResult } from "../report.ts";
+import { Session } from "../runner/session.ts";
+import { byStage, stageFiles } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
 
 /** 23:50:45: a 24-hour clock reads the same in every language (and Node may lack the locale's own format). */
@@ -22,64 +23,39 @@ export const watch: Command = {
     const stages = positionals[1] === undefined ? undefined : [findStage(ctx, kata, positionals[1]).stage];
     const target = targetOf(ctx, values);
     const dir = targetDir(ctx, kata, target);
+    const value = targetValue(target, dir);
     // Said once, under the first run's header (a terminal's screen is cleared before it).
     let warn = target.impl !== undefined;
     const poll = values.poll === true;
-    const { dim } = ctx.style;
-    const files = stageFiles(kata, stages);
-    const live = new LiveFailure(ctx, kata);
+    const live = liveFailure(ctx, kata);
     // One vitest kept warm for the whole watch: a save re-runs the tests without starting vitest again.
-    const session = new Session(kata.dir, {
-      target: targetValue(ctx, kata, target),
-      env: testEnv(ctx),
-      onTestEnd: live.onTestEnd,
-    });
-    let running = false;
-    const pending = new Set<string>();
+    const session = new Session(kata.dir, { target: value, env: testEnv(ctx), onTestEnd: live.onTestEnd });
     const runOnce = async (changed: string[]) => {
       if (ctx.io.stdout.isTTY) ctx.io.stdout.write("\u001b[2J\u001b[H");
       const where = path.relative(ctx.io.cwd, dir) || dir;
-      ctx.out(
-        dim(
-          ctx.t("watch.header", {
-            time: clock(new Date()),
-            where,
-            poll: poll ? ctx.t("watch.polling") : "",
-          }),
-        ),
-      );
+      const polling = poll ? ctx.t("watch.polling") : "";
+      ctx.out(ctx.style.dim(ctx.t("watch.header", { time: clock(new Date()), where, poll: polling })));
       if (warn) warnRunsAttempt(ctx, dir);
       warn = false;
       live.shown = undefined;
-      const outcome = await session.run(files, changed);
-      printResult(
-        ctx,
-        kata,
-        byStage(kata, targetValue(ctx, kata, target), outcome, stages),
-        targetLabel(target),
-      );
+      const outcome = await session.run(stageFiles(kata, stages), changed);
+      printResult(ctx, kata, byStage(kata, value, outcome, stages), targetLabel(target));
     };
-    const drain = async () => {
-      if (running) return;
-      running = true;
-      try {
-        while (pending.size > 0 || first) {
-          first = false;
-          const changed = [...pending];
-          pending.clear();
-          await runOnce(changed);
-        }
-      } finally {
-        running = false;
-      }
-    };
-    let first = true;
+    // Runs one at a time: the saves made meanwhile (100 ms apart at most) wait for the next run, all in one.
+    let queue = Promise.resolve();
+    const pending = new Set<string>();
     let timer: NodeJS.Timeout | undefined;
     const changed = (file: string) => {
       if (!file.endsWith(".ts")) return;
       pending.add(file);
       clearTimeout(timer);
-      timer = setTimeout(() => void drain(), 100);
+      timer = setTimeout(() => {
+        queue = queue.then(async () => {
+          const files = [...pending];
+          pending.clear();
+          if (files.length > 0) await runOnce(files);
+        });
+      }, 100);
     };
     const watched = kata.programs.map((p) => path.join(dir, p.file));
     let watcher: FSWatcher | undefined;
@@ -104,7 +80,8 @@ export const watch: Command = {
         for (const f of watched) changed(f);
       });
     }
-    await drain();
+    queue = runOnce([]);
+    await queue;
     return new Promise<number>((resolve) => {
       const off = ctx.onInterrupt(() => {
         off();

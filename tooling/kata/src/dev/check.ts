@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { faultFiles, FAULTS_DIR } from "@tcp-katas/faults/plan";
@@ -8,7 +8,8 @@ import { glossaryProblems } from "@tcp-katas/shared/i18n";
 
 import { committedStarter } from "../committed.ts";
 import type { Ctx } from "../context.ts";
-import { isNotDone, runKata, Session } from "../runner/index.ts";
+import { Session } from "../runner/session.ts";
+import { isNotDone, runKata } from "../runner/stages.ts";
 
 /**
  * A TODO fails as soon as the test reaches it: in milliseconds for a program behind the boundary, more on a loaded
@@ -20,6 +21,8 @@ const FAST_MS = 12_000;
 /** The checks read the tests' English titles ("stage N: ...", a wrong attempt's `catches`). */
 const ENGLISH = { KATA_LANG: "en" };
 
+const firstLine = (text: string | undefined) => (text ?? "").split("\n")[0] ?? "";
+
 const tsFiles = (dir: string) =>
   existsSync(dir)
     ? readdirSync(dir)
@@ -29,16 +32,12 @@ const tsFiles = (dir: string) =>
 
 /** Every *.test.ts under test/, relative to the kata (test/wrong/ holds wrong attempts, not tests). */
 function testFiles(kata: Kata): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const e of readdirSync(path.join(kata.dir, rel), { withFileTypes: true })) {
-      const child = `${rel}/${e.name}`;
-      if (e.isDirectory() && child !== "test/wrong") walk(child);
-      else if (e.isFile() && e.name.endsWith(".test.ts")) out.push(child);
-    }
-  };
-  if (existsSync(path.join(kata.dir, "test"))) walk("test");
-  return out.sort();
+  const dir = path.join(kata.dir, "test");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => `test/${f.split(path.sep).join("/")}`)
+    .filter((f) => f.endsWith(".test.ts") && !f.startsWith("test/wrong/"))
+    .sort();
 }
 
 /** starter/ and solution/ hold the same files with the same exports, and every test file is in one stage. */
@@ -66,18 +65,17 @@ function layoutProblems(ctx: Ctx, kata: Kata, starter: string): string[] {
   return problems;
 }
 
-/** Every file a Korean learner reads in the kata, for the glossary's check. */
-function koreanTexts(kata: Kata): [string, string][] {
+/**
+ * Every file a Korean learner reads in the kata in the course's terms (shared's GLOSSARY.md), with no particle
+ * fallback after a placeholder.
+ */
+function glossaryOf(kata: Kata): string[] {
+  const problems: string[] = [];
   const files = ["README.ko.md", "kata.json", ...testFiles(kata), "test/helpers.ts"]
     .concat(tsFiles(path.join(kata.dir, "starter")).map((f) => `starter/${f}`))
     .filter((f) => existsSync(path.join(kata.dir, f)));
-  return files.map((f) => [f, readFileSync(path.join(kata.dir, f), "utf8")]);
-}
-
-/** The kata's Korean in the course's terms (shared's GLOSSARY.md), with no particle fallback after a placeholder. */
-function glossaryOf(kata: Kata): string[] {
-  const problems: string[] = [];
-  for (const [file, text] of koreanTexts(kata)) {
+  for (const file of files) {
+    const text = readFileSync(path.join(kata.dir, file), "utf8");
     for (const p of glossaryProblems(text)) problems.push(`${file}: ${p}`);
     for (const m of text.match(/\}(을\(를\)|이\(가\)|은\(는\)|\(으\)로|와\(과\))/g) ?? [])
       problems.push(`${file}: "${m}" (put a noun after the placeholder)`);
@@ -119,34 +117,83 @@ async function starterProblems(
   const result = await runKata(kata, starter, { env: ENGLISH });
   if (result.crash) problems.push(ctx.t("dev.crash", { reason: result.crash }));
   for (const e of result.fileErrors)
-    problems.push(ctx.t("check.fileError", { file: e.file }) + `\n    ${e.message.split("\n")[0] ?? ""}`);
+    problems.push(ctx.t("check.fileError", { file: e.file }) + `\n    ${firstLine(e.message)}`);
   for (const s of result.stages) {
     const tests = result.tests.filter((t) => t.stage === s.stage);
     if (tests.length === 0) problems.push(ctx.t("dev.noTests", { stage: s.stage }));
     else if (s.failed === 0) problems.push(ctx.t("dev.solved", { stage: s.stage }));
   }
   for (const t of result.tests) {
+    const [stage, title] = [t.stage ?? "?", t.title];
     const group = /^stage (\d+)\b/i.exec(t.group)?.[1];
     if (group === undefined || Number(group) !== t.stage)
-      problems.push(ctx.t("dev.group", { file: t.file, stage: t.stage ?? "?", group: t.group }));
-    if (t.status === "passed") problems.push(ctx.t("dev.passes", { stage: t.stage ?? "?", title: t.title }));
+      problems.push(ctx.t("dev.group", { file: t.file, stage, group: t.group }));
+    if (t.status === "passed") problems.push(ctx.t("dev.passes", { stage, title }));
     if (t.status === "failed" && !isNotDone(t))
-      problems.push(
-        ctx.t("dev.notTodo", {
-          stage: t.stage ?? "?",
-          title: t.title,
-          first: (t.failure ?? "").split("\n")[0] ?? "",
-        }),
-      );
+      problems.push(ctx.t("dev.notTodo", { stage, title, first: firstLine(t.failure) }));
     if (t.status === "failed" && t.duration > FAST_MS)
-      problems.push(ctx.t("dev.slow", { stage: t.stage ?? "?", title: t.title, ms: Math.round(t.duration) }));
+      problems.push(ctx.t("dev.slow", { stage, title, ms: Math.round(t.duration) }));
   }
   return { problems, failed: result.tests.filter((t) => t.status === "failed").length };
 }
 
+/**
+ * The wrong attempts a kata keeps under test/wrong/<name>/wrong.json: learners' bugs that once passed a stage
+ * (`stage`, the bug in a sentence as `why`, part of the English title of a test that must fail as `catches`).
+ * Each holds only what differs from the solution (edits: find this exact text in that solution file, put that
+ * instead).
+ */
+interface WrongAttempt {
+  name: string;
+  stage: number;
+  why: string;
+  catches?: string;
+  edits?: { file: string; find: string; replace: string }[];
+}
+
+function wrongAttempts(kata: Kata): WrongAttempt[] {
+  const root = path.join(kata.dir, "test", "wrong");
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, "wrong.json")))
+    .map((e) => ({
+      ...(JSON.parse(readFileSync(path.join(root, e.name, "wrong.json"), "utf8")) as WrongAttempt),
+      name: e.name,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The attempt as a folder of its own under the kata's git-ignored .kata/: solution/ with its edits made. Returns
+ * the folder, or why it cannot be made (an edit whose text is not in the solution exactly once: the solution
+ * changed under it).
+ */
+function materialize(kata: Kata, attempt: WrongAttempt): { dir: string } | { problem: string } {
+  const edits = attempt.edits ?? [];
+  if (edits.length === 0) return { problem: `${attempt.name}: wrong.json has no edits` };
+  const dir = path.join(kata.dir, ".kata", "wrong", attempt.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.dirname(dir), { recursive: true });
+  cpSync(path.join(kata.dir, "solution"), dir, { recursive: true });
+  for (const edit of edits) {
+    const file = path.join(dir, edit.file);
+    if (!existsSync(file)) return { problem: `${attempt.name}: ${edit.file} is not a file of solution/` };
+    const text = readFileSync(file, "utf8");
+    const count = text.split(edit.find).length - 1;
+    if (count !== 1)
+      return {
+        problem: `${attempt.name}: ${edit.file} holds the text to replace ${count} times, not once: ${JSON.stringify(edit.find.slice(0, 60))}`,
+      };
+    writeFileSync(
+      file,
+      text.replace(edit.find, () => edit.replace),
+    );
+  }
+  return { dir };
+}
+
 /** Each wrong attempt fails its stage, for a reason of its own (not a TODO, not a missing file), in the test named. */
 async function wrongProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]; count: number }> {
-  const { materialize, wrongAttempts } = await import("./wrong.ts");
   const problems: string[] = [];
   const attempts = wrongAttempts(kata);
   for (const attempt of attempts) {
@@ -155,26 +202,21 @@ async function wrongProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]
       problems.push(made.problem);
       continue;
     }
-    const result = await runKata(kata, made.dir, { stages: [attempt.stage], env: ENGLISH });
+    const { name, stage, why, catches } = attempt;
+    const result = await runKata(kata, made.dir, { stages: [stage], env: ENGLISH });
     const failed = result.tests.filter((t) => t.status === "failed");
     const names = failed.map((t) => `${t.group} > ${t.title}`);
     if (result.crash || result.fileErrors.length > 0)
       problems.push(
-        ctx.t("dev.wrongBroken", {
-          name: attempt.name,
-          reason: result.crash ?? result.fileErrors[0]?.message ?? "",
-        }),
+        ctx.t("dev.wrongBroken", { name, reason: result.crash ?? result.fileErrors[0]?.message ?? "" }),
       );
-    else if (failed.length === 0)
-      problems.push(ctx.t("dev.wrongPasses", { name: attempt.name, stage: attempt.stage, why: attempt.why }));
+    else if (failed.length === 0) problems.push(ctx.t("dev.wrongPasses", { name, stage, why }));
     else if (
       failed.some((t) => isNotDone(t) || /does not exist: every kata target needs/.test(t.failure ?? ""))
     )
-      problems.push(ctx.t("dev.wrongReason", { name: attempt.name }));
-    else if (attempt.catches !== undefined && !names.some((n) => n.includes(attempt.catches ?? "")))
-      problems.push(
-        ctx.t("dev.wrongTest", { name: attempt.name, catches: attempt.catches, failed: names.join("; ") }),
-      );
+      problems.push(ctx.t("dev.wrongReason", { name }));
+    else if (catches !== undefined && !names.some((n) => n.includes(catches)))
+      problems.push(ctx.t("dev.wrongTest", { name, catches, failed: names.join("; ") }));
   }
   return { problems, count: attempts.length };
 }
@@ -188,15 +230,10 @@ async function faultProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]
     const outcome = await session.run(files);
     const problems = [
       ...(outcome.crash ? [ctx.t("dev.crash", { reason: outcome.crash })] : []),
-      ...outcome.fileErrors.map((e) => `${e.file}: ${e.message.split("\n")[0] ?? ""}`),
+      ...outcome.fileErrors.map((e) => `${e.file}: ${firstLine(e.message)}`),
       ...outcome.tests
         .filter((t) => t.status === "failed")
-        .map((t) =>
-          ctx.t("dev.fault", {
-            title: `${t.group} > ${t.title}`,
-            first: (t.failure ?? "").split("\n")[0] ?? "",
-          }),
-        ),
+        .map((t) => ctx.t("dev.fault", { title: `${t.group} > ${t.title}`, first: firstLine(t.failure) })),
     ];
     return { problems, count: outcome.tests.length };
   } finally {

@@ -5,32 +5,23 @@ import path from "node:path";
 import type { Command } from "../command.ts";
 import type { Ctx } from "../context.ts";
 import { usageError } from "../errors.ts";
-import { Session } from "../runner/index.ts";
+import { Session } from "../runner/session.ts";
+import { stageFiles } from "../runner/stages.ts";
 
-interface Suite {
-  name: string;
-  dir: string;
-  files: string[];
-}
-
-/** Every *.test.ts under a folder (not under node_modules, fixtures or wrong attempts). */
+/** Every *.test.ts under a package's test/ and src/ (not under node_modules, fixtures or wrong attempts). */
 function testsUnder(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    if (!existsSync(d)) return;
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory() && !["node_modules", "fixtures", "wrong"].includes(e.name)) walk(full);
-      else if (e.isFile() && e.name.endsWith(".test.ts")) out.push(full);
-    }
-  };
-  walk(path.join(dir, "test"));
-  walk(path.join(dir, "src"));
-  return out.sort();
+  return ["test", "src"]
+    .filter((sub) => existsSync(path.join(dir, sub)))
+    .flatMap((sub) =>
+      readdirSync(path.join(dir, sub), { recursive: true, encoding: "utf8" }).map((f) => path.join(sub, f)),
+    )
+    .filter((f) => f.endsWith(".test.ts") && !/[\\/](node_modules|fixtures|wrong)[\\/]/.test(f))
+    .map((f) => path.join(dir, f))
+    .sort();
 }
 
 /** Every package with tests: shared, tooling/*, and each kata (against its solution), found on disk. */
-function suites(ctx: Ctx): Suite[] {
+function suites(ctx: Ctx): { name: string; dir: string; files: string[] }[] {
   const dirs = [path.join(ctx.root, "shared")];
   const tooling = path.join(ctx.root, "tooling");
   if (existsSync(tooling)) for (const d of readdirSync(tooling).sort()) dirs.push(path.join(tooling, d));
@@ -46,11 +37,7 @@ function suites(ctx: Ctx): Suite[] {
   });
   return [
     ...libraries.map((dir) => ({ name: path.relative(ctx.root, dir), dir, files: testsUnder(dir) })),
-    ...ctx.katas().map((k) => ({
-      name: k.id,
-      dir: k.dir,
-      files: k.stages.flatMap((s) => s.tests.map((t) => path.join(k.dir, t))),
-    })),
+    ...ctx.katas().map((k) => ({ name: k.id, dir: k.dir, files: stageFiles(k) })),
   ].filter((s) => s.files.length > 0);
 }
 

@@ -28,7 +28,7 @@ export type ToChild =
 
 export type FromChild =
   | { type: "ready" }
-  | { type: "test-end"; id: string; result: TestResult }
+  | { type: "test-end"; result: TestResult }
   /** A test file that could not be loaded (syntax error, import error): its tests did not run. */
   | { type: "file-error"; file: string; message: string }
   | { type: "run-end"; errors: string[] }

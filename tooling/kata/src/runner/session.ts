@@ -16,9 +16,9 @@ export interface RunOutcome {
 export interface SessionOptions {
   /** KATA_TARGET for the run. */
   target: string;
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
   /** Told about each test as it ends (for live output). */
-  onTestEnd?: (result: TestResult) => void;
+  onTestEnd?: ((result: TestResult) => void) | undefined;
 }
 
 const CHILD = path.join(import.meta.dirname, "vitest-child.js");
@@ -37,25 +37,24 @@ process.once("exit", killAllSessions);
  * the vitest process exits with everything it started.
  */
 export class Session {
-  readonly #kataDir: string;
-  readonly #options: SessionOptions;
   #child: ChildProcess | undefined;
   #ready: Promise<void> | undefined;
-  #listener: ((m: FromChild) => void) | undefined;
-  #exitListener: ((reason: string) => void) | undefined;
+  /** The child's messages, and its exit (`why` it went), to whoever waits for them now. */
+  #on: ((m: FromChild | { type: "exit"; why: string }) => void) | undefined;
   #log = "";
 
-  constructor(kataDir: string, options: SessionOptions) {
-    this.#kataDir = kataDir;
-    this.#options = options;
+  constructor(
+    private readonly kataDir: string,
+    private readonly options: SessionOptions,
+  ) {
     live.add(this);
   }
 
   #start(): Promise<void> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ...this.#options.env,
-      KATA_TARGET: this.#options.target,
+      ...this.options.env,
+      KATA_TARGET: this.options.target,
       NO_COLOR: "1",
       FORCE_COLOR: "0",
     };
@@ -63,7 +62,7 @@ export class Session {
     // Started from inside a vitest run (the CLI's own tests), the inner vitest must not believe it is a worker.
     for (const key of Object.keys(env)) if (key === "VITEST" || key.startsWith("VITEST_")) delete env[key];
     const child = spawn(process.execPath, [CHILD], {
-      cwd: this.#kataDir,
+      cwd: this.kataDir,
       env,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
@@ -74,18 +73,18 @@ export class Session {
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
-    child.on("message", (m: FromChild) => this.#listener?.(m));
+    child.on("message", (m: FromChild) => this.#on?.(m));
     child.on("exit", (code, signal) => {
       if (this.#child === child) this.#child = undefined;
       this.#ready = undefined;
-      this.#exitListener?.(`vitest exited (${signal ?? code})`);
+      this.#on?.({ type: "exit", why: `vitest exited (${signal ?? code})` });
     });
     return new Promise((resolve, reject) => {
-      this.#listener = (m) => {
+      this.#on = (m) => {
         if (m.type === "ready") resolve();
         if (m.type === "fatal") reject(new Error(m.message));
+        if (m.type === "exit") reject(new Error(`${m.why} before it was ready:\n${this.#log}`));
       };
-      this.#exitListener = (why) => reject(new Error(`${why} before it was ready:\n${this.#log}`));
     });
   }
 
@@ -99,45 +98,25 @@ export class Session {
       this.kill();
       return { ...outcome, crash: (err as Error).message };
     }
-    if (!this.#child) return { ...outcome, crash: `vitest is gone:\n${this.#log}` };
+    const child = this.#child;
+    if (!child) return { ...outcome, crash: `vitest is gone:\n${this.#log}` };
     return new Promise<RunOutcome>((resolve) => {
-      const finish = () => {
-        this.#listener = undefined;
-        this.#exitListener = undefined;
-        resolve(outcome);
-      };
-      this.#exitListener = (why) => {
-        outcome.crash ??= `${why} in the middle of the run:\n${this.#log}`;
-        finish();
-      };
-      this.#listener = (m) => {
-        switch (m.type) {
-          case "test-end":
-            outcome.tests.push(m.result);
-            this.#options.onTestEnd?.(m.result);
-            break;
-          case "file-error":
-            outcome.fileErrors.push({ file: m.file, message: m.message });
-            break;
-          case "run-end":
-            outcome.errors.push(...m.errors);
-            finish();
-            break;
-          case "fatal":
-            outcome.crash = m.message;
-            finish();
-            break;
-          default:
-            break;
+      this.#on = (m) => {
+        if (m.type === "test-end") {
+          outcome.tests.push(m.result);
+          this.options.onTestEnd?.(m.result);
+        } else if (m.type === "file-error") outcome.fileErrors.push({ file: m.file, message: m.message });
+        else if (m.type === "run-end") outcome.errors.push(...m.errors);
+        else if (m.type === "fatal") outcome.crash = m.message;
+        else if (m.type === "exit") outcome.crash = `${m.why} in the middle of the run:\n${this.#log}`;
+        if (m.type === "run-end" || m.type === "fatal" || m.type === "exit") {
+          this.#on = undefined;
+          resolve(outcome);
         }
       };
-      if (changed.length > 0) this.#send({ type: "invalidate", files: changed });
-      this.#send({ type: "run", files });
+      if (changed.length > 0) child.send({ type: "invalidate", files: changed } satisfies ToChild);
+      child.send({ type: "run", files } satisfies ToChild);
     });
-  }
-
-  #send(message: ToChild): void {
-    this.#child?.send(message);
   }
 
   /**
@@ -148,11 +127,12 @@ export class Session {
     const child = this.#child;
     this.#child = undefined;
     this.#ready = undefined;
-    if (!child) return;
-    const running = () => child.exitCode === null && child.signalCode === null;
-    if (!running()) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
-    const timer = setTimeout(() => running() && child.kill("SIGKILL"), 1_000);
+    const timer = setTimeout(
+      () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"),
+      1_000,
+    );
     timer.unref();
     child.once("exit", () => clearTimeout(timer));
   }
@@ -162,7 +142,7 @@ export class Session {
     const child = this.#child;
     if (child && child.exitCode === null) {
       const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      this.#send({ type: "close" });
+      child.send({ type: "close" } satisfies ToChild);
       const timer = setTimeout(() => this.kill(), 3_000);
       await gone;
       clearTimeout(timer);

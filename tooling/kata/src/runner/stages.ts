@@ -1,7 +1,9 @@
+import path from "node:path";
+
 import type { Kata } from "@tcp-katas/katas";
 
 import type { TestResult } from "./protocol.ts";
-import type { RunOutcome } from "./session.ts";
+import { type RunOutcome, Session, type SessionOptions } from "./session.ts";
 
 /** done: every test passes; not started: every failure is a TODO the starter still holds; failing: the rest. */
 export type StageState = "done" | "not started" | "failing";
@@ -17,8 +19,6 @@ export interface StageResult {
   stage: number;
   passed: number;
   failed: number;
-  /** Test files of the stage that could not load (their tests did not run). */
-  brokenFiles: string[];
   /** False when the stage was not part of the run (kata check 04-3 3 runs stage 3 only). */
   ran: boolean;
   state: StageState;
@@ -31,17 +31,13 @@ export interface RunResult extends RunOutcome {
   stages: StageResult[];
 }
 
-/** Declaration order: the stage's files in the manifest's order, then each test's place in its file. */
+const numeric = new Intl.Collator("en", { numeric: true });
+
+/** Declaration order: the stage's files in the manifest's order, then each test's place in its file (vitest's id:
+ * the file's hash, then `_0_4`). */
 function declared(files: readonly string[], a: TestResult, b: TestResult): number {
-  const byFile = files.indexOf(a.file) - files.indexOf(b.file);
-  if (byFile !== 0) return byFile;
-  const place = (t: TestResult) => (t.id ?? "").split("_").slice(1).map(Number);
-  const [pa, pb] = [place(a), place(b)];
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return 0;
+  const place = (t: TestResult) => (t.id ?? "").split("_").slice(1).join("_");
+  return files.indexOf(a.file) - files.indexOf(b.file) || numeric.compare(place(a), place(b));
 }
 
 /** The stage a test file belongs to, by the kata's manifest. */
@@ -55,27 +51,20 @@ export const isNotDone = (t: TestResult) => t.status === "failed" && NOT_DONE.ha
 export function byStage(kata: Kata, target: string, outcome: RunOutcome, only?: number[]): RunResult {
   const tests = outcome.tests.map((t): StageTest => ({ ...t, stage: stageOfFile(kata, t.file) }));
   const stages = kata.stages.map((s): StageResult => {
-    const ran = !only || only.includes(s.stage);
     const mine = tests.filter((t) => t.stage === s.stage);
     // Tests of a file run side by side and end in any order: the first failure is the first declared.
     const failed = mine.filter((t) => t.status === "failed").sort((a, b) => declared(s.tests, a, b));
     const passed = mine.filter((t) => t.status === "passed").length;
-    const brokenFiles = outcome.fileErrors.filter((e) => s.tests.includes(e.file)).map((e) => e.file);
+    // A test file of the stage that could not load: its tests did not run.
+    const broken = outcome.fileErrors.some((e) => s.tests.includes(e.file));
     const state: StageState =
-      failed.length === 0 && passed > 0 && brokenFiles.length === 0
-        ? "done"
-        : failed.length > 0 && failed.every(isNotDone) && brokenFiles.length === 0
-          ? "not started"
-          : "failing";
-    return {
-      stage: s.stage,
-      passed,
-      failed: failed.length,
-      brokenFiles,
-      ran,
-      state,
-      firstFailure: failed[0],
-    };
+      broken || failed.some((t) => !isNotDone(t)) || passed + failed.length === 0
+        ? "failing"
+        : failed.length === 0
+          ? "done"
+          : "not started";
+    const ran = !only || only.includes(s.stage);
+    return { stage: s.stage, passed, failed: failed.length, ran, state, firstFailure: failed[0] };
   });
   return { ...outcome, target, tests, stages };
 }
@@ -93,4 +82,25 @@ export function failureSummary(message: string | undefined, maxLines = 14): stri
   // reads the message itself.
   if (lines[0]) lines[0] = lines[0].replace(/^(\w+ \[KATA_[A-Z_]+\]|Error): /, "");
   return lines.slice(0, maxLines).join("\n");
+}
+
+/** The test files of the given stages (every stage when none is given), as absolute paths. */
+export function stageFiles(kata: Kata, stages?: number[]): string[] {
+  return kata.stages
+    .filter((s) => !stages || stages.includes(s.stage))
+    .flatMap((s) => s.tests.map((t) => path.join(kata.dir, t)));
+}
+
+/** Runs a kata's tests against a target once, in a vitest process of their own, and groups them by stage. */
+export async function runKata(
+  kata: Kata,
+  target: string,
+  options: Omit<SessionOptions, "target"> & { stages?: number[] } = {},
+): Promise<RunResult> {
+  const session = new Session(kata.dir, { ...options, target });
+  try {
+    return byStage(kata, target, await session.run(stageFiles(kata, options.stages)), options.stages);
+  } finally {
+    await session.close();
+  }
 }

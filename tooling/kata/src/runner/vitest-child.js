@@ -9,40 +9,28 @@ import { stripVTControlCharacters } from "node:util";
 /** @typedef {import("./protocol.ts").FromChild} FromChild */
 /** @typedef {import("./protocol.ts").ToChild} ToChild */
 /** @typedef {import("./protocol.ts").TestResult} TestResult */
-/**
- * @typedef {{ message?: string, stack?: string, code?: unknown, blocked?: unknown }} ErrorLike
- * @typedef {{ type: string, name?: string, parent?: unknown }} SuiteLike
- * @typedef {{ id: string, name: string, fullName: string, module: { moduleId: string }, parent: SuiteLike,
- *   result(): { state: string, errors?: readonly ErrorLike[] }, diagnostic(): { duration: number } | undefined }} TestCaseLike
- * @typedef {{ moduleId: string, errors(): readonly ErrorLike[] }} TestModuleLike
- * @typedef {{ runTestFiles(files: string[], allTestsRun?: boolean): Promise<unknown>,
- *   invalidateFile(file: string): void, close(): Promise<void> }} VitestLike
- */
+/** @typedef {import("vitest/node").TestCase} TestCase */
 
 const kataDir = process.cwd();
 /** @param {FromChild} message */
 const send = (message) => process.send?.(message);
 /** @param {string} file */
 const rel = (file) => path.relative(kataDir, file).split(path.sep).join("/");
-/** @param {ErrorLike} e */
+/** @param {{ message?: string, stack?: string }} e */
 const text = (e) => stripVTControlCharacters(e.stack ?? e.message ?? "(an error without a message)");
 
 /**
  * The outermost describe() of a test (its stage group).
- * @param {TestCaseLike} test
+ * @param {TestCase} test
  */
 function groupOf(test) {
-  let node = test.parent;
   let group = "";
-  while (node.type === "suite") {
-    group = node.name ?? group;
-    node = /** @type {SuiteLike} */ (node.parent);
-  }
+  for (let node = test.parent; node.type === "suite"; node = node.parent) group = node.name;
   return group;
 }
 
 /**
- * @param {TestCaseLike} test
+ * @param {TestCase} test
  * @returns {TestResult}
  */
 function resultOf(test) {
@@ -69,32 +57,27 @@ function resultOf(test) {
   return result;
 }
 
+/** @type {import("vitest/node").Reporter} */
 const reporter = {
-  /** @param {TestCaseLike} test */
   onTestCaseResult(test) {
-    send({ type: "test-end", id: test.id, result: resultOf(test) });
+    send({ type: "test-end", result: resultOf(test) });
   },
-  /** @param {TestModuleLike} module */
   onTestModuleEnd(module) {
     const errors = module.errors();
     if (errors.length > 0)
       send({ type: "file-error", file: rel(module.moduleId), message: errors.map(text).join("\n") });
   },
-  /**
-   * @param {unknown} _modules
-   * @param {readonly ErrorLike[]} unhandled
-   */
   onTestRunEnd(_modules, unhandled) {
     send({ type: "run-end", errors: unhandled.map(text) });
   },
 };
 
-/** @returns {Promise<VitestLike>} */
+/** @returns {Promise<import("vitest/node").Vitest>} */
 async function start() {
   // The kata's own vitest, as `pnpm --filter <kata> test` would run it.
   const require = createRequire(path.join(kataDir, "package.json"));
   const entry = pathToFileURL(require.resolve("vitest/node")).href;
-  /** @type {{ createVitest: (mode: "test", options: Record<string, unknown>) => Promise<VitestLike> }} */
+  /** @type {typeof import("vitest/node")} */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a module found at run time; typed just above
   const api = await import(entry);
   return api.createVitest("test", { root: kataDir, watch: false, reporters: [reporter], color: false });
