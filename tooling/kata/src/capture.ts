@@ -11,6 +11,10 @@ import dgram from "node:dgram";
 import { accessSync, constants, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import { KataError } from "@tcp-katas/shared/cli";
+
+import { loadCatalogue, type MessageKey } from "./i18n.ts";
+
 export interface CaptureOptions {
   /** The pcap file to write. */
   out: string;
@@ -25,21 +29,34 @@ export interface CaptureOptions {
 /** How long to wait for tcpdump to start listening, and for the last packets. */
 const DEADLINE_MS = 10_000;
 
+/** English, for whoever catches these without a language of their own; the CLI says them in the learner's. */
+const en = loadCatalogue("en");
+
 /** tcpdump is missing or may not capture: the message says what to do. */
-export class CaptureUnavailable extends Error {
-  override readonly name = "CaptureUnavailable";
+export class CaptureUnavailable extends KataError {
+  declare readonly code: "KATA_CAPTURE_UNAVAILABLE";
+  constructor(
+    readonly reason: "missing" | "permission",
+    readonly binary = "",
+    readonly detail = "",
+  ) {
+    super(
+      "CaptureUnavailable",
+      "KATA_CAPTURE_UNAVAILABLE",
+      captureUnavailable((key, params) => en.t(key, params), reason, binary, detail),
+    );
+  }
 }
 
-const INSTALL_HINT =
-  "tcpdump is not installed. Install it with `sudo apt-get install tcpdump` (Debian/Ubuntu; `sudo dnf install " +
-  "tcpdump` on Fedora). macOS ships it: no brew needed.";
-
-function permissionHint(binary: string, detail: string): string {
-  return (
-    `tcpdump may not capture packets here (${detail}). It needs the capabilities cap_net_raw and cap_net_admin: ` +
-    `run as root, or grant them once with \`sudo setcap cap_net_raw,cap_net_admin=eip ${binary}\` ` +
-    "(on macOS: run with sudo, or install Wireshark's ChmodBPF)."
-  );
+/** CaptureUnavailable's words in the language of `t`. */
+export function captureUnavailable(
+  t: (key: MessageKey, params?: Record<string, string>) => string,
+  reason: "missing" | "permission",
+  binary: string,
+  detail: string,
+): string {
+  if (reason === "permission") return t("capture.permission", { binary, detail });
+  return t("capture.missing") + (binary ? t("capture.notFound", { binary }) : "");
 }
 
 function isExecutable(file: string): boolean {
@@ -82,13 +99,10 @@ function splitRecords(bytes: Buffer): { header: Buffer; records: Buffer[] } {
 }
 
 /** The kernel dropped packets before tcpdump read them: the capture would have holes. Playing again may work. */
-export class CaptureHoles extends Error {
-  override readonly name = "CaptureHoles";
+export class CaptureHoles extends KataError {
+  declare readonly code: "KATA_CAPTURE_HOLES";
   constructor(readonly dropped: number) {
-    super(
-      `tcpdump: the kernel dropped ${dropped} packet(s) before tcpdump could read them (the machine was busy); ` +
-        "the capture would have holes, so none was written. Run it again.",
-    );
+    super("CaptureHoles", "KATA_CAPTURE_HOLES", en.t("capture.holes", { dropped }));
   }
 }
 
@@ -112,7 +126,7 @@ export async function captureWhile(
   play: () => Promise<void>,
 ): Promise<{ path: string; packets: number; linkType: string }> {
   const binary = options.tcpdump ?? findTcpdump();
-  if (!binary) throw new CaptureUnavailable(INSTALL_HINT);
+  if (!binary) throw new CaptureUnavailable("missing");
   const iface = options.interface ?? (process.platform === "linux" ? "lo" : "lo0");
 
   // The end marker: a datagram from a socket to itself, carrying a token no real packet will; only where a
@@ -146,8 +160,8 @@ export async function captureWhile(
       "did not start listening",
       new Promise<string>((resolve, reject) => {
         child.on("error", (err: NodeJS.ErrnoException) => {
-          if (err.code === "ENOENT") reject(new CaptureUnavailable(`${INSTALL_HINT} (not found: ${binary})`));
-          else if (err.code === "EACCES") reject(new CaptureUnavailable(permissionHint(binary, err.message)));
+          if (err.code === "ENOENT") reject(new CaptureUnavailable("missing", binary));
+          else if (err.code === "EACCES") reject(new CaptureUnavailable("permission", binary, err.message));
           else reject(err);
         });
         child.stderr.on("data", (chunk: Buffer) => {
@@ -158,7 +172,7 @@ export async function captureWhile(
         void exited.then(() => {
           const detail = stderr.trim().split("\n").at(-1) ?? "";
           if (/permission|not permitted/i.test(stderr))
-            reject(new CaptureUnavailable(permissionHint(binary, detail)));
+            reject(new CaptureUnavailable("permission", binary, detail));
           else reject(new Error(`tcpdump did not start: ${stderr.trim() || "no message"}`));
         });
       }),

@@ -6,7 +6,8 @@ import path from "node:path";
 import { errorMatching } from "@tcp-katas/shared/testing";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { CaptureUnavailable, captureWhile, findTcpdump } from "../src/capture.ts";
+import { CaptureUnavailable, captureUnavailable, captureWhile, findTcpdump } from "../src/capture.ts";
+import { loadCatalogue, type MessageKey } from "../src/i18n.ts";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "capture-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -62,7 +63,20 @@ describe("captureWhile", () => {
     await expect(run).rejects.toThrow(
       errorMatching(/not installed.*sudo apt-get install tcpdump.*macOS ships it/),
     );
+    await expect(run).rejects.toMatchObject({ code: "KATA_CAPTURE_UNAVAILABLE", reason: "missing" });
     expect(played).toBe(false);
+  });
+
+  it("says why in the learner's language too (the CLI passes its own words)", () => {
+    const ko = loadCatalogue("ko");
+    const say = (key: MessageKey, params?: Record<string, string>) => ko.t(key, params);
+    expect(captureUnavailable(say, "missing", "/x/tcpdump", "")).toBe(
+      `${ko.t("capture.missing")}${ko.t("capture.notFound", { binary: "/x/tcpdump" })}`,
+    );
+    expect(captureUnavailable(say, "missing", "/x/tcpdump", "")).toMatch(/^tcpdump가 설치되어 있지 않습니다/);
+    expect(captureUnavailable(say, "permission", "/x/tcpdump", "EPERM")).toContain(
+      "sudo setcap cap_net_raw,cap_net_admin=eip /x/tcpdump",
+    );
   });
 
   it("when tcpdump may not capture, throws CaptureUnavailable naming the capabilities and the setcap line", async () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 
 import type { DemoStep, Kata } from "@tcp-katas/katas";
 
-import { CaptureHoles, CaptureUnavailable, captureWhile } from "../capture.ts";
+import { CaptureHoles, CaptureUnavailable, captureUnavailable, captureWhile } from "../capture.ts";
 import type { Command } from "../command.ts";
 import { playDemo } from "../demo-player.ts";
 import { CliError } from "../errors.ts";
@@ -92,8 +92,12 @@ export const capture: Command = {
               ctx.t("capture.again", { dropped: err.dropped, attempt: attempt + 1, of: ATTEMPTS }),
             ),
           );
-        else if (err instanceof CaptureUnavailable || err instanceof CaptureHoles)
-          throw new CliError(err.message);
+        else if (err instanceof CaptureUnavailable)
+          throw new CliError(
+            captureUnavailable((key, params) => ctx.t(key, params), err.reason, err.binary, err.detail),
+          );
+        else if (err instanceof CaptureHoles)
+          throw new CliError(ctx.t("capture.holes", { dropped: err.dropped }));
         else throw err;
       }
     }
