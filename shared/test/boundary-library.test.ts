@@ -4,6 +4,8 @@
 //
 // The messages are checked word for word in English: pinLang("en") pins the test thread's language (and the
 // workers') for this file only.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -253,5 +255,27 @@ describe("exportsOf()", () => {
     const err = thrownBy(() => exportsOf(file, tmp()));
     expect(err).toBeInstanceOf(ProgramLoadError);
     expect((err as Error).message).toBe(`${file}:1:17: Expected identifier but found "("`);
+  });
+});
+
+describe("a process that loaded a module", () => {
+  it("ends by itself: the module's worker, called and never unloaded, does not keep it alive", async () => {
+    // load() from its own module: the testing index needs vitest, which a plain process cannot import.
+    const library = path.join(SHARED_DIR, "src/testing/boundary/library.ts");
+    const script = path.join(tmp(), "uses-lib.ts");
+    writeFileSync(
+      script,
+      `import { load } from ${JSON.stringify(library)};\n` +
+        `const lib = load(${JSON.stringify(fixture("lib.ts"))});\n` +
+        "console.log(lib.add(2, 3));\n",
+    );
+    const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: SHARED_DIR, stdio: "pipe" });
+    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+    clearTimeout(killer);
+    expect(out).toBe("5\n");
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
   });
 });

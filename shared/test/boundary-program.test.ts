@@ -162,6 +162,19 @@ describe("loading a program", () => {
     expect(left).toContain(planted[1]);
     expect(left).toContain(planted[2]);
     expect(left.filter((name) => /^hello-[0-9a-f]{16}\.mjs$/.test(name))).toHaveLength(2);
+
+    // A bundle built again with the same content (the file was saved unchanged) is young again, so another
+    // program of the same name (an attempt beside it) does not prune it away from under its imports.
+    const mine = readdirSync(cache).filter((name) => name.startsWith("hello-") && !planted.includes(name));
+    expect(mine).toHaveLength(1);
+    const built = path.join(cache, mine[0] as string);
+    utimesSync(built, hour, hour);
+    utimesSync(file, new Date(), new Date(Date.now() + 2000));
+    await run({ file, resolveFrom: dir }, []).expectExit(0);
+    mkdirSync(path.join(dir, "beside"));
+    writeFileSync(path.join(dir, "beside", "hello.ts"), "export async function main() { return 3; }\n");
+    await run({ file: path.join(dir, "beside", "hello.ts"), resolveFrom: dir }, []).expectExit(3);
+    expect(readdirSync(cache)).toContain(mine[0]);
   });
   it("an attempt folder anywhere imports @tcp-katas/shared from the kata package given as resolveFrom", async () => {
     // A kata package as pnpm lays it out (node_modules/@tcp-katas/shared linked to shared), and an attempt folder

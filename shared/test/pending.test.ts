@@ -167,6 +167,38 @@ describe("a second call on a socket whose earlier call has not finished", () => 
     });
   });
 
+  it("a write or send nothing awaited is named when its socket is closed; one awaited, even later, is not", async () => {
+    const never = (call: string, earlier: string, fd: number) =>
+      `${call}() closes socket ${fd}, but nothing awaited the ${earlier}() before it: did you forget \`await\` before ${earlier}()? Without it the program goes on before ${earlier}() has finished (a write of more than the socket's buffer holds would be cut short), and any error of ${earlier}() goes unseen.`;
+    await traced(async () => {
+      const { listener, fd, client } = await pair();
+      // The greeting fits in the socket's buffer: the write is done at once, and nothing else shows the mistake.
+      void posix.write(fd, Buffer.from("Hello"), 5);
+      expect((await client.waitForBytes(5)).toString()).toBe("Hello");
+      expect(missingAwait(() => posix.close(fd))).toBe(never("close", "write", fd));
+      // Awaited after other work, or through then() or Promise.all, it counts.
+      const second = await pair();
+      const later = posix.write(second.fd, Buffer.from("a"), 1);
+      const viaThen = posix.write(second.fd, Buffer.from("b"), 1).then((n) => n);
+      const viaAll = posix.write(second.fd, Buffer.from("c"), 1);
+      expect(await second.client.waitForBytes(3)).toEqual(Buffer.from("abc"));
+      expect(await Promise.all([later, viaThen, viaAll])).toEqual([1, 1, 1]);
+      expect(posix.close(second.fd)).toBe(0);
+      expect(currentContext().unawaited.size).toBe(0);
+      for (const d of [listener, second.listener]) posix.close(d);
+    });
+    await traced(async () => {
+      expect(winsock.WSAStartup(winsock.MAKEWORD(2, 2), winsock.WSADATA())).toBe(0);
+      const { listener, fd, client } = await pair();
+      const s = 0x100 + fd * 4;
+      void winsock.send(s, Buffer.from("x"), 1, 0);
+      await client.waitForBytes(1);
+      expect(missingAwait(() => winsock.closesocket(s))).toBe(never("closesocket", "send", s));
+      posix.close(listener);
+      winsock.WSACleanup();
+    });
+  });
+
   it("in Korean, when the learner reads Korean", async () => {
     useLang("ko");
     try {

@@ -161,12 +161,18 @@ describe("the server's calls", () => {
         expect(await bind(fixed, addr("127.0.0.1", 0))).toBe(0);
         getsockname(fixed, me);
         const fixedPort = ntohs(me.sin_port);
-        // Another process takes both ports between bind() and listen(), as parallel test runs can.
+        // Another process takes both ports between bind() and listen(), as parallel test runs can. (If one of
+        // this suite's other tests took it first, it is taken all the same.)
         for (const port of [probed, fixedPort]) {
           const other = net.createServer();
           others.push(other);
           other.listen({ host: "127.0.0.1", port, exclusive: true });
-          await once(other, "listening");
+          await new Promise<void>((resolve, reject) => {
+            other.once("listening", resolve);
+            other.once("error", (err: NodeJS.ErrnoException) =>
+              err.code === "EADDRINUSE" ? resolve() : reject(err),
+            );
+          });
         }
         expect(await listen(any, 5)).toBe(0);
         getsockname(any, me);

@@ -17,7 +17,7 @@ import {
 import { currentContext, type ProgramContext, record, type TraceEvent, waiter } from "./context.ts";
 import type { ErrnoName } from "./errno.ts";
 import { type LayerStyle, note, settle, waited } from "./pace.ts";
-import { assertIdle, begin, notAPromise } from "./pending.ts";
+import { assertIdle, begin, notAPromise, watchAwait } from "./pending.ts";
 import * as core from "./sockets.ts";
 
 export interface Layer<E extends string> {
@@ -225,7 +225,8 @@ export function layerCalls<E extends string>(layer: Layer<E>) {
 
     write(call: string, h: number, buf: Uint8Array, n: number, flags?: number): Promise<number> {
       notAPromise(call, layer.length, n);
-      return transferNow(begin(currentContext(), call, h), false, call, h, buf, n, flags);
+      const ctx = currentContext();
+      return watchAwait(ctx, call, h, transferNow(begin(ctx, call, h), false, call, h, buf, n, flags));
     },
 
     shutdown(h: number, how: number): number {

@@ -4,6 +4,7 @@ import type { Readable, Writable } from "node:stream";
 import { KataError } from "../cli/errors.ts";
 import type { SysError } from "./errno.ts";
 import { newPace, type Pace } from "./pace.ts";
+import type { Awaited } from "./pending.ts";
 
 /** One call of the posix or winsock layer, as a test sees it. */
 export interface TraceEvent {
@@ -62,6 +63,8 @@ export interface ProgramContext {
   readonly pace: Pace;
   /** By descriptor, the calls started and not finished yet (see ./pending.ts: a missing await). */
   readonly pending: Map<number, Set<string>>;
+  /** By descriptor, the writes whose Promise the program has not awaited yet (see ./pending.ts). */
+  readonly unawaited: Map<number, Awaited[]>;
 }
 
 export function processIO(): ProgramIO {
@@ -80,6 +83,7 @@ export function newContext(name: string, io: ProgramIO, tracing = io.observe !==
     fds: new Map(),
     pace: newPace(),
     pending: new Map(),
+    unawaited: new Map(),
   };
 }
 

@@ -4,7 +4,9 @@
  * once: a call on a socket while an earlier call on it has not finished (a read loop without await calls
  * read() again and again; accept() runs while listen() is still going), and a Promise passed where a
  * descriptor or a length goes. Reading while a write waits (and the other way round) is allowed: a socket
- * is full duplex, and the stream-safe client does exactly that.
+ * is full duplex, and the stream-safe client does exactly that. A third sign needs the Promise itself: a write
+ * whose bytes fit in the socket's buffer finishes at once, so only a close() of its socket before anything
+ * awaited it shows that nothing ever did.
  */
 import { LessonError } from "../cli/errors.ts";
 import { msg } from "../i18n/messages.ts";
@@ -29,6 +31,36 @@ const overlapAllowed = (a: string, b: string) => a !== b && DUPLEX.some((s) => s
 
 const MOVING = new Set(["read", "write", "recv", "send"]);
 
+/** A write's Promise that knows whether the program awaited it: `await` calls then() on a subclass's Promise. */
+export class Awaited extends Promise<number> {
+  static override get [Symbol.species]() {
+    return Promise;
+  }
+  awaited = false;
+  call = "";
+  override then<A = number, B = never>(
+    onFulfilled?: ((value: number) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.awaited = true;
+    return super.then(onFulfilled, onRejected);
+  }
+}
+
+/** Returns `result` as a Promise that notes being awaited, kept on `fd` until close() looks at it. */
+export function watchAwait(
+  ctx: ProgramContext,
+  call: string,
+  fd: number,
+  result: Promise<number>,
+): Promise<number> {
+  const watched = new Awaited((resolve) => resolve(result));
+  watched.call = call;
+  const earlier = ctx.unawaited.get(fd)?.filter((w) => !w.awaited) ?? [];
+  ctx.unawaited.set(fd, [...earlier, watched]);
+  return watched;
+}
+
 /**
  * For close: throws MissingAwait when a read or write on `fd` has not finished. A read loop without await ends
  * at once (a Promise is not > 0) and closes the socket under the read it never awaited. Closing a listening
@@ -38,6 +70,9 @@ export function assertIdle(ctx: ProgramContext, call: string, fd: number): void 
   notAPromise(call, "fd", fd);
   const earlier = [...(ctx.pending.get(fd) ?? [])].find((c) => MOVING.has(c));
   if (earlier !== undefined) throw new MissingAwait(msg("await.again", { call, earlier, fd }));
+  const never = ctx.unawaited.get(fd)?.find((w) => !w.awaited);
+  ctx.unawaited.delete(fd);
+  if (never) throw new MissingAwait(msg("await.never", { call, earlier: never.call, fd }));
 }
 
 /**

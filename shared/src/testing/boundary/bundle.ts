@@ -138,6 +138,10 @@ function save(key: string, file: string, from: string, result: esbuild.BuildResu
     const partial = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(partial, code);
     renameSync(partial, out);
+  } else {
+    // Young again, so that another program's prune() leaves it (it is about to be imported).
+    const now = new Date();
+    utimesSync(out, now, now);
   }
   prune(dir, path.basename(file, path.extname(file)), out);
   const inputs = Object.keys(result.metafile?.inputs ?? {})

@@ -87,8 +87,6 @@ class Library {
       },
       transferList: [calls.port2],
     });
-    // A test's worker must not be kept alive by one it no longer uses.
-    worker.unref();
     // Calls are answered on `calls`, read synchronously; settlements of pending ones come as the worker's messages.
     worker.on("message", (s: Settlement) => {
       this.#globals = mergeReported(s.globals, this.#globals);
@@ -99,6 +97,8 @@ class Library {
       waiting.resolve(s);
     });
     worker.on("error", () => undefined);
+    // A test's worker must not be kept alive by one it no longer uses (after on("message"), which refs it again).
+    worker.unref();
     this.#live = { worker, flag: new Int32Array(flag), calls: calls.port1 };
     return this.#live;
   }
