@@ -1,4 +1,4 @@
-import type { Kata } from "@tcp-katas/katas";
+import { isBonus, type Kata } from "@tcp-katas/katas";
 
 import type { Ctx } from "./context.ts";
 import type { TestResult } from "./runner/protocol.ts";
@@ -84,9 +84,11 @@ export function printResult(
         : s.state === "not started"
           ? dim("·")
           : bad("✗");
-    const count = !s.ran ? dim(` ${ctx.t("state.notRun")}`) : dim(` ${s.passed}/${s.passed + s.failed}`);
+    // Set off from the title, which may end in words of its own ("past the backlog · not run").
+    const count = dim(` · ${!s.ran ? ctx.t("state.notRun") : `${s.passed}/${s.passed + s.failed}`}`);
+    const tag = isBonus(kata, s.stage) ? ` ${accent(ctx.t("stage.bonus"))}` : "";
     out.push(
-      `  ${mark} ${ctx.t("stage.label", { n: s.stage })}: ${stage ? ctx.text(stage.title) : ""}${count}`,
+      `  ${mark} ${ctx.t("stage.label", { n: s.stage })}: ${stage ? ctx.text(stage.title) : ""}${tag}${count}`,
     );
   }
   // The lowest stage's first failure is the one to fix: one block, under the board. A stage not started yet:

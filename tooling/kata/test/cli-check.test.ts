@@ -15,8 +15,8 @@ describe("check", SLOW, () => {
     const r = await kata(["check", "01-1", "--solution"], { cwd: workspace() });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("✓ stage 1: hello.ts greets 2/2");
-    expect(r.stdout).toContain("✓ stage 2: shout() in capitals 1/1");
+    expect(r.stdout).toContain("✓ stage 1: hello.ts greets · 2/2");
+    expect(r.stdout).toContain("✓ stage 2: shout() in capitals · 1/1");
     expect(r.stdout).toContain("All 3 tests pass.");
     expect(stripVTControlCharacters(r.stdout)).toBe(r.stdout);
   });
@@ -24,8 +24,8 @@ describe("check", SLOW, () => {
   it("shows an untouched starter as not started (a TODO, by its error code), naming the TODO and the hint", async () => {
     const r = await kata(["check", "01-1"], { cwd: workspace() });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("· stage 1: hello.ts greets 0/2");
-    expect(r.stdout).toContain("· stage 2: shout() in capitals 0/1");
+    expect(r.stdout).toContain("· stage 1: hello.ts greets · 0/2");
+    expect(r.stdout).toContain("· stage 2: shout() in capitals · 0/1");
     expect(r.stdout).toContain('TODO: stage 1: hello.ts: print "Hello, Ada!"');
     expect(r.stdout).toContain("pnpm kata hint 01-1-tiny 1");
   });
@@ -33,8 +33,8 @@ describe("check", SLOW, () => {
   it("runs one stage when asked, and says the others did not run", async () => {
     const r = await kata(["check", "01-1", "2", "--solution"], { cwd: workspace() });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("- stage 1: hello.ts greets not run");
-    expect(r.stdout).toContain("✓ stage 2: shout() in capitals 1/1");
+    expect(r.stdout).toContain("- stage 1: hello.ts greets · not run");
+    expect(r.stdout).toContain("✓ stage 2: shout() in capitals · 1/1");
     expect(r.stdout).toContain("All 1 tests pass.");
   });
 
@@ -43,7 +43,7 @@ describe("check", SLOW, () => {
     const dir = attempt(ws, "hello.ts", (t) => t.replace("Hello, ", "Hi, "));
     const r = await kata(["check", "01-1", "--impl", dir], { cwd: ws });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("✗ stage 1: hello.ts greets 1/2");
+    expect(r.stdout).toContain("✗ stage 1: hello.ts greets · 1/2");
     expect(r.stdout).toContain("✓ stage 2");
     expect(r.stdout).toContain('"Hi, Ada!\\n"');
   });

@@ -59,10 +59,10 @@ describe("attempts anywhere", SLOW, () => {
 
     const check = await kata(["check", "01-1", "--impl", dir], { cwd: ws });
     expect(check.code, check.stdout + check.stderr).toBe(0);
-    expect(check.stdout).toContain("✓ stage 1: hello.ts greets 2/2");
-    expect(check.stdout).toContain("✓ stage 2: shout() in capitals 1/1");
+    expect(check.stdout).toContain("✓ stage 1: hello.ts greets · 2/2");
+    expect(check.stdout).toContain("✓ stage 2: shout() in capitals · 1/1");
     // Stage 3 runs the pair as processes: their bundles find the kata's packages from outside the workspace too.
-    expect(check.stdout).toContain("✓ stage 3: the hi pair 1/1");
+    expect(check.stdout).toContain("✓ stage 3: the hi pair · 1/1");
     const warned = check.stderr.trim().split("\n");
     expect(warned).toHaveLength(1);
     expect(warned[0]).toMatch(WARNING);
