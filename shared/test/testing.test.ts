@@ -73,9 +73,20 @@ describe("freePort", () => {
     expect(byteSwapped(port)).not.toBe(port);
     expect(byteSwapped(port)).toBeGreaterThanOrEqual(1024);
     const server = net.createServer();
-    server.listen(port, "127.0.0.1");
+    server.listen(port, "0.0.0.0");
     await withDeadline(once(server, "listening"), `a listen on port ${port}`);
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("never gives a port the OS hands out for port 0 (below every ephemeral range), nor one in use", async () => {
+    const taken = await listenLocal();
+    const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
+    for (const port of ports) {
+      expect(port).toBeGreaterThanOrEqual(20_000);
+      expect(port).toBeLessThan(32_768);
+    }
+    expect(taken.port).toBeGreaterThanOrEqual(32_768);
+    expect(ports).not.toContain(taken.port);
   });
 
   it("byteSwapped swaps the two bytes of a port", () => {

@@ -41,17 +41,26 @@ export async function listenLocal(onConnection?: (socket: net.Socket) => void): 
 }
 
 /**
- * A free port, found by listening on port 0 and closing (for a program that must be told a port). Its
- * byte-swapped value is another port, 1024 or above, so a program that forgot htons() listens somewhere else,
- * where it may (no root needed), and the test can say so.
+ * A free port for a program that must be told one, tried on every local address (the listings bind INADDR_ANY).
+ * Taken below every system's ephemeral range (Linux's starts at 32768, macOS's and Windows' at 49152): a port
+ * the OS hands out for port 0 or an outgoing connection, in this test run or a parallel one, is never this one,
+ * so nothing takes it before the program binds it. Its byte-swapped value is another port, 1024 or above, so a
+ * program that forgot htons() listens somewhere else, where it may (no root needed), and the test can say so.
  */
 export async function freePort(): Promise<number> {
   for (;;) {
-    const server = net.createServer();
-    const port = await listen(server);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
     const swapped = byteSwapped(port);
-    if (swapped !== port && swapped >= 1024) return port;
+    if (swapped === port || swapped < 1024) continue;
+    const server = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.listen({ port, exclusive: true }, () => resolve(true));
+    });
+    if (free) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
   }
 }
 
