@@ -5,7 +5,8 @@ import net from "node:net";
 
 import { describe, expect, it } from "vitest";
 
-import { addressFromHost } from "../src/posix/byte-order.ts";
+import { useLang } from "../src/i18n/index.ts";
+import { addressFromHost, NotANumber } from "../src/posix/byte-order.ts";
 import {
   accept,
   AF_INET,
@@ -45,6 +46,7 @@ import {
   refusedPort,
   traced,
 } from "../src/testing/index.ts";
+import { thrownBy } from "./helpers.ts";
 
 function addr(host: string, port: number): sockaddr_in {
   const a = sockaddr_in();
@@ -70,6 +72,30 @@ describe("byte order and addresses (as C on a little-endian machine)", () => {
     expect(ntohs(htons(9190))).toBe(9190);
     expect(htonl(0x7f000001)).toBe(0x0100007f);
     expect(htonl(INADDR_ANY)).toBe(0);
+  });
+
+  it("a port or address still a string (argv's, not converted) is named with its lesson, as C's compiler would", () => {
+    useLang("en");
+    try {
+      const err = thrownBy(() => htons("9190" as unknown as number));
+      expect(err).toBeInstanceOf(NotANumber);
+      expect(err).toMatchObject({
+        code: "KATA_NOT_A_NUMBER",
+        message: `htons() got '9190', not a number: convert it first, as C's atoi(argv[1]) does, e.g. htons(Number(port)).`,
+      });
+      expect((thrownBy(() => ntohs(undefined as unknown as number)) as Error).message).toMatch(
+        /^ntohs\(\) got undefined,/,
+      );
+      expect((thrownBy(() => htonl("1" as unknown as number)) as Error).message).toMatch(
+        /^htonl\(\) got '1',/,
+      );
+      useLang("ko");
+      expect((thrownBy(() => htons("9190" as unknown as number)) as Error).message).toBe(
+        "htons()의 인자가 숫자가 아닙니다(받은 값: '9190'). C의 atoi(argv[1])처럼 먼저 숫자로 바꾸세요. 예: htons(Number(port)).",
+      );
+    } finally {
+      useLang(undefined);
+    }
   });
 
   it("inet_addr gives network order and INADDR_NONE for anything malformed, without a lookup", () => {

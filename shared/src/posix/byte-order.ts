@@ -4,6 +4,9 @@
  * with its first octet in the lowest byte. The layers undo this with ntohs and inet_ntoa, so forgetting htons()
  * gives the same wrong port it gives in C.
  */
+import { LessonError } from "../cli/errors.ts";
+import { msg } from "../i18n/messages.ts";
+
 export const PF_INET = 2;
 export const AF_INET = 2;
 export const SOCK_STREAM = 1;
@@ -23,17 +26,31 @@ export function sockaddr_in(): sockaddr_in {
   return { sin_family: 0, sin_port: 0, sin_addr: { s_addr: 0 } };
 }
 
-export function htons(hostShort: number): number {
+/** A port or address given as it came from argv (a string): C's compiler refuses it, JavaScript would convert it. */
+export class NotANumber extends LessonError {
+  declare readonly code: "KATA_NOT_A_NUMBER";
+  constructor(call: string, value: unknown) {
+    // Single quotes: a test shows stderr with JSON's escapes, which would turn double ones into \".
+    const got = typeof value === "string" ? `'${value}'` : String(value);
+    super("NotANumber", "KATA_NOT_A_NUMBER", msg("order.notANumber", { call, got }));
+  }
+}
+
+const swap16 = (call: string) => (hostShort: number) => {
+  if (typeof hostShort !== "number") throw new NotANumber(call, hostShort);
   const v = hostShort & 0xffff;
   return ((v & 0xff) << 8) | (v >>> 8);
-}
-export const ntohs = htons;
+};
+export const htons: (hostShort: number) => number = swap16("htons");
+export const ntohs: (netShort: number) => number = swap16("ntohs");
 
-export function htonl(hostLong: number): number {
+const swap32 = (call: string) => (hostLong: number) => {
+  if (typeof hostLong !== "number") throw new NotANumber(call, hostLong);
   const v = hostLong >>> 0;
   return (((v & 0xff) << 24) | ((v & 0xff00) << 8) | ((v >>> 8) & 0xff00) | (v >>> 24)) >>> 0;
-}
-export const ntohl = htonl;
+};
+export const htonl: (hostLong: number) => number = swap32("htonl");
+export const ntohl: (netLong: number) => number = swap32("ntohl");
 
 /** C's INADDR_NONE: what inet_addr returns for a string that is not an IPv4 address. */
 export const INADDR_NONE = 0xffff_ffff;
