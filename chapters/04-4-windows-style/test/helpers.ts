@@ -40,12 +40,6 @@ export async function roundTrip(client: TestClient, text: string | Buffer): Prom
   expectBytes(all.subarray(before), bytes, t({ en: "The echo", ko: "돌아온 에코" }));
 }
 
-/** Waits until `ready()` holds, re-checked after everything the program does (output, calls, waits, exit). */
-export async function waitUntil(run: ProgramRun, what: string, ready: () => boolean): Promise<void> {
-  if (ready()) return;
-  await run.waitUntil(what, ready);
-}
-
 const succeededAccepts = (trace: readonly TraceEvent[]) =>
   trace.filter((e) => e.call === "accept" && e.result !== INVALID_SOCKET);
 
@@ -56,8 +50,7 @@ const succeededAccepts = (trace: readonly TraceEvent[]) =>
  * client to wait for an end that never comes.
  */
 export async function expectClientClosed(server: ProgramRun, n: number): Promise<void> {
-  await waitUntil(
-    server,
+  await server.waitUntil(
     t({
       en: `your server to be done with client ${n} (recv() returning 0, closesocket() on its SOCKET, the next accept())`,
       ko: `내 서버가 클라이언트 ${n}의 처리를 끝내는 것(recv()가 0을 반환, 그 SOCKET에 closesocket(), 다음 accept())`,
@@ -169,8 +162,7 @@ export async function waitForSendToBlock(
   drained.catch(() => undefined);
   try {
     await Promise.race([
-      waitUntil(
-        server,
+      server.waitUntil(
         t({
           en: "your server to wait in send() for a client that does not read its echoes",
           ko: "에코를 읽지 않는 클라이언트 때문에 내 서버가 send()에서 기다리는 것",

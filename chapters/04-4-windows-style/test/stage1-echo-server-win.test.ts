@@ -38,7 +38,6 @@ import {
   leave,
   roundTrip,
   waitForSendToBlock,
-  waitUntil,
 } from "./helpers.ts";
 
 const SERVER = program("echo-server-win.ts");
@@ -350,8 +349,7 @@ describe(
         slow.socket.pause();
         // Bytes as fast as the server takes them, until it waits in send() for the client to read its echoes.
         const flooding = pump(slow, 64 * 1024 * 1024);
-        await waitUntil(
-          server,
+        await server.waitUntil(
           t({
             en: "your server to wait in send() for a client that does not read its echoes",
             ko: "에코를 읽지 않는 클라이언트 때문에 내 서버가 send()에서 기다리는 것",

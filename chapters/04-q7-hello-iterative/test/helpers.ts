@@ -28,12 +28,6 @@ export const connectedLines = (n: number): string =>
 export const yourCalls = (trace: readonly TraceEvent[]): string =>
   `\n${t({ en: "Your calls", ko: "내 프로그램의 호출" })}: ${describeTrace(trace)}`;
 
-/** Waits until `ready()` holds, re-checked after everything the program does (output, calls, waits, exit). */
-export async function waitUntil(run: ProgramRun, what: string, ready: () => boolean): Promise<void> {
-  if (ready()) return;
-  await run.waitUntil(what, ready);
-}
-
 /** What differs between the posix and winsock servers of q7: the name of the close call, of a socket, of a failure. */
 export interface Layer {
   /** The call that closes a socket: close() (posix) or closesocket() (winsock). */
@@ -76,8 +70,7 @@ export async function expectClientClosed(
 ): Promise<void> {
   const { close, send } = layer;
   const sock = layer.socket;
-  await waitUntil(
-    server,
+  await server.waitUntil(
     t({
       en: `your server to be done with client ${n} (${send}() the greeting, ${close}() its ${sock.en}, the next accept())`,
       ko: `내 서버가 클라이언트 ${n}의 처리를 끝내는 것(인사말 ${send}(), 그 ${sock.ko}에 ${close}(), 다음 accept())`,

@@ -40,7 +40,6 @@ import {
   POSIX,
   SERVER_CLOSES,
   startHelloServer,
-  waitUntil,
   yourCalls,
 } from "./helpers.ts";
 
@@ -212,8 +211,7 @@ describe(
           const early = await connect();
           early.reset();
           const n = tried;
-          await waitUntil(
-            server,
+          await server.waitUntil(
             t({
               en: `your server to write() its greeting to client ${n}`,
               ko: `내 서버가 클라이언트 ${n}에게 인사말을 write() 하는 것`,

@@ -17,7 +17,6 @@ import {
   GREETING,
   SERVER_CLOSES,
   startHelloServer,
-  waitUntil,
   yourCalls,
 } from "./helpers.ts";
 
@@ -93,8 +92,7 @@ describe(
           const early = await connect();
           early.reset();
           const n = tried;
-          await waitUntil(
-            server,
+          await server.waitUntil(
             t({
               en: `your server to send() its greeting to client ${n}`,
               ko: `내 서버가 클라이언트 ${n}에게 인사말을 send() 하는 것`,

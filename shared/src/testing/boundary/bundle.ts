@@ -173,10 +173,11 @@ const STALE_MS = 60 * 60 * 1000;
 
 /** Removes the stale bundles of a program (a learner's watch makes one per save), keeping `keep`. */
 function prune(dir: string, base: string, keep: string): void {
-  const mine = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{16}\\.mjs`);
   for (const name of readdirSync(dir)) {
     const file = path.join(dir, name);
-    if (file === keep || !mine.test(name)) continue;
+    // `<base>-<hash>.mjs` (and its .tmp while written): not echo-server-win's bundles for echo-server.
+    const mine = name.startsWith(`${base}-`) && /^[0-9a-f]{16}\.mjs/.test(name.slice(base.length + 1));
+    if (file === keep || !mine) continue;
     try {
       if (Date.now() - statSync(file).mtimeMs > STALE_MS) rmSync(file, { force: true });
     } catch {

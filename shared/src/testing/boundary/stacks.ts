@@ -27,21 +27,22 @@ function sourceMap(): SourceMap | null {
   return map;
 }
 
-/** `file:///…/bundle.mjs:12:34` (or its path) as the line of the source it came from. */
-function mapped(location: string, line: string, column: string): string {
-  const entry = sourceMap()?.findEntry(Number(line) - 1, Number(column) - 1);
-  if (!entry || !("originalSource" in entry)) return location;
-  const source = path.resolve(path.dirname(bundleFile), entry.originalSource.replace(/^file:\/\//, ""));
-  return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
-}
-
-const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const FRAME = new RegExp(`(?:${escaped(bundleUrl)}|${escaped(bundleFile)}):(\\d+):(\\d+)`, "g");
-
 // V8's call sites print themselves as a default stack does; @types/node does not declare their toString().
 type Site = NodeJS.CallSite & { toString(): string };
 
+/** A frame as V8 prints it, with a location in the bundle replaced by the line of the source it came from. */
+function frame(site: Site): string {
+  const text = site.toString();
+  const [file, line, column] = [site.getFileName(), site.getLineNumber(), site.getColumnNumber()];
+  if ((file !== bundleUrl && file !== bundleFile) || line === null || column === null) return text;
+  const entry = sourceMap()?.findEntry(line - 1, column - 1);
+  if (!entry || !("originalSource" in entry)) return text;
+  const source = path.resolve(path.dirname(bundleFile), entry.originalSource.replace(/^file:\/\//, ""));
+  return text.replace(
+    `${file}:${line}:${column}`,
+    `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`,
+  );
+}
+
 Error.prepareStackTrace = (error: Error, sites: Site[]) =>
-  [Error.prototype.toString.call(error), ...sites.map((site) => `    at ${site.toString()}`)]
-    .join("\n")
-    .replace(FRAME, mapped);
+  [Error.prototype.toString.call(error), ...sites.map((site) => `    at ${frame(site)}`)].join("\n");
