@@ -128,7 +128,7 @@ export class ByteReader {
       }
       scanned = joined.length;
       if (scanned > maxLength) throw new FrameTooLargeError(scanned, maxLength);
-      if (this.#ended || this.#error) {
+      if (this.ended) {
         if (this.#length > 0) return this.#take(this.#length);
         if (this.#error) throw this.#error;
         return null;
@@ -141,7 +141,7 @@ export class ByteReader {
   async readLine(maxLength?: number): Promise<string | null> {
     const line = await this.readUntil("\n", maxLength);
     if (line === null) return null;
-    const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+    const end = line.at(-1) === 0x0d ? line.length - 1 : line.length;
     return line.toString("utf8", 0, end);
   }
 
