@@ -57,9 +57,7 @@ export function errorHandling(label: string, cause?: ErrorCause): never {
 }
 
 /** The cause of a Node error (an idiomatic node:net program's), in the same form: `listen() error: ... (EADDRINUSE)`. */
-export function nodeErrorCause(err: unknown): ErrorCause {
-  return fromNodeError(err);
-}
+export const nodeErrorCause: (err: unknown) => ErrorCause = fromNodeError;
 
 /**
  * Wraps a program body into `main(args, io)`: checks the arguments (the listing's Usage line), gives the run its

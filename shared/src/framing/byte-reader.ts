@@ -31,7 +31,10 @@ export class ByteReader {
       if (buf.length === 0) return;
       this.#chunks.push(buf);
       this.#length += buf.length;
-      if (this.#length >= this.#highWaterMark && !this.#wake) this.#pause();
+      if (this.#length >= this.#highWaterMark && !this.#wake) {
+        this.#paused = true;
+        source.pause();
+      }
       this.#notify();
     });
     source.once("end", () => {
@@ -178,11 +181,6 @@ export class ByteReader {
     }
     this.#length -= n;
     if (this.#paused && this.#length < this.#highWaterMark && !this.#ended) this.#resume();
-  }
-
-  #pause(): void {
-    this.#paused = true;
-    this.#source.pause();
   }
 
   #resume(): void {

@@ -27,7 +27,6 @@ export class BusyLoopError extends LessonError {
 }
 
 interface Streak {
-  call: string;
   result: number;
   error: string | undefined;
   count: number;
@@ -92,7 +91,7 @@ export function note(
   }
   let streak = calls.get(call);
   if (streak?.result !== result || streak.error !== error) {
-    streak = { call, result, error, count: 0 };
+    streak = { result, error, count: 0 };
     calls.set(call, streak);
   }
   streak.count += 1;
