@@ -29,7 +29,7 @@ export function checkArgs(
   args: readonly string[],
   io: ProgramIO,
 ): string[] {
-  const usage = `Usage : ${name}${params.map((p) => ` ${p}`).join("")}\n`;
+  const usage = `Usage : ${[name, ...params].join(" ")}\n`;
   if (args.length !== params.length) {
     io.stderr.write(usage);
     throw new ProgramExit(1);

@@ -65,12 +65,12 @@ function fail(name: ErrnoName): never {
 
 const ANY: Address = { host: "0.0.0.0", port: 0 };
 
-function table(): Map<number, Descriptor> {
-  return currentContext().fds as Map<number, Descriptor>;
+function table(ctx = currentContext()): Map<number, Descriptor> {
+  return ctx.fds as Map<number, Descriptor>;
 }
 
 function lookup(fd: number, ctx?: ProgramContext): Descriptor {
-  const d = (ctx ? (ctx.fds as Map<number, Descriptor>) : table()).get(fd);
+  const d = table(ctx).get(fd);
   if (!d) fail("EBADF");
   return d;
 }
