@@ -85,7 +85,7 @@ export function openSocket(): number {
 }
 
 /** Resolves once `emitter` emits `event`; its 'error' becomes the CallFailed C would report. */
-async function until(emitter: net.Server | net.Socket, event: string): Promise<void> {
+async function awaitEvent(emitter: net.Server | net.Socket, event: string): Promise<void> {
   try {
     await once(emitter, event);
   } catch (err) {
@@ -95,7 +95,7 @@ async function until(emitter: net.Server | net.Socket, event: string): Promise<v
 
 function listenOnce(server: net.Server, host: string, port: number): Promise<void> {
   server.listen({ host, port, exclusive: true });
-  return until(server, "listening");
+  return awaitEvent(server, "listening");
 }
 
 /** bind(): checks that the address can be taken (EADDRINUSE, EADDRNOTAVAIL, EACCES) and remembers it. */
@@ -212,7 +212,7 @@ export async function connectSocket(fd: number, address: Address, waiting?: () =
       noDelay: true,
       ...(d.bound ? { localAddress: d.bound.host, localPort: d.bound.port } : {}),
     });
-    await until(socket, "connect");
+    await awaitEvent(socket, "connect");
     // Closed meanwhile, or the program ended: the connection goes too, as the OS would close it.
     if (fds.get(fd) !== placeholder) {
       socket.destroy();
