@@ -1,5 +1,5 @@
 import type { ProgramIO } from "../internal/context.ts";
-import { INADDR_NONE, inet_addr } from "../posix/byte-order.ts";
+import { isIPv4 } from "../posix/byte-order.ts";
 import { ProgramExit } from "./errors.ts";
 
 /** A port argument: decimal digits, 0 to 65535 (0 asks the OS for a free port). Undefined if malformed. */
@@ -7,11 +7,6 @@ export function parsePort(text: string): number | undefined {
   if (!/^\d{1,5}$/.test(text)) return undefined;
   const port = Number(text);
   return port <= 65535 ? port : undefined;
-}
-
-/** An IPv4 argument in dotted-quad form; names (localhost) are refused, as inet_addr refuses them. */
-export function isIPv4(text: string): boolean {
-  return inet_addr(text) !== INADDR_NONE || text === "255.255.255.255";
 }
 
 function problem(param: string, value: string): string | undefined {
@@ -34,7 +29,7 @@ export function checkArgs(
   args: readonly string[],
   io: ProgramIO,
 ): string[] {
-  const usage = `Usage : ${name}${params.map((p) => ` ${p}`).join("")}\n`;
+  const usage = `Usage : ${[name, ...params].join(" ")}\n`;
   if (args.length !== params.length) {
     io.stderr.write(usage);
     throw new ProgramExit(1);

@@ -10,8 +10,8 @@ import type { ErrorCause } from "./program.ts";
 export class KataError extends Error {
   readonly code: string;
 
-  constructor(name: string, code: string, message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(name: string, code: string, message: string) {
+    super(message);
     this.name = name;
     this.code = code;
     if (this.stack?.startsWith(`${name}: `))

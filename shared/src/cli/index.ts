@@ -5,7 +5,8 @@
  */
 export type { ProgramIO } from "../internal/context.ts";
 export { processIO } from "../internal/context.ts";
-export { checkArgs, isIPv4, parsePort } from "./args.ts";
+export { isIPv4 } from "../posix/byte-order.ts";
+export { checkArgs, parsePort } from "./args.ts";
 export { connectionClosed, KataError, ProgramExit, todo, TodoError } from "./errors.ts";
 export { type LineInput, lineInput } from "./lines.ts";
 export {

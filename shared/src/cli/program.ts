@@ -44,22 +44,15 @@ export interface ErrorCause {
  * the program's stderr and ends the program with exit code 1. No stack trace: this is an expected failure.
  */
 export function errorHandling(label: string, cause?: ErrorCause): never {
-  const { io } = currentContext();
   let reason = "";
-  if (cause) {
-    reason =
-      cause.style === "winsock"
-        ? `: ${cause.message} ${cause.name} (${cause.errno ?? 0})`
-        : `: ${cause.message} (${cause.name})`;
-  }
-  io.stderr.write(`${label}${reason}\n`);
+  if (cause?.style === "winsock") reason = `: ${cause.message} ${cause.name} (${cause.errno ?? 0})`;
+  else if (cause) reason = `: ${cause.message} (${cause.name})`;
+  currentContext().io.stderr.write(`${label}${reason}\n`);
   throw new ProgramExit(1);
 }
 
 /** The cause of a Node error (an idiomatic node:net program's), in the same form: `listen() error: ... (EADDRINUSE)`. */
-export function nodeErrorCause(err: unknown): ErrorCause {
-  return fromNodeError(err);
-}
+export const nodeErrorCause: (err: unknown) => ErrorCause = fromNodeError;
 
 /**
  * Wraps a program body into `main(args, io)`: checks the arguments (the listing's Usage line), gives the run its

@@ -31,7 +31,10 @@ export class ByteReader {
       if (buf.length === 0) return;
       this.#chunks.push(buf);
       this.#length += buf.length;
-      if (this.#length >= this.#highWaterMark && !this.#wake) this.#pause();
+      if (this.#length >= this.#highWaterMark && !this.#wake) {
+        this.#paused = true;
+        source.pause();
+      }
       this.#notify();
     });
     source.once("end", () => {
@@ -128,7 +131,7 @@ export class ByteReader {
       }
       scanned = joined.length;
       if (scanned > maxLength) throw new FrameTooLargeError(scanned, maxLength);
-      if (this.#ended || this.#error) {
+      if (this.ended) {
         if (this.#length > 0) return this.#take(this.#length);
         if (this.#error) throw this.#error;
         return null;
@@ -141,7 +144,7 @@ export class ByteReader {
   async readLine(maxLength?: number): Promise<string | null> {
     const line = await this.readUntil("\n", maxLength);
     if (line === null) return null;
-    const end = line.length > 0 && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+    const end = line.at(-1) === 0x0d ? line.length - 1 : line.length;
     return line.toString("utf8", 0, end);
   }
 
@@ -178,11 +181,6 @@ export class ByteReader {
     }
     this.#length -= n;
     if (this.#paused && this.#length < this.#highWaterMark && !this.#ended) this.#resume();
-  }
-
-  #pause(): void {
-    this.#paused = true;
-    this.#source.pause();
   }
 
   #resume(): void {

@@ -58,7 +58,7 @@ function parseLocale(file: string, text: string): Messages {
 }
 
 /** The `{name}` placeholders a message uses, sorted and without repeats. */
-export function placeholders(text: string): string[] {
+function placeholders(text: string): string[] {
   return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ""))].sort();
 }
 

@@ -10,10 +10,8 @@ export {
   type Catalogue,
   catalogueOf,
   checkCatalogues,
-  DEFAULT_LANG,
   type Lang,
   loadCatalogue,
-  placeholders,
 } from "./catalogue.ts";
 export { glossary, glossaryProblems, type Term } from "./glossary.ts";
 export { resolveLang, stateDir, storeLang, workspaceRoot } from "./lang.ts";

@@ -39,11 +39,14 @@ export interface Layer<E extends string> {
 
 const FAILED = -1;
 
-/** Fills a sockaddr_in as accept(), getsockname() and getpeername() do. */
-function fill(addr: sockaddr_in, address: core.Address): void {
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(address.port);
-  addr.sin_addr.s_addr = addressFromHost(address.host);
+/** Fills a sockaddr_in as accept(), getsockname() and getpeername() do; returns the address for the trace. */
+function fill(addr: sockaddr_in | undefined, address: core.Address): TraceEvent["detail"] {
+  if (addr) {
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(address.port);
+    addr.sin_addr.s_addr = addressFromHost(address.host);
+  }
+  return { host: address.host, port: address.port };
 }
 
 export function layerCalls<E extends string>(layer: Layer<E>) {
@@ -202,10 +205,9 @@ export function layerCalls<E extends string>(layer: Layer<E>) {
     accept(h: number, addr?: sockaddr_in): Promise<number> {
       return blocking("accept", h, layer.invalid, async () => {
         const { fd, peer } = await core.acceptSocket(toFd(h), waiter(currentContext(), "accept", h));
-        if (addr) fill(addr, peer);
         const conn = layer.toHandle(fd);
         note(currentContext().pace, style, "accept", conn, conn, false);
-        return ok("accept", h, conn, { host: peer.host, port: peer.port });
+        return ok("accept", h, conn, fill(addr, peer));
       });
     },
 
@@ -233,7 +235,6 @@ export function layerCalls<E extends string>(layer: Layer<E>) {
       if (how !== SHUT_WR) return refuseErrno("shutdown", h, "EINVAL");
       return now("shutdown", h, (fd) => {
         core.shutdownSocket(fd);
-        return undefined;
       });
     },
 
@@ -242,24 +243,15 @@ export function layerCalls<E extends string>(layer: Layer<E>) {
       return now(call, h, (fd) => {
         core.closeSocket(fd);
         note(currentContext().pace, style, call, h, 0, false);
-        return undefined;
       });
     },
 
     getsockname(h: number, addr: sockaddr_in): number {
-      return now("getsockname", h, (fd) => {
-        const local = core.localAddress(fd);
-        fill(addr, local);
-        return { host: local.host, port: local.port };
-      });
+      return now("getsockname", h, (fd) => fill(addr, core.localAddress(fd)));
     },
 
     getpeername(h: number, addr: sockaddr_in): number {
-      return now("getpeername", h, (fd) => {
-        const peer = core.peerAddress(fd);
-        fill(addr, peer);
-        return { host: peer.host, port: peer.port };
-      });
+      return now("getpeername", h, (fd) => fill(addr, core.peerAddress(fd)));
     },
   };
 }

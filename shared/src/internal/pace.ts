@@ -1,16 +1,12 @@
 /**
  * Two guards a C program gets from its kernel and a Node program does not:
  *
- * - A call that returns at once (bytes already received, 0 at end of stream, -1 on an error) resolves as a
- *   microtask, so a loop of them never lets the event loop run: no timer fires, no test deadline, no Ctrl-C.
- *   After about two milliseconds of such returns without a real wait, a call yields one event-loop turn
- *   (setImmediate) before it returns. A program that really waits (for bytes, for a client) never pays it.
- * - A loop that keeps calling after read() said 0 or -1 would spin forever (in C it burns a core; here it would
- *   freeze the event loop). When one call on one descriptor answers 0 or -1 BUSY_LOOP_LIMIT times in a row,
- *   with nothing read or written on it between (other calls that fail at once may come between, as the
- *   listing's send with length -1 does), the call throws BusyLoopError, which program() prints as one line:
- *   what the call returned, what that means, and how to end the loop. A program that reads 0 once and stops
- *   never sees it; accept() and close() start a descriptor's count afresh.
+ * - A call that returns at once resolves as a microtask, so a loop of them never lets the event loop run (no
+ *   timer, no test deadline, no Ctrl-C). After about 2 ms of such returns, a call yields one turn first.
+ * - A loop that keeps calling after read() said 0 or -1 would freeze the event loop (in C it burns a core).
+ *   When one call on one descriptor answers 0 or -1 BUSY_LOOP_LIMIT times in a row, with nothing moved on it
+ *   between (other calls that fail at once may come between, as the listing's send with length -1 does), it
+ *   throws BusyLoopError: what the call returned, what that means, how to end the loop.
  */
 import { LessonError } from "../cli/errors.ts";
 import { msg } from "../i18n/messages.ts";
@@ -31,7 +27,6 @@ export class BusyLoopError extends LessonError {
 }
 
 interface Streak {
-  call: string;
   result: number;
   error: string | undefined;
   count: number;
@@ -96,7 +91,7 @@ export function note(
   }
   let streak = calls.get(call);
   if (streak?.result !== result || streak.error !== error) {
-    streak = { call, result, error, count: 0 };
+    streak = { result, error, count: 0 };
     calls.set(call, streak);
   }
   streak.count += 1;

@@ -1,12 +1,9 @@
 /**
- * The mistake a Node program can make and a C program cannot: calling a socket function without `await`.
- * The call starts, returns a Promise, and the program goes on as if it had its answer. Two signs name it at
- * once: a call on a socket while an earlier call on it has not finished (a read loop without await calls
- * read() again and again; accept() runs while listen() is still going), and a Promise passed where a
- * descriptor or a length goes. Reading while a write waits (and the other way round) is allowed: a socket
- * is full duplex, and the stream-safe client does exactly that. A third sign needs the Promise itself: a write
- * whose bytes fit in the socket's buffer finishes at once, so only a close() of its socket before anything
- * awaited it shows that nothing ever did.
+ * The mistake a Node program can make and a C program cannot: calling a socket function without `await`. Two
+ * signs name it at once: a call on a socket while an earlier call on it has not finished, and a Promise passed
+ * where a descriptor or a length goes. Reading while a write waits (and the other way round) is allowed: a
+ * socket is full duplex, and the stream-safe client does exactly that. A write whose bytes fit in the buffer
+ * finishes at once, so only a close() of its socket before anything awaited it shows that nothing ever did.
  */
 import { LessonError } from "../cli/errors.ts";
 import { msg } from "../i18n/messages.ts";

@@ -1,10 +1,8 @@
 /**
- * The send side of a descriptor: what a kernel's socket send buffer does for a C program. write() copies the
- * caller's bytes in and returns; the bytes go to node:net in one socket.write per turn of the program (on
- * process.nextTick, once the program's run of calls that return at once is over) or per 64 KiB, whichever
- * comes first. Without it every 1 KiB write of the listings is its own system call, which costs most of the
- * time a ported server spends (profiled: 56 % of its CPU in the write call while streaming). Node's own
- * streams do the same with cork()/uncork() on nextTick; this does it without a copy per write.
+ * The send side of a descriptor, as a kernel's send buffer is for a C program: write() copies the bytes in and
+ * returns; they go to node:net in one socket.write per turn of the program (process.nextTick) or per 64 KiB.
+ * Without it every 1 KiB write of the listings is its own system call (profiled: 56 % of a streaming server's
+ * CPU). Node's cork()/uncork() on nextTick would do the same with a copy per write.
  */
 import type net from "node:net";
 

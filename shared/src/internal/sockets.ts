@@ -2,17 +2,15 @@
  * The socket core under both C-shaped layers: a per-program descriptor table over real node:net sockets.
  * Calls throw CallFailed with the errno C would set; posix/ and winsock/ turn that into -1 or SOCKET_ERROR.
  *
- * Every socket has TCP_NODELAY set. The listings echo in 1 KiB writes; with Nagle's algorithm on (C's default)
- * a run of small writes waits for the peer's delayed ACK, about 40 ms per message on Linux. A C program would
- * call setsockopt(TCP_NODELAY) for the same reason.
+ * Every socket has TCP_NODELAY set: with Nagle's algorithm on (C's default), the listings' 1 KiB writes would
+ * each wait for the peer's delayed ACK, about 40 ms on Linux; a C program would set it for the same reason.
  *
  * Where Node cannot be faithful: Node binds and listens in one step, so bind() only checks (by binding for a
- * moment) that the address is free and listen() takes it for real; Node accepts connections itself, so the
- * backlog is a hint and connections wait in our queue (paused, unread) instead of the kernel's. The kernel's own
- * queue keeps Node's default length: the listing's 5 would only make the kernel drop the SYNs of a burst of
- * clients, which then retry a second later (ten clients connecting at once took 1 s here), while Node takes
- * them from the kernel at once anyway.
+ * moment) that the address is free and listen() takes it for real; Node accepts connections itself, so they
+ * wait in our queue (paused, unread) instead of the kernel's. The kernel's queue keeps Node's default length:
+ * the listing's 5 would only make the kernel drop the SYNs of a burst of clients, which retry a second later.
  */
+import { once } from "node:events";
 import net from "node:net";
 
 import { ByteReader } from "../framing/byte-reader.ts";
@@ -67,12 +65,12 @@ function fail(name: ErrnoName): never {
 
 const ANY: Address = { host: "0.0.0.0", port: 0 };
 
-function table(): Map<number, Descriptor> {
-  return currentContext().fds as Map<number, Descriptor>;
+function table(ctx = currentContext()): Map<number, Descriptor> {
+  return ctx.fds as Map<number, Descriptor>;
 }
 
 function lookup(fd: number, ctx?: ProgramContext): Descriptor {
-  const d = (ctx ? (ctx.fds as Map<number, Descriptor>) : table()).get(fd);
+  const d = table(ctx).get(fd);
   if (!d) fail("EBADF");
   return d;
 }
@@ -86,22 +84,24 @@ export function openSocket(): number {
   return fd;
 }
 
+/** Resolves once `emitter` emits `event`; its 'error' becomes the CallFailed C would report. */
+async function awaitEvent(emitter: net.Server | net.Socket, event: string): Promise<void> {
+  try {
+    await once(emitter, event);
+  } catch (err) {
+    throw new CallFailed(fromNodeError(err));
+  }
+}
+
 function listenOnce(server: net.Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(new CallFailed(fromNodeError(err)));
-    server.once("error", onError);
-    server.listen({ host, port, exclusive: true }, () => {
-      server.off("error", onError);
-      resolve();
-    });
-  });
+  server.listen({ host, port, exclusive: true });
+  return awaitEvent(server, "listening");
 }
 
 /** bind(): checks that the address can be taken (EADDRINUSE, EADDRNOTAVAIL, EACCES) and remembers it. */
 export async function bindSocket(fd: number, address: Address): Promise<void> {
   const d = lookup(fd);
   if (d.kind !== "fresh" || d.bound) fail("EINVAL");
-  if (!net.isIPv4(address.host)) fail("EADDRNOTAVAIL");
   const probe = net.createServer();
   await listenOnce(probe, address.host, address.port);
   const port = (probe.address() as net.AddressInfo).port;
@@ -199,25 +199,20 @@ export async function connectSocket(fd: number, address: Address, waiting?: () =
   if (d.kind === "connected") fail("EISCONN");
   if (d.kind === "connecting") fail("EALREADY");
   if (d.kind === "listening") fail("EINVAL");
-  if (!net.isIPv4(address.host)) fail("EINVAL");
   if (address.port === 0) fail("ECONNREFUSED");
   const fds = table();
   const placeholder: Busy = { kind: "connecting" };
   fds.set(fd, placeholder);
   waiting?.();
   try {
-    const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect({
-        host: address.host,
-        port: address.port,
-        allowHalfOpen: true,
-        noDelay: true,
-        ...(d.bound ? { localAddress: d.bound.host, localPort: d.bound.port } : {}),
-      });
-      s.once("error", (err) => reject(new CallFailed(fromNodeError(err))));
-      s.once("connect", () => resolve(s));
+    const socket = net.connect({
+      host: address.host,
+      port: address.port,
+      allowHalfOpen: true,
+      noDelay: true,
+      ...(d.bound ? { localAddress: d.bound.host, localPort: d.bound.port } : {}),
     });
-    socket.removeAllListeners("error");
+    await awaitEvent(socket, "connect");
     // Closed meanwhile, or the program ended: the connection goes too, as the OS would close it.
     if (fds.get(fd) !== placeholder) {
       socket.destroy();
@@ -363,16 +358,9 @@ export function closeSocket(fd: number): void {
 
 export function localAddress(fd: number): Address {
   const d = lookup(fd);
-  switch (d.kind) {
-    case "connected":
-      return d.local;
-    case "listening":
-      return d.address;
-    case "fresh":
-      return d.bound ?? ANY;
-    default:
-      return ANY;
-  }
+  if (d.kind === "connected") return d.local;
+  if (d.kind === "listening") return d.address;
+  return (d.kind === "fresh" && d.bound) || ANY;
 }
 
 export function peerAddress(fd: number): Address {
@@ -385,7 +373,6 @@ export function untilEnded(fd: number): Promise<void> {
   return d.reader.ended ? Promise.resolve() : firstOf(d.socket, ["end", "error", "close"]);
 }
 
-/** Descriptors this program still holds open. */
 export function openDescriptors(): number[] {
   return [...table().keys()];
 }

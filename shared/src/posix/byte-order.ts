@@ -77,8 +77,12 @@ export function inet_ntoa(addr: { s_addr: number }): string {
   return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24].join(".");
 }
 
+/** An IPv4 address in dotted-quad form; names (localhost) are refused, as inet_addr refuses them. */
+export function isIPv4(text: string): boolean {
+  return inet_addr(text) !== INADDR_NONE || text === "255.255.255.255";
+}
+
 /** The network-order form of a dotted quad, used when the layers fill a sockaddr_in. */
 export function addressFromHost(host: string): number {
-  const v = inet_addr(host);
-  return v === INADDR_NONE && host !== "255.255.255.255" ? 0 : v;
+  return isIPv4(host) ? inet_addr(host) : 0;
 }
