@@ -119,10 +119,9 @@ function tracedItems(side: SideRecord, rec: Recording): Item[] {
     if (!c) return item(e.seq, local(label));
     const { conn } = c;
     if (WRITES.has(event.call) && event.result > 0 && !FAILED.has(event.result)) {
-      const from = c.sent;
-      c.sent += event.result;
-      const data = flows[conn]?.[role === "client" ? 1 : 0]?.subarray(from, c.sent);
-      return item(e.seq, across(label, data && data.length > 0 ? { data } : {}), { conn, upto: c.sent });
+      const upto = (c.sent += event.result);
+      const data = flows[conn]?.[role === "client" ? 1 : 0]?.subarray(upto - event.result, upto);
+      return item(e.seq, across(label, data && data.length > 0 ? { data } : {}), { conn, upto });
     }
     if (READS.has(event.call) && !FAILED.has(event.result)) {
       const to = (c.received += event.result);

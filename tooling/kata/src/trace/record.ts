@@ -47,7 +47,6 @@ type RelayEvent =
 export interface Recording {
   server: SideRecord;
   client: SideRecord;
-  /** Each connection's events, as the relay saw them. */
   connections: RelayEvent[][];
   /** "done" when both sides finished (a server that waits for its next client is stopped), else "deadline". */
   ended: "done" | "deadline";
