@@ -1,9 +1,8 @@
 /**
  * Runs something under tcpdump and keeps what it captured as a classic pcap file, for `pnpm kata capture`
- * (04-1-layers makes its fixtures with its own test/capture.ts). tcpdump writes the capture to our stdin (`-w -`,
- * `-U`), so we see every packet as it is saved; after play() we send one UDP datagram to ourselves on the loopback
- * and stop tcpdump only once that marker has come through, so no packet of play() is lost in tcpdump's buffers. The
- * marker is not written out.
+ * (04-1-layers makes its fixtures with its own test/capture.ts). tcpdump writes the capture to a pipe we read
+ * (`-w -`, `-U`), packet by packet; after play() a UDP datagram to ourselves on the loopback marks the end, so
+ * tcpdump is stopped only once every packet of play() has come through. The marker is not written out.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -145,14 +144,14 @@ export async function captureWhile(
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   const chunks: Buffer[] = [];
   let stderr = "";
-  let markerSeen: () => void = () => undefined;
-  const arrived = new Promise<void>((resolve) => (markerSeen = resolve));
-  child.stdout.on("data", (chunk: Buffer) => {
-    chunks.push(chunk);
-    // The token may straddle two chunks: look at the tail of the previous one too.
-    if (Buffer.concat([chunks.at(-2)?.subarray(-token.length) ?? Buffer.alloc(0), chunk]).includes(token))
-      markerSeen();
-  });
+  const arrived = new Promise<void>((resolve) =>
+    child.stdout.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      // The token may straddle two chunks: look at the tail of the previous one too.
+      if (Buffer.concat([chunks.at(-2)?.subarray(-token.length) ?? Buffer.alloc(0), chunk]).includes(token))
+        resolve();
+    }),
+  );
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
 
   try {

@@ -7,11 +7,7 @@ import { programFile } from "../programs.ts";
 import { targetDir, targetLabel, warnRunsAttempt } from "../target.ts";
 import { traceable, traceMarkdown, traceProgram, traceText, traceTitle } from "../trace/index.ts";
 
-/**
- * Runs a server or client program against its peer from solution/ (a client against the reference server, a
- * server against the reference client) and draws both sides' socket calls as a sequence diagram: as text that
- * fits 100 columns, or with --md as a Mermaid block for a pull request.
- */
+/** A program against its peer from solution/, drawn as text in 100 columns, or with --md as Mermaid for a PR. */
 export const trace: Command = {
   name: "trace",
   options: { ...TARGET_OPTIONS, md: { type: "boolean" } },

@@ -65,8 +65,8 @@ interface Item {
   upto?: number;
   closes?: boolean;
   connects?: boolean;
-  /** The other side's item needed first (-1: none): the write of a read's last byte, an accept's connect. */
-  needs?: (items: readonly Item[]) => number;
+  /** Matches the other side's item needed first: the write of a read's last byte, an accept's connect. */
+  needs?: (theirs: Item) => boolean;
 }
 
 /** An item numbered `seq`: its step, with the step's key, and what the merge needs to know of it. */
@@ -76,8 +76,7 @@ function item(seq: number, step: Omit<Step, "key">, more: Omit<Item, "step" | "s
 }
 
 /** Needs the other side's write that carried byte `n` (from 1) of connection `conn`. */
-const wrote = (conn: number, n: number) => (theirs: readonly Item[]) =>
-  theirs.findIndex((i) => i.conn === conn && (i.upto ?? 0) >= n);
+const wrote = (conn: number, n: number) => (i: Item) => i.conn === conn && (i.upto ?? 0) >= n;
 
 type Extra = Partial<Pick<Step, "data" | "dashed" | "wait">>;
 
@@ -113,27 +112,21 @@ function tracedItems(side: SideRecord, rec: Recording): Item[] {
       const accept = event.call === "accept";
       open.set(accept ? event.result : fd, { conn, sent: 0, received: 0 });
       if (!accept) return item(e.seq, across(label), { conn, connects: true });
-      const needs = (theirs: readonly Item[]) =>
-        theirs.findIndex((i) => i.connects === true && i.conn === conn);
-      return item(e.seq, local(label), { conn, needs });
+      return item(e.seq, local(label), { conn, needs: (i) => i.connects === true && i.conn === conn });
     }
     if (event.call === "connect") return item(e.seq, across(label));
     const c = open.get(fd);
     if (!c) return item(e.seq, local(label));
     const { conn } = c;
     if (WRITES.has(event.call) && event.result > 0 && !FAILED.has(event.result)) {
-      const from = c.sent;
-      c.sent += event.result;
-      const data = flows[conn]?.[role === "client" ? 1 : 0]?.subarray(from, c.sent);
-      return item(e.seq, across(label, data && data.length > 0 ? { data } : {}), { conn, upto: c.sent });
+      const upto = (c.sent += event.result);
+      const data = flows[conn]?.[role === "client" ? 1 : 0]?.subarray(upto - event.result, upto);
+      return item(e.seq, across(label, data && data.length > 0 ? { data } : {}), { conn, upto });
     }
     if (READS.has(event.call) && !FAILED.has(event.result)) {
       const to = (c.received += event.result);
       const data = flows[conn]?.[role === "server" ? 1 : 0]?.subarray(to - event.result, to);
-      const needs =
-        event.result > 0
-          ? wrote(conn, to)
-          : (theirs: readonly Item[]) => theirs.findIndex((i) => i.conn === conn && i.closes === true);
+      const needs = event.result > 0 ? wrote(conn, to) : (i: Item) => i.conn === conn && i.closes === true;
       return item(e.seq, local(label, data && data.length > 0 ? { data } : {}), { needs });
     }
     if (!CLOSES.has(event.call)) return item(e.seq, local(label));
@@ -194,7 +187,8 @@ export function stepsOf(rec: Recording): Step[] {
   const at = { server: 0, client: 0 };
   const merged: Item[] = [];
   // Ready: what the side's next item needs of the other side is already merged.
-  const ready = (role: Role) => (sides[role][at[role]]?.needs?.(sides[other(role)]) ?? -1) < at[other(role)];
+  const ready = (role: Role) =>
+    sides[other(role)].findIndex(sides[role][at[role]]?.needs ?? (() => false)) < at[other(role)];
   while (at.server < sides.server.length || at.client < sides.client.length) {
     const s = sides.server[at.server];
     const c = sides.client[at.client];

@@ -10,7 +10,7 @@ import { fenced, mdCalls } from "../md.ts";
 import { type Mark, mermaid, participant, type Step, stepsOf, textDiagram } from "./diagram.ts";
 import { type Pair, peerOf, record, type Recording } from "./record.ts";
 
-export { firstDifference, type Step } from "./diagram.ts";
+export { firstDifference } from "./diagram.ts";
 
 export interface Traced {
   recording: Recording;

@@ -18,7 +18,7 @@ export type Role = "server" | "client";
 export type Pair = { program: ProgramInfo; peer: ProgramInfo };
 
 /** One thing a side did, numbered in arrival order (`seq`), in its own program order. */
-export type SideEvent =
+type SideEvent =
   | { kind: "call"; seq: number; event: TraceEvent }
   | { kind: "wait"; seq: number; waiting: Waiting }
   | { kind: "signal"; seq: number; signal: string }
@@ -38,7 +38,7 @@ export interface SideRecord {
 }
 
 /** What the relay saw on one connection, in order: its opening, the bytes each way, each way's end. */
-export type RelayEvent =
+type RelayEvent =
   | { kind: "open"; seq: number }
   | { kind: "data"; seq: number; toServer: boolean; bytes: Buffer }
   | { kind: "end"; seq: number; toServer: boolean }
@@ -47,7 +47,6 @@ export type RelayEvent =
 export interface Recording {
   server: SideRecord;
   client: SideRecord;
-  /** Each connection's events, as the relay saw them. */
   connections: RelayEvent[][];
   /** "done" when both sides finished (a server that waits for its next client is stopped), else "deadline". */
   ended: "done" | "deadline";
