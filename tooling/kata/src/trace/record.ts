@@ -90,8 +90,11 @@ function demoOf(kata: Kata, program: ProgramInfo, port: number): { args: string[
 /** A worker run whose every event is also handed to `log`, numbered as it arrives. */
 class RecordedRun extends WorkerRun {
   log: ((event: ProgramEvent | { type: "ended"; code: number }) => void) | undefined;
+  /** Whether the program has said anything yet: until then its thread is still loading it. */
+  heard = false;
 
   protected override receive(event: ProgramEvent): void {
+    this.heard = true;
     this.log?.(event);
     super.receive(event);
   }
@@ -207,7 +210,6 @@ export async function record(
     return true;
   };
 
-  const deadline = Date.now() + deadlineMs;
   const s = start(server, sv, 0);
   let c: RecordedRun | undefined;
   let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
@@ -224,6 +226,9 @@ export async function record(
         cr.write(input.map((line) => `${line}\n`).join(""));
         cr.endInput();
       }
+      // The deadline is the pair's time once both run: loading the client (slow on a busy machine) is not its.
+      await until(() => cr.heard || !cr.running, Date.now() + deadlineMs);
+      const deadline = Date.now() + deadlineMs;
       // The client's part is over, and the server has exited or waits for its next client.
       const serverDone = () => !s.running || (r.idle() && s.blockedIn?.call.startsWith("accept") === true);
       if (await until(() => !cr.running && serverDone(), deadline)) ended = "done";
