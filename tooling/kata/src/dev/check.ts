@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -6,7 +7,6 @@ import type { Kata } from "@tcp-katas/katas";
 import { exportsOf } from "@tcp-katas/shared/boundary";
 import { glossaryProblems } from "@tcp-katas/shared/i18n";
 
-import { committedStarter } from "../committed.ts";
 import type { Ctx } from "../context.ts";
 import { Session } from "../runner/session.ts";
 import { isNotDone, runKata } from "../runner/stages.ts";
@@ -107,6 +107,36 @@ function lessonImports(kata: Kata): string[] {
   return problems;
 }
 
+const git = (args: string[], cwd: string) =>
+  execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 });
+
+/**
+ * The kata's starter/ as committed (git HEAD), copied into <kata>/.kata/committed-starter (git-ignored), so the
+ * proof that a starter is unsolved never looks at the learner's edits. Inside the kata folder, its imports resolve
+ * as the real starter's do. Undefined when there is no git checkout to read it from.
+ */
+function committedStarter(kata: Kata, root: string): string | undefined {
+  const rel = path.relative(root, path.join(kata.dir, "starter")).split(path.sep).join("/");
+  let files: string[];
+  try {
+    files = git(["ls-tree", "-r", "--name-only", "HEAD", "--", `${rel}/`], root)
+      .toString("utf8")
+      .split("\n")
+      .filter(Boolean);
+  } catch {
+    return undefined;
+  }
+  if (files.length === 0) return undefined;
+  const out = path.join(kata.dir, ".kata", "committed-starter");
+  rmSync(out, { recursive: true, force: true });
+  for (const file of files) {
+    const to = path.join(out, path.relative(rel, file));
+    mkdirSync(path.dirname(to), { recursive: true });
+    writeFileSync(to, git(["show", `HEAD:${file}`], root));
+  }
+  return out;
+}
+
 /** Against the committed starter every stage fails, each failure is a TODO (by its error code), and fast. */
 async function starterProblems(
   ctx: Ctx,
@@ -178,16 +208,12 @@ function materialize(kata: Kata, attempt: WrongAttempt): { dir: string } | { pro
   for (const edit of edits) {
     const file = path.join(dir, edit.file);
     if (!existsSync(file)) return { problem: `${attempt.name}: ${edit.file} is not a file of solution/` };
-    const text = readFileSync(file, "utf8");
-    const count = text.split(edit.find).length - 1;
-    if (count !== 1)
+    const parts = readFileSync(file, "utf8").split(edit.find);
+    if (parts.length !== 2)
       return {
-        problem: `${attempt.name}: ${edit.file} holds the text to replace ${count} times, not once: ${JSON.stringify(edit.find.slice(0, 60))}`,
+        problem: `${attempt.name}: ${edit.file} holds the text to replace ${parts.length - 1} times, not once: ${JSON.stringify(edit.find.slice(0, 60))}`,
       };
-    writeFileSync(
-      file,
-      text.replace(edit.find, () => edit.replace),
-    );
+    writeFileSync(file, parts.join(edit.replace));
   }
   return { dir };
 }
