@@ -138,11 +138,7 @@ function committedStarter(kata: Kata, root: string): string | undefined {
 }
 
 /** Against the committed starter every stage fails, each failure is a TODO (by its error code), and fast. */
-async function starterProblems(
-  ctx: Ctx,
-  kata: Kata,
-  starter: string,
-): Promise<{ problems: string[]; failed: number }> {
+async function starterProblems(ctx: Ctx, kata: Kata, starter: string) {
   const problems: string[] = [];
   const result = await runKata(kata, starter, { env: ENGLISH });
   if (result.crash) problems.push(ctx.t("dev.crash", { reason: result.crash }));
