@@ -165,9 +165,8 @@ async function starterProblems(ctx: Ctx, kata: Kata, starter: string) {
 
 /**
  * The wrong attempts a kata keeps under test/wrong/<name>/wrong.json: learners' bugs that once passed a stage
- * (`stage`, the bug in a sentence as `why`, part of the English title of a test that must fail as `catches`).
- * Each holds only what differs from the solution (edits: find this exact text in that solution file, put that
- * instead).
+ * (`stage`, the bug in a sentence as `why`, part of the English title of a test that must fail as `catches`),
+ * each as edits of the solution (find this exact text in that solution file, put that instead).
  */
 interface WrongAttempt {
   name: string;
@@ -190,9 +189,8 @@ function wrongAttempts(kata: Kata): WrongAttempt[] {
 }
 
 /**
- * The attempt as a folder of its own under the kata's git-ignored .kata/: solution/ with its edits made. Returns
- * the folder, or why it cannot be made (an edit whose text is not in the solution exactly once: the solution
- * changed under it).
+ * The attempt as a folder of its own under the kata's git-ignored .kata/: solution/ with its edits made; or why it
+ * cannot be made (an edit whose text is not in the solution exactly once: the solution changed under it).
  */
 function materialize(kata: Kata, attempt: WrongAttempt): { dir: string } | { problem: string } {
   const edits = attempt.edits ?? [];
@@ -263,12 +261,7 @@ async function faultProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]
   }
 }
 
-/**
- * The maintainer's proof for one kata (rustlings' dev check): starter/ and solution/ hold the same files and
- * exports; every test file is in one stage; against the committed starter/ (git HEAD, so a learner's edits never
- * turn it red) every test fails, with its TODO, fast; every wrong attempt kept under test/wrong/ fails its stage in
- * the test it names; the fault suite passes against the solution.
- */
+/** The maintainer's proof for one kata (rustlings' dev check), one line when it holds, every problem when not. */
 export async function devCheck(ctx: Ctx, kata: Kata): Promise<number> {
   const { bad, bold, ok } = ctx.style;
   const starter = committedStarter(kata, ctx.root) ?? path.join(kata.dir, "starter");
