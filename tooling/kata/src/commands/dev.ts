@@ -12,10 +12,9 @@ export const dev: Command = {
   name: "dev",
   min: 1,
   max: 2,
-  async run(ctx, { values, positionals }) {
+  async run(ctx, { positionals }) {
     const [sub, arg] = positionals;
-    if (sub === "flake")
-      return (await import("../dev/flake.ts")).flake.run(ctx, { values, positionals: arg ? [arg] : [] });
+    if (sub === "flake") return (await import("../dev/flake.ts")).flake(ctx, arg);
     if (sub !== "check")
       throw usageError(`${ctx.t("dev.unknown", { sub: sub ?? "" })}\n${usageLine(ctx, "dev")}`);
     const { devCheck } = await import("../dev/check.ts");

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import type { DemoStep, Kata } from "@tcp-katas/katas";
@@ -28,10 +28,8 @@ function lesson(id: string, title: string, model: Kata, lang: "en" | "ko"): stri
 function files(ctx: Ctx, id: string, title: string, model: Kata): Record<string, string> {
   const read = (file: string) => readFileSync(path.join(model.dir, file), "utf8");
   const out: Record<string, string> = {};
-  for (const entry of readdirSync(model.dir)) {
-    const full = path.join(model.dir, entry);
-    if (statSync(full).isFile() && !GENERATED.has(entry)) out[entry] = read(entry);
-  }
+  for (const entry of readdirSync(model.dir, { withFileTypes: true }))
+    if (entry.isFile() && !GENERATED.has(entry.name)) out[entry.name] = read(entry.name);
   const programs = model.programs.filter((p) => p.stage === 1);
   for (const p of programs) {
     out[`solution/${p.file}`] = read(`solution/${p.file}`);
@@ -42,9 +40,8 @@ function files(ctx: Ctx, id: string, title: string, model: Kata): Record<string,
   // Helpers the tests may import (not tests, not the wrong attempts kept for the model's own regressions).
   const testDir = path.join(model.dir, "test");
   if (existsSync(testDir))
-    for (const entry of readdirSync(testDir))
-      if (statSync(path.join(testDir, entry)).isFile() && !entry.endsWith(".test.ts"))
-        out[`test/${entry}`] = read(`test/${entry}`);
+    for (const { name } of readdirSync(testDir, { withFileTypes: true }).filter((e) => e.isFile()))
+      if (!name.endsWith(".test.ts")) out[`test/${name}`] = read(`test/${name}`);
   const server = programs.find((p) => p.role === "server");
   const demo: DemoStep[] = server
     ? [{ start: "server", program: server.file, args: ["0"] }, { stop: "server" }]

@@ -2,8 +2,10 @@ import { execFile, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { promisify } from "node:util";
 
 import type { Kata } from "@tcp-katas/katas";
+import type { ESLint } from "eslint";
 
 import { type Command, testEnv } from "../command.ts";
 import type { Ctx } from "../context.ts";
@@ -56,20 +58,13 @@ async function lint(ctx: Ctx, kata: Kata, dir: string): Promise<string[]> {
   }
   // ESLint only lints files below its working folder, so it runs from the attempt folder. It exits 1 when it
   // found problems: its report is on stdout either way.
-  const out = await new Promise<{ stdout: string; stderr: string }>((resolve) =>
-    execFile(
-      process.execPath,
-      [bin, "--config", config, "--format", "json", ...files],
-      { cwd: dir, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
-      (_err, stdout, stderr) => resolve({ stdout, stderr }),
-    ),
-  );
+  const out = await promisify(execFile)(
+    process.execPath,
+    [bin, "--config", config, "--format", "json", ...files],
+    { cwd: dir, maxBuffer: 16 * 1024 * 1024 },
+  ).catch((err: { stdout: string; stderr: string }) => err);
   try {
-    const results = JSON.parse(out.stdout) as {
-      filePath: string;
-      messages: { line: number; ruleId: string | null; message: string }[];
-    }[];
-    return results.flatMap((r) =>
+    return (JSON.parse(out.stdout) as ESLint.LintResult[]).flatMap((r) =>
       r.messages.map(
         (m) => `${path.relative(dir, r.filePath)}:${m.line} ${m.message}${m.ruleId ? ` (${m.ruleId})` : ""}`,
       ),

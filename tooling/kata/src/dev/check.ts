@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -6,7 +7,6 @@ import type { Kata } from "@tcp-katas/katas";
 import { exportsOf } from "@tcp-katas/shared/boundary";
 import { glossaryProblems } from "@tcp-katas/shared/i18n";
 
-import { committedStarter } from "../committed.ts";
 import type { Ctx } from "../context.ts";
 import { Session } from "../runner/session.ts";
 import { isNotDone, runKata } from "../runner/stages.ts";
@@ -107,12 +107,38 @@ function lessonImports(kata: Kata): string[] {
   return problems;
 }
 
+const git = (args: string[], cwd: string) =>
+  execFileSync("git", args, { cwd, stdio: ["ignore", "pipe", "ignore"], maxBuffer: 64 * 1024 * 1024 });
+
+/**
+ * The kata's starter/ as committed (git HEAD), copied into <kata>/.kata/committed-starter (git-ignored), so the
+ * proof that a starter is unsolved never looks at the learner's edits. Inside the kata folder, its imports resolve
+ * as the real starter's do. Undefined when there is no git checkout to read it from.
+ */
+function committedStarter(kata: Kata, root: string): string | undefined {
+  const rel = path.relative(root, path.join(kata.dir, "starter")).split(path.sep).join("/");
+  let files: string[];
+  try {
+    files = git(["ls-tree", "-r", "--name-only", "HEAD", "--", `${rel}/`], root)
+      .toString("utf8")
+      .split("\n")
+      .filter(Boolean);
+  } catch {
+    return undefined;
+  }
+  if (files.length === 0) return undefined;
+  const out = path.join(kata.dir, ".kata", "committed-starter");
+  rmSync(out, { recursive: true, force: true });
+  for (const file of files) {
+    const to = path.join(out, path.relative(rel, file));
+    mkdirSync(path.dirname(to), { recursive: true });
+    writeFileSync(to, git(["show", `HEAD:${file}`], root));
+  }
+  return out;
+}
+
 /** Against the committed starter every stage fails, each failure is a TODO (by its error code), and fast. */
-async function starterProblems(
-  ctx: Ctx,
-  kata: Kata,
-  starter: string,
-): Promise<{ problems: string[]; failed: number }> {
+async function starterProblems(ctx: Ctx, kata: Kata, starter: string) {
   const problems: string[] = [];
   const result = await runKata(kata, starter, { env: ENGLISH });
   if (result.crash) problems.push(ctx.t("dev.crash", { reason: result.crash }));
@@ -139,9 +165,8 @@ async function starterProblems(
 
 /**
  * The wrong attempts a kata keeps under test/wrong/<name>/wrong.json: learners' bugs that once passed a stage
- * (`stage`, the bug in a sentence as `why`, part of the English title of a test that must fail as `catches`).
- * Each holds only what differs from the solution (edits: find this exact text in that solution file, put that
- * instead).
+ * (`stage`, the bug in a sentence as `why`, part of the English title of a test that must fail as `catches`),
+ * each as edits of the solution (find this exact text in that solution file, put that instead).
  */
 interface WrongAttempt {
   name: string;
@@ -164,9 +189,8 @@ function wrongAttempts(kata: Kata): WrongAttempt[] {
 }
 
 /**
- * The attempt as a folder of its own under the kata's git-ignored .kata/: solution/ with its edits made. Returns
- * the folder, or why it cannot be made (an edit whose text is not in the solution exactly once: the solution
- * changed under it).
+ * The attempt as a folder of its own under the kata's git-ignored .kata/: solution/ with its edits made; or why it
+ * cannot be made (an edit whose text is not in the solution exactly once: the solution changed under it).
  */
 function materialize(kata: Kata, attempt: WrongAttempt): { dir: string } | { problem: string } {
   const edits = attempt.edits ?? [];
@@ -178,16 +202,12 @@ function materialize(kata: Kata, attempt: WrongAttempt): { dir: string } | { pro
   for (const edit of edits) {
     const file = path.join(dir, edit.file);
     if (!existsSync(file)) return { problem: `${attempt.name}: ${edit.file} is not a file of solution/` };
-    const text = readFileSync(file, "utf8");
-    const count = text.split(edit.find).length - 1;
-    if (count !== 1)
+    const parts = readFileSync(file, "utf8").split(edit.find);
+    if (parts.length !== 2)
       return {
-        problem: `${attempt.name}: ${edit.file} holds the text to replace ${count} times, not once: ${JSON.stringify(edit.find.slice(0, 60))}`,
+        problem: `${attempt.name}: ${edit.file} holds the text to replace ${parts.length - 1} times, not once: ${JSON.stringify(edit.find.slice(0, 60))}`,
       };
-    writeFileSync(
-      file,
-      text.replace(edit.find, () => edit.replace),
-    );
+    writeFileSync(file, parts.join(edit.replace));
   }
   return { dir };
 }
@@ -241,12 +261,7 @@ async function faultProblems(ctx: Ctx, kata: Kata): Promise<{ problems: string[]
   }
 }
 
-/**
- * The maintainer's proof for one kata (rustlings' dev check): starter/ and solution/ hold the same files and
- * exports; every test file is in one stage; against the committed starter/ (git HEAD, so a learner's edits never
- * turn it red) every test fails, with its TODO, fast; every wrong attempt kept under test/wrong/ fails its stage in
- * the test it names; the fault suite passes against the solution.
- */
+/** The maintainer's proof for one kata (rustlings' dev check), one line when it holds, every problem when not. */
 export async function devCheck(ctx: Ctx, kata: Kata): Promise<number> {
   const { bad, bold, ok } = ctx.style;
   const starter = committedStarter(kata, ctx.root) ?? path.join(kata.dir, "starter");
