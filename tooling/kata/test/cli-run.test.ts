@@ -1,6 +1,6 @@
 // Commands that run a kata's tests or its programs (list, dev check, review, capture), on the fixture workspace's kata.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { describe, expect, it } from "vitest";
@@ -102,6 +102,19 @@ describe("review", SLOW, () => {
     expect(one.stdout).toContain("+0 / −0 lines");
     const neither = await kata(["review", "01-1"], { cwd: ws });
     expect(neither.code).toBe(2);
+  });
+
+  it("says the size was not measured where git is missing, instead of crashing", async () => {
+    const ws = workspace();
+    const alice = path.join(tempDir(), "alice");
+    cpSync(path.join(ws, KATA, "solution"), alice, { recursive: true });
+    const bin = tempDir();
+    symlinkSync(process.execPath, path.join(bin, "node"));
+    const one = await kata(["review", "01-1", "--impl", alice], { cwd: ws, env: { PATH: bin } });
+    expect(one.code, one.stdout + one.stderr).toBe(0);
+    expect(one.stdout).toContain("The size was not measured: it takes git, which is not installed.");
+    const all = await kata(["review", "01-1", "--all", path.dirname(alice)], { cwd: ws, env: { PATH: bin } });
+    expect(all.stdout).toMatch(/\| alice \| ✅ pass \| ✅ pass \| 0 \| \? \|/);
   });
 
   it("writes a table for every attempt under a folder, in the folder's order, skipping what is no attempt", async () => {

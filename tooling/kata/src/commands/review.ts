@@ -23,18 +23,20 @@ interface Assessed {
   dir: string;
   result: RunResult;
   findings: string[];
-  size: { added: number; removed: number };
+  /** Undefined when git, which measures it, could not run. */
+  size: { added: number; removed: number } | undefined;
 }
 
 /** Lines added and removed against the reference, per program file (git diff --no-index). */
-function diffSize(kata: Kata, dir: string): Assessed["size"] {
+function diffSize(ctx: Ctx, kata: Kata, dir: string): Assessed["size"] {
   const size = { added: 0, removed: 0 };
   for (const p of kata.programs) {
     const mine = path.join(dir, p.file);
     if (!existsSync(mine)) continue;
     const reference = path.join(kata.dir, "solution", p.file);
     const diff = ["diff", "--no-index", "--numstat", "--ignore-all-space", reference, mine];
-    const { stdout } = spawnSync("git", diff, { encoding: "utf8" });
+    const { stdout, error } = spawnSync("git", diff, { encoding: "utf8", env: ctx.io.env });
+    if (error) return undefined;
     for (const [, a, r] of stdout.matchAll(/^(\d+)\t(\d+)\t/gm)) {
       size.added += Number(a);
       size.removed += Number(r);
@@ -125,7 +127,7 @@ function single(
     "",
     `### ${ctx.t("review.size")}`,
     "",
-    ctx.t("review.sizeLine", { added: size.added, removed: size.removed }),
+    size ? ctx.t("review.sizeLine", { added: size.added, removed: size.removed }) : ctx.t("review.sizeNoGit"),
   );
   if (diagrams.length > 0) out.push("", `### ${ctx.t("review.diagrams")}`, "", diagrams.join("\n\n"));
   return out.join("\n");
@@ -237,7 +239,7 @@ export const review: Command = {
         runKata(kata, dir, { env: testEnv(ctx) }),
         lint(ctx, kata, dir),
       ]);
-      return { dir, result, findings, size: diffSize(kata, dir) };
+      return { dir, result, findings, size: diffSize(ctx, kata, dir) };
     });
     if (!all) ctx.out(single(ctx, kata, given, assessed[0] as Assessed, await diagrams(ctx, kata, root)));
     else {
@@ -249,7 +251,7 @@ export const review: Command = {
       ];
       const rows = assessed.map(
         ({ dir, result, findings, size }) =>
-          `| ${mdText(rowName(root, dir))} | ${result.stages.map((s) => cell(ctx, s)).join(" | ")} | ${findings.length} | +${size.added}/−${size.removed} |`,
+          `| ${mdText(rowName(root, dir))} | ${result.stages.map((s) => cell(ctx, s)).join(" | ")} | ${findings.length} | ${size ? `+${size.added}/−${size.removed}` : "?"} |`,
       );
       ctx.out(
         [
