@@ -102,6 +102,8 @@ describe("review", SLOW, () => {
     expect(one.stdout).toContain("+0 / −0 lines");
     const neither = await kata(["review", "01-1"], { cwd: ws });
     expect(neither.code).toBe(2);
+    const file = await kata(["review", "01-1", "--impl", path.join(alice, "hello.ts")], { cwd: ws });
+    expect([file.code, file.stderr]).toEqual([2, expect.stringContaining("hello.ts does not exist")]);
   });
 
   it("says the size was not measured where git is missing, instead of crashing", async () => {

@@ -15,7 +15,7 @@ import { fenced, mdCalls, mdCode, mdText } from "../md.ts";
 import { pooled } from "../pool.ts";
 import { failureParts } from "../report.ts";
 import { allDone, failureSummary, runKata, type RunResult, type StageResult } from "../runner/stages.ts";
-import { warnRunsAttempt } from "../target.ts";
+import { targetDir, warnRunsAttempt } from "../target.ts";
 import { firstDifference, traceable, type Traced, traceMarkdown, traceProgram } from "../trace/index.ts";
 
 /** An attempt's results: its tests, its lint findings and its size against the reference. */
@@ -228,8 +228,7 @@ export const review: Command = {
     if (impl && all) throw usageError(ctx.t("review.both"));
     const given = all || impl;
     if (!given) throw usageError(ctx.t("review.needImpl"));
-    const root = path.resolve(ctx.io.cwd, given);
-    if (!existsSync(root)) throw usageError(ctx.t("target.missing", { dir: root }));
+    const root = targetDir(ctx, kata, { impl: given });
     const dirs = all ? attempts(ctx, kata, root) : [root];
     if (dirs.length === 0) throw usageError(ctx.t("review.noAttempts", { id: kata.id, root }));
     warnRunsAttempt(ctx, root);
