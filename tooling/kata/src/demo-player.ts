@@ -113,13 +113,8 @@ export async function playDemo(ctx: Ctx, kata: Kata, steps: readonly DemoStep[] 
           env: { ...ctx.io.env, NO_COLOR: "1", FORCE_COLOR: "0" },
         });
         const color = COLORS[actors.size % COLORS.length] ?? "cyan";
-        const a = new Actor(
-          ctx,
-          step.start,
-          color,
-          child,
-          `$ ${path.basename(step.program)} ${args.join(" ")}`,
-        );
+        const command = `$ ${path.basename(step.program)} ${args.join(" ")}`;
+        const a = new Actor(ctx, step.start, color, child, command);
         actors.set(step.start, a);
         if (kata.programs.find((p) => p.file === step.program)?.role === "server") {
           await a.until(() => a.port !== undefined || a.child.exitCode !== null, ctx.t("demo.listen"));

@@ -14,5 +14,4 @@ export class CliError extends KataError {
   }
 }
 
-/** A usage error: exit 2. */
 export const usageError = (message: string) => new CliError(message, "KATA_USAGE");

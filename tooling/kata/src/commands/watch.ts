@@ -9,10 +9,6 @@ import { Session } from "../runner/session.ts";
 import { byStage, stageFiles } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
 
-/** 23:50:45: a 24-hour clock reads the same in every language (and Node may lack the locale's own format). */
-const clock = (d: Date) =>
-  [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
-
 export const watch: Command = {
   name: "watch",
   options: { ...TARGET_OPTIONS, poll: { type: "boolean" } },
@@ -34,7 +30,9 @@ export const watch: Command = {
       if (ctx.io.stdout.isTTY) ctx.io.stdout.write("\u001b[2J\u001b[H");
       const where = path.relative(ctx.io.cwd, dir) || dir;
       const polling = poll ? ctx.t("watch.polling") : "";
-      ctx.out(ctx.style.dim(ctx.t("watch.header", { time: clock(new Date()), where, poll: polling })));
+      // "23:50:45 GMT...": a 24-hour clock reads the same in every language (Node may lack the locale's format).
+      const time = new Date().toTimeString().slice(0, 8);
+      ctx.out(ctx.style.dim(ctx.t("watch.header", { time, where, poll: polling })));
       if (warn) warnRunsAttempt(ctx, dir);
       warn = false;
       live.shown = undefined;

@@ -132,8 +132,7 @@ export class Session {
     const timer = setTimeout(
       () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"),
       1_000,
-    );
-    timer.unref();
+    ).unref();
     child.once("exit", () => clearTimeout(timer));
   }
 
