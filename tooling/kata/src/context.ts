@@ -73,8 +73,7 @@ export class Ctx {
   }
 
   get root(): string {
-    this.#root ??= findWorkspace(this.io.cwd);
-    return this.#root;
+    return (this.#root ??= findWorkspace(this.io.cwd));
   }
 
   get stateDir(): string {

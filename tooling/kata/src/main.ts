@@ -4,7 +4,7 @@ import { KataError } from "@tcp-katas/shared/cli";
 
 import { type Command, type Parsed, usageLine } from "./command.ts";
 import { type CliIo, Ctx, processIo } from "./context.ts";
-import { CliError, usageError } from "./errors.ts";
+import { usageError } from "./errors.ts";
 import type { MessageKey } from "./i18n.ts";
 import { killAllSessions } from "./runner/session.ts";
 
@@ -116,7 +116,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     // An expected failure (a bad kata.json, no workspace, a usage error): its message, no stack.
     if (err instanceof KataError) {
       ctx.err(ctx.errStyle.bad(err.message));
-      return err instanceof CliError ? err.exitCode : 1;
+      return err.code === "KATA_USAGE" ? 2 : 1;
     }
     throw err;
   } finally {

@@ -16,7 +16,7 @@ export function header(ctx: Ctx, kata: Kata, label: string): string {
 }
 
 /** A stage's state as a run's report marks it ("✓") and as the board words it ("done"). */
-export function stageLook(ctx: Ctx, s: StageResult): { mark: string; word: string } {
+export function stageLook(ctx: Ctx, s: StageResult) {
   const { ok, bad, dim } = ctx.style;
   if (!s.ran) return { mark: dim("-"), word: dim(ctx.t("state.notRun")) };
   if (s.state === "done") return { mark: ok("✓"), word: ok(ctx.t("state.done")) };
@@ -35,11 +35,7 @@ export function stageTitle(ctx: Ctx, kata: Kata, n: number): string {
  * A failure's first `lines` lines, and apart from them "when the wait ended: your client is blocked in read(3).
  * the server closed socket 4.": where each program was, shown on a line of its own above the failure, not again in it.
  */
-export function failureParts(
-  ctx: Ctx,
-  test: TestResult,
-  lines: number,
-): { where: string | undefined; summary: string } {
+export function failureParts(ctx: Ctx, test: TestResult, lines: number) {
   const blocked = test.blocked ?? [];
   const summary = failureSummary(test.failure, lines)
     .split("\n")
@@ -72,15 +68,9 @@ export function liveFailure(ctx: Ctx, kata: Kata) {
  * running (a test file that could not load, an error outside any test, vitest itself), and what to do next.
  * Returns true when every stage that ran passed.
  */
-export function printResult(
-  ctx: Ctx,
-  kata: Kata,
-  result: RunResult,
-  label: string,
-  options: { headed?: boolean } = {},
-): boolean {
+export function printResult(ctx: Ctx, kata: Kata, result: RunResult): boolean {
   const { dim, ok, bad, accent, warn } = ctx.style;
-  const out: string[] = options.headed ? [] : [header(ctx, kata, label)];
+  const out: string[] = [];
   const ran = result.stages.filter((s) => s.ran);
   for (const s of result.stages) {
     // Set off from the title, which may end in words of its own ("past the backlog · not run").

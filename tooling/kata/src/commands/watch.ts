@@ -4,7 +4,7 @@ import path from "node:path";
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinished } from "../next.ts";
-import { liveFailure, printResult } from "../report.ts";
+import { header, liveFailure, printResult } from "../report.ts";
 import { Session } from "../runner/session.ts";
 import { byStage, stageFiles } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
@@ -37,7 +37,8 @@ export const watch: Command = {
       warn = false;
       live.shown = undefined;
       const outcome = await session.run(stageFiles(kata, stages), changed);
-      printResult(ctx, kata, byStage(kata, value, outcome, stages), targetLabel(target));
+      ctx.out(header(ctx, kata, targetLabel(target)));
+      printResult(ctx, kata, byStage(kata, value, outcome, stages));
     };
     // Runs one at a time: the saves made meanwhile (100 ms apart at most) wait for the next run, all in one.
     let queue = Promise.resolve();
