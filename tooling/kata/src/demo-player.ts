@@ -27,8 +27,9 @@ class Actor {
     command: string,
   ) {
     this.#say(ctx.style.dim(command));
-    child.stdout?.on("data", (d: Buffer) => this.#output(d.toString()));
-    child.stderr?.on("data", (d: Buffer) => this.#output(d.toString()));
+    // Decoded as a stream: a character split between two chunks stays whole.
+    for (const stream of [child.stdout, child.stderr])
+      stream?.setEncoding("utf8").on("data", (d: string) => this.#output(d));
     child.stdin?.on("error", () => undefined);
     child.on("message", (m: ProgramEvent) => {
       if (m.type !== "listening") return;

@@ -63,11 +63,7 @@ export function liveFailure(ctx: Ctx, kata: Kata) {
   return live;
 }
 
-/**
- * The stage-by-stage summary of a run: a line per stage, the lowest stage's first failure, what kept tests from
- * running (a test file that could not load, an error outside any test, vitest itself), and what to do next.
- * Returns true when every stage that ran passed.
- */
+/** The stage-by-stage summary of a run; true when every stage that ran passed. */
 export function printResult(ctx: Ctx, kata: Kata, result: RunResult): boolean {
   const { dim, ok, bad, accent, warn } = ctx.style;
   const out: string[] = [];

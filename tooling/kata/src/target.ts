@@ -29,7 +29,6 @@ export function targetValue(target: Target, dir: string): string {
   return target.solution ? "solution" : target.impl ? dir : "starter";
 }
 
-/** A short name for messages. */
 export function targetLabel(target: Target): string {
   return target.solution ? "solution/" : (target.impl ?? "starter/");
 }

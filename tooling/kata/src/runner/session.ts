@@ -92,8 +92,7 @@ export class Session {
   async run(files: string[], changed: string[] = []): Promise<RunOutcome> {
     const outcome: RunOutcome = { tests: [], fileErrors: [], errors: [] };
     try {
-      this.#ready ??= this.#start();
-      await this.#ready;
+      await (this.#ready ??= this.#start());
     } catch (err) {
       this.kill();
       return { ...outcome, crash: (err as Error).message };
