@@ -1,5 +1,4 @@
-// What comes next on the learner's path: the katas in their manifests' order (kata.json's `order`, read by
-// @tcp-katas/katas), and in each kata its stages in order, the bonus stages (kata.json's `bonus`) last. The board
+// What comes next on the learner's path (the katas in kata.json's `order`, the bonus stages last): the board
 // (`kata list`), `kata watch` without a kata and `kata hint` without a stage all ask here.
 import { isBonus, type Kata } from "@tcp-katas/katas";
 

@@ -25,7 +25,6 @@ export const list: Command = {
       return { kata, ...r };
     });
     const rows: string[] = [];
-    // The path counts and leads on through the stages that are not bonuses; the bonus stages are counted apart.
     const step = nextOnPath(
       katas,
       results.map((r) => r.result),
@@ -33,7 +32,7 @@ export const list: Command = {
     let next = step
       ? ctx.t(step.bonus ? "list.nextBonus" : "list.next", { id: step.kata.id, stage: step.stage })
       : undefined;
-    // [done, total] on the path, then of the bonus stages.
+    // [done, total] on the path, which leads on through the stages that are not bonuses, and of the bonus stages.
     const count: Record<"path" | "bonus", [number, number]> = { path: [0, 0], bonus: [0, 0] };
     for (const { kata, result, fromCache } of results) {
       rows.push(

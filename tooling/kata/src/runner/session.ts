@@ -128,11 +128,10 @@ export class Session {
     this.#ready = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
-    const timer = setTimeout(
+    setTimeout(
       () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"),
       1_000,
     ).unref();
-    child.once("exit", () => clearTimeout(timer));
   }
 
   /** Ends the session: vitest closes (or is killed after 3 s). */
