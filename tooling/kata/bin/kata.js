@@ -6,12 +6,9 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../src/main.ts");
-const { killAllSessions } = await import("../src/runner/session.ts");
-// Killed from outside (a closed terminal, a CI timeout): stop the tests and what they started too.
+// Killed from outside (a closed terminal, a CI timeout): leave through process.exit(), whose "exit" listener
+// (runner/session.ts) stops the tests and what they started; the signal's default action would skip it.
 for (const signal of /** @type {const} */ (["SIGTERM", "SIGHUP"])) {
-  process.on(signal, () => {
-    killAllSessions();
-    process.exit(128 + constants.signals[signal]);
-  });
+  process.on(signal, () => process.exit(128 + constants.signals[signal]));
 }
 process.exitCode = await main(process.argv.slice(2));

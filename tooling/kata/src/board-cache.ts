@@ -2,7 +2,7 @@
  * The board (`pnpm kata`) shows every kata's starter/ by running its tests, and most katas have not changed since
  * the board last ran. Each kata's last result is kept in the state folder under a key made of everything its tests
  * read: the kata's folder, the shared package and the test preset it resolves, the lockfile, the Node version and
- * the test environment. A kata whose key is unchanged is not run again; any edit anywhere in those changes the key.
+ * the test environment. A kata whose key is unchanged is not run again.
  */
 import { createHash, type Hash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -41,7 +41,6 @@ function packageDir(kata: Kata, name: string): string | undefined {
   }
 }
 
-/** The key of a run of the starter's tests with `env`: it changes when any input of the run does. */
 function runKey(ctx: Ctx, kata: Kata, env: NodeJS.ProcessEnv): string {
   const hash = createHash("sha256");
   hash.update(JSON.stringify({ target: "starter", env, node: process.version }));

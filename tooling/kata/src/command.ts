@@ -25,7 +25,6 @@ export const TARGET_OPTIONS = {
   impl: { type: "string" },
 } as const satisfies Record<string, OptionSpec>;
 
-/** --solution or --impl DIR (not both). */
 export function targetOf(ctx: Ctx, values: Parsed["values"]): Target {
   const solution = values.solution === true;
   const impl = typeof values.impl === "string" ? values.impl : undefined;

@@ -39,15 +39,13 @@ export function processIo(): CliIo {
 
 /** One command's run: its streams, language, colours, and the workspace (found from the current folder). */
 export class Ctx {
-  readonly io: CliIo;
   readonly style: Style;
   readonly errStyle: Style;
   readonly #catalogue: Catalogue<MessageKey>;
   #root: string | undefined;
   #katas: Kata[] | undefined;
 
-  constructor(io: CliIo) {
-    this.io = io;
+  constructor(readonly io: CliIo) {
     this.style = createStyle(useColor(io.stdout, io.env));
     this.errStyle = createStyle(useColor(io.stderr, io.env));
     this.#catalogue = loadCatalogue(resolveLang(io.env, io.cwd, availableLangs()));
@@ -75,8 +73,7 @@ export class Ctx {
   }
 
   get root(): string {
-    this.#root ??= findWorkspace(this.io.cwd);
-    return this.#root;
+    return (this.#root ??= findWorkspace(this.io.cwd));
   }
 
   get stateDir(): string {

@@ -27,8 +27,9 @@ class Actor {
     command: string,
   ) {
     this.#say(ctx.style.dim(command));
-    child.stdout?.on("data", (d: Buffer) => this.#output(d.toString()));
-    child.stderr?.on("data", (d: Buffer) => this.#output(d.toString()));
+    // Decoded as a stream: a character split between two chunks stays whole.
+    for (const stream of [child.stdout, child.stderr])
+      stream?.setEncoding("utf8").on("data", (d: string) => this.#output(d));
     child.stdin?.on("error", () => undefined);
     child.on("message", (m: ProgramEvent) => {
       if (m.type !== "listening") return;
@@ -113,13 +114,8 @@ export async function playDemo(ctx: Ctx, kata: Kata, steps: readonly DemoStep[] 
           env: { ...ctx.io.env, NO_COLOR: "1", FORCE_COLOR: "0" },
         });
         const color = COLORS[actors.size % COLORS.length] ?? "cyan";
-        const a = new Actor(
-          ctx,
-          step.start,
-          color,
-          child,
-          `$ ${path.basename(step.program)} ${args.join(" ")}`,
-        );
+        const command = `$ ${path.basename(step.program)} ${args.join(" ")}`;
+        const a = new Actor(ctx, step.start, color, child, command);
         actors.set(step.start, a);
         if (kata.programs.find((p) => p.file === step.program)?.role === "server") {
           await a.until(() => a.port !== undefined || a.child.exitCode !== null, ctx.t("demo.listen"));

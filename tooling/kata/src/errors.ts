@@ -6,13 +6,10 @@ import { KataError } from "@tcp-katas/shared/cli";
  */
 export class CliError extends KataError {
   declare readonly code: "KATA_USAGE" | "KATA_FAILED";
-  readonly exitCode: number;
 
   constructor(message: string, code: "KATA_USAGE" | "KATA_FAILED" = "KATA_FAILED") {
     super("CliError", code, message);
-    this.exitCode = code === "KATA_USAGE" ? 2 : 1;
   }
 }
 
-/** A usage error: exit 2. */
 export const usageError = (message: string) => new CliError(message, "KATA_USAGE");

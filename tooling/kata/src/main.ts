@@ -4,14 +4,11 @@ import { KataError } from "@tcp-katas/shared/cli";
 
 import { type Command, type Parsed, usageLine } from "./command.ts";
 import { type CliIo, Ctx, processIo } from "./context.ts";
-import { CliError, usageError } from "./errors.ts";
+import { usageError } from "./errors.ts";
 import type { MessageKey } from "./i18n.ts";
 import { killAllSessions } from "./runner/session.ts";
 
-/**
- * Every command, in the order the help lists them, loaded only when run: `pnpm kata --help` or `pnpm kata hint`
- * need not load prettier (for `new`) or the test runner.
- */
+/** In the help's order, each loaded only when run: `pnpm kata hint` need not load prettier (for `new`) or vitest. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => (await import("./commands/list.ts")).list,
   check: async () => (await import("./commands/check.ts")).check,
@@ -71,6 +68,7 @@ function splitRunArgs(rest: string[]): { own: string[]; program: string[] } {
 
 function parse(ctx: Ctx, command: Command, args: string[]): Parsed & { help: boolean } {
   const { own, program } = command.name === "run" ? splitRunArgs(args) : { own: args, program: [] };
+  const refuse = (why: string) => usageError(`${why}\n${usageLine(ctx, command.name)}`);
   let parsed;
   try {
     parsed = parseArgs({
@@ -81,16 +79,13 @@ function parse(ctx: Ctx, command: Command, args: string[]): Parsed & { help: boo
     });
   } catch (err) {
     // Node's own message names the flag ("Unknown option '--bogus'"); the command's usage says what it takes.
-    throw usageError(`${(err as Error).message}\n${usageLine(ctx, command.name)}`);
+    throw refuse((err as Error).message);
   }
   const positionals = [...parsed.positionals, ...program];
   const help = parsed.values.help === true;
-  if (!help && positionals.length < command.min)
-    throw usageError(`${ctx.t("help.missing")}\n${usageLine(ctx, command.name)}`);
+  if (!help && positionals.length < command.min) throw refuse(ctx.t("help.missing"));
   if (!help && positionals.length > command.max)
-    throw usageError(
-      `${ctx.t("help.extra", { args: positionals.slice(command.max).join(" ") })}\n${usageLine(ctx, command.name)}`,
-    );
+    throw refuse(ctx.t("help.extra", { args: positionals.slice(command.max).join(" ") }));
   return { values: parsed.values, positionals, help };
 }
 
@@ -105,7 +100,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   });
   try {
     if (first === "--help" || first === "-h" || first === "help") {
-      ctx.out(usage(ctx, rest[0] !== undefined && rest[0] in COMMANDS ? rest[0] : undefined));
+      ctx.out(usage(ctx, rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? rest[0] : undefined));
       return 0;
     }
     const load = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
@@ -121,7 +116,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     // An expected failure (a bad kata.json, no workspace, a usage error): its message, no stack.
     if (err instanceof KataError) {
       ctx.err(ctx.errStyle.bad(err.message));
-      return err instanceof CliError ? err.exitCode : 1;
+      return err.code === "KATA_USAGE" ? 2 : 1;
     }
     throw err;
   } finally {

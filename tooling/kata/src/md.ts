@@ -7,7 +7,6 @@
 
 const ZWSP = "\u200B";
 
-/** The longest run of backticks in `text`. */
 function longestRun(text: string): number {
   return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
 }

@@ -1,5 +1,4 @@
-// What comes next on the learner's path: the katas in their manifests' order (kata.json's `order`, read by
-// @tcp-katas/katas), and in each kata its stages in order, the bonus stages (kata.json's `bonus`) last. The board
+// What comes next on the learner's path (the katas in kata.json's `order`, the bonus stages last): the board
 // (`kata list`), `kata watch` without a kata and `kata hint` without a stage all ask here.
 import { isBonus, type Kata } from "@tcp-katas/katas";
 
@@ -7,20 +6,12 @@ import { starterResult } from "./board-cache.ts";
 import type { Ctx } from "./context.ts";
 import type { RunResult } from "./runner/stages.ts";
 
-/** A stage to work on, and whether it is a bonus (every stage on the path is done by then). */
-export interface NextStep {
-  kata: Kata;
-  stage: number;
-  bonus: boolean;
-}
-
 /**
- * The next step on the path over every kata (katas in path order, results in the same order): the first stage
- * not done that is not a bonus, in the first kata that has one. Bonus stages do not hold the path up: only when
- * every other stage of every kata is done is the next step a bonus, the first one not done. Undefined when all
- * are done.
+ * The first stage not done that is not a bonus, over the katas in path order (`results` in the same order):
+ * bonus stages do not hold the path up, so the next step is a bonus only when every other stage is done.
+ * Undefined when all are done.
  */
-export function nextOnPath(katas: readonly Kata[], results: readonly RunResult[]): NextStep | undefined {
+export function nextOnPath(katas: readonly Kata[], results: readonly RunResult[]) {
   for (const bonus of [false, true]) {
     for (const [i, kata] of katas.entries()) {
       const open = results[i]?.stages.find((s) => s.state !== "done" && isBonus(kata, s.stage) === bonus);
@@ -30,16 +21,15 @@ export function nextOnPath(katas: readonly Kata[], results: readonly RunResult[]
   return undefined;
 }
 
-/** In one kata, the same: its first stage not done that is not a bonus, else its first bonus stage not done. */
-export function nextStage(kata: Kata, result: RunResult): Omit<NextStep, "kata"> | undefined {
+/** The same in one kata. */
+export function nextStage(kata: Kata, result: RunResult) {
   const step = nextOnPath([kata], [result]);
   return step && { stage: step.stage, bonus: step.bonus };
 }
 
 /**
- * The kata to work on when none is named: the first on the path with a stage not done that is not a bonus; when
- * there is none, the first with a bonus stage not done; the last kata when every stage of every kata is done.
- * Starters are run (or read from the board's store) one kata at a time, only as far as needed.
+ * The kata of the next step (the last kata when every stage is done), for when none is named. Starters are run
+ * (or read from the board's store) one kata at a time, only as far as needed.
  */
 export async function firstUnfinished(ctx: Ctx): Promise<Kata> {
   const katas = ctx.katas();

@@ -15,24 +15,27 @@ export function header(ctx: Ctx, kata: Kata, label: string): string {
   return ctx.style.bold(kata.id) + ctx.style.dim(` · ${ctx.t("check.against", { target: label })}`);
 }
 
-/** The words of a stage's state, in the chosen language. */
-export function stageWord(ctx: Ctx, s: StageResult): string {
+/** A stage's state as a run's report marks it ("✓") and as the board words it ("done"). */
+export function stageLook(ctx: Ctx, s: StageResult) {
   const { ok, bad, dim } = ctx.style;
-  if (!s.ran) return dim(ctx.t("state.notRun"));
-  if (s.state === "done") return ok(ctx.t("state.done"));
-  if (s.state === "not started") return dim(ctx.t("state.notStarted"));
-  return bad(ctx.t("state.failing"));
+  if (!s.ran) return { mark: dim("-"), word: dim(ctx.t("state.notRun")) };
+  if (s.state === "done") return { mark: ok("✓"), word: ok(ctx.t("state.done")) };
+  if (s.state === "not started") return { mark: dim("·"), word: dim(ctx.t("state.notStarted")) };
+  return { mark: bad("✗"), word: bad(ctx.t("state.failing")) };
+}
+
+/** A stage's title, tagged when it is a bonus. */
+export function stageTitle(ctx: Ctx, kata: Kata, n: number): string {
+  const stage = kata.stages.find((x) => x.stage === n);
+  const tag = isBonus(kata, n) ? ` ${ctx.style.accent(ctx.t("stage.bonus"))}` : "";
+  return `${stage ? ctx.text(stage.title) : ""}${tag}`;
 }
 
 /**
  * A failure's first `lines` lines, and apart from them "when the wait ended: your client is blocked in read(3).
  * the server closed socket 4.": where each program was, shown on a line of its own above the failure, not again in it.
  */
-export function failureParts(
-  ctx: Ctx,
-  test: TestResult,
-  lines: number,
-): { where: string | undefined; summary: string } {
+export function failureParts(ctx: Ctx, test: TestResult, lines: number) {
   const blocked = test.blocked ?? [];
   const summary = failureSummary(test.failure, lines)
     .split("\n")
@@ -60,35 +63,16 @@ export function liveFailure(ctx: Ctx, kata: Kata) {
   return live;
 }
 
-/**
- * The stage-by-stage summary of a run: a line per stage, the lowest stage's first failure, what kept tests from
- * running (a test file that could not load, an error outside any test, vitest itself), and what to do next.
- * Returns true when every stage that ran passed.
- */
-export function printResult(
-  ctx: Ctx,
-  kata: Kata,
-  result: RunResult,
-  label: string,
-  options: { headed?: boolean } = {},
-): boolean {
+/** The stage-by-stage summary of a run; true when every stage that ran passed. */
+export function printResult(ctx: Ctx, kata: Kata, result: RunResult): boolean {
   const { dim, ok, bad, accent, warn } = ctx.style;
-  const out: string[] = options.headed ? [] : [header(ctx, kata, label)];
+  const out: string[] = [];
   const ran = result.stages.filter((s) => s.ran);
   for (const s of result.stages) {
-    const stage = kata.stages.find((x) => x.stage === s.stage);
-    const mark = !s.ran
-      ? dim("-")
-      : s.state === "done"
-        ? ok("✓")
-        : s.state === "not started"
-          ? dim("·")
-          : bad("✗");
     // Set off from the title, which may end in words of its own ("past the backlog · not run").
     const count = dim(` · ${!s.ran ? ctx.t("state.notRun") : `${s.passed}/${s.passed + s.failed}`}`);
-    const tag = isBonus(kata, s.stage) ? ` ${accent(ctx.t("stage.bonus"))}` : "";
     out.push(
-      `  ${mark} ${ctx.t("stage.label", { n: s.stage })}: ${stage ? ctx.text(stage.title) : ""}${tag}${count}`,
+      `  ${stageLook(ctx, s).mark} ${ctx.t("stage.label", { n: s.stage })}: ${stageTitle(ctx, kata, s.stage)}${count}`,
     );
   }
   // The lowest stage's first failure is the one to fix: one block, under the board. A stage not started yet:
@@ -111,8 +95,8 @@ export function printResult(
   const passed = result.tests.filter((t) => t.status === "passed").length;
   const failed = result.tests.filter((t) => t.status === "failed").length;
   const all = ran.length > 0 && ran.every((s) => s.state === "done") && problems.length === 0;
-  out.push("");
   out.push(
+    "",
     all
       ? ok(ctx.t("check.allPass", { count: passed }))
       : passed + failed === 0

@@ -14,11 +14,10 @@ export interface Target {
 
 /** The folder a target names, checked; a relative --impl is relative to where the user ran the command. */
 export function targetDir(ctx: Ctx, kata: Kata, target: Target): string {
-  const cwd = ctx.io.cwd;
   const dir = target.solution
     ? path.join(kata.dir, "solution")
     : target.impl
-      ? path.resolve(cwd, target.impl)
+      ? path.resolve(ctx.io.cwd, target.impl)
       : path.join(kata.dir, "starter");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw usageError(ctx.t("target.missing", { dir }));
   return dir;
@@ -29,7 +28,6 @@ export function targetValue(target: Target, dir: string): string {
   return target.solution ? "solution" : target.impl ? dir : "starter";
 }
 
-/** A short name for messages. */
 export function targetLabel(target: Target): string {
   return target.solution ? "solution/" : (target.impl ?? "starter/");
 }

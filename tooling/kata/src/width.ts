@@ -6,13 +6,11 @@ import { stripVTControlCharacters } from "node:util";
 export const WIDE =
   /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
 
-/** Display columns of a line (wide characters count two, colour codes none). */
 export function columns(line: string): number {
   const plain = stripVTControlCharacters(line);
   return [...plain].length + (plain.match(WIDE)?.length ?? 0);
 }
 
-/** `text` padded with spaces to `width` display columns. */
 export function padColumns(text: string, width: number): string {
   return text + " ".repeat(Math.max(0, width - columns(text)));
 }

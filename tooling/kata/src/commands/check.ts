@@ -23,6 +23,6 @@ export const check: Command = {
       env: testEnv(ctx),
       onTestEnd: live.onTestEnd,
     });
-    return printResult(ctx, kata, result, targetLabel(target), { headed: true }) ? 0 : 1;
+    return printResult(ctx, kata, result) ? 0 : 1;
   },
 };

@@ -8,10 +8,7 @@ import type { Command } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { nextStage } from "../next.ts";
 
-/**
- * The next hint for a stage (by default the first unfinished stage that is not a bonus, then the bonus ones): one
- * more on each call.
- */
+/** The next hint for a stage (by default the next one on the path, see next.ts): one more on each call. */
 export const hint: Command = {
   name: "hint",
   min: 1,

@@ -4,7 +4,7 @@ import { starterResult } from "../board-cache.ts";
 import type { Command } from "../command.ts";
 import { nextOnPath } from "../next.ts";
 import { pooled } from "../pool.ts";
-import { stageWord } from "../report.ts";
+import { stageLook, stageTitle } from "../report.ts";
 import { padColumns } from "../width.ts";
 
 export const list: Command = {
@@ -22,10 +22,9 @@ export const list: Command = {
     const results = await pooled(katas, 2, async (kata: Kata) => {
       const r = await starterResult(ctx, kata, values.fresh === true);
       ctx.progress(++finished, katas.length, kata.id);
-      return r;
+      return { kata, ...r };
     });
     const rows: string[] = [];
-    // The path counts and leads on through the stages that are not bonuses; the bonus stages are counted apart.
     const step = nextOnPath(
       katas,
       results.map((r) => r.result),
@@ -33,26 +32,22 @@ export const list: Command = {
     let next = step
       ? ctx.t(step.bonus ? "list.nextBonus" : "list.next", { id: step.kata.id, stage: step.stage })
       : undefined;
-    // [done, total] on the path, then of the bonus stages.
+    // [done, total] on the path, which leads on through the stages that are not bonuses, and of the bonus stages.
     const count: Record<"path" | "bonus", [number, number]> = { path: [0, 0], bonus: [0, 0] };
-    for (const [i, kata] of katas.entries()) {
-      const { result, fromCache } = results[i] as (typeof results)[number];
+    for (const { kata, result, fromCache } of results) {
       rows.push(
         `${bold(kata.id)}  ${ctx.text(kata.title)}${fromCache ? dim(`  ${ctx.t("list.unchanged")}`) : ""}`,
       );
       for (const s of result.stages) {
-        const bonus = isBonus(kata, s.stage);
-        const counted = count[bonus ? "bonus" : "path"];
-        counted[0] += s.state === "done" ? 1 : 0;
-        counted[1] += 1;
-        const stage = kata.stages.find((x) => x.stage === s.stage);
-        const tag = bonus ? ` ${accent(ctx.t("stage.bonus"))}` : "";
+        const counted = count[isBonus(kata, s.stage) ? "bonus" : "path"];
+        if (s.state === "done") counted[0]++;
+        counted[1]++;
         const why =
           s.state === "failing" && s.firstFailure
             ? dim(` ${ctx.t("list.firstFailing", { title: s.firstFailure.title })}`)
             : "";
         rows.push(
-          `  ${ctx.t("stage.label", { n: s.stage })}  ${padColumns(stageWord(ctx, s), 12)} ${stage ? ctx.text(stage.title) : ""}${tag}${why}`,
+          `  ${ctx.t("stage.label", { n: s.stage })}  ${padColumns(stageLook(ctx, s).word, 12)} ${stageTitle(ctx, kata, s.stage)}${why}`,
         );
       }
       if (result.crash !== undefined) {
@@ -66,9 +61,8 @@ export const list: Command = {
       ctx.out(
         dim(ctx.t("list.fromStore", { n: stored, total: katas.length, command: "pnpm kata list --fresh" })),
       );
-    ctx.out();
     ctx.out(
-      `${bold(ctx.t("list.summary", { done: count.path[0], total: count.path[1] }))}${count.bonus[1] ? ` ${ctx.t("list.bonusSummary", { done: count.bonus[0], total: count.bonus[1] })}` : ""} ${next ? `${ctx.t("list.nextLabel")} ${accent(next)}` : ok(ctx.t("list.allDone"))}`,
+      `\n${bold(ctx.t("list.summary", { done: count.path[0], total: count.path[1] }))}${count.bonus[1] ? ` ${ctx.t("list.bonusSummary", { done: count.bonus[0], total: count.bonus[1] })}` : ""} ${next ? `${ctx.t("list.nextLabel")} ${accent(next)}` : ok(ctx.t("list.allDone"))}`,
     );
     return 0;
   },

@@ -30,11 +30,10 @@ export const run: Command = {
     let portAt = -1;
     child.on("message", (m: ProgramEvent) => {
       if (m.type === "params") portAt = m.params.indexOf("<port>");
-      if (m.type === "listening" && portAt >= 0 && args[portAt] !== undefined) {
-        const asked = Number(args[portAt]);
-        if (asked > 0 && m.port !== asked)
-          ctx.err(ctx.style.bad(ctx.t("run.otherPort", { actual: m.port, asked })));
-      }
+      // NaN when the program takes no port or was given none.
+      const asked = Number(args[portAt]);
+      if (m.type === "listening" && asked > 0 && m.port !== asked)
+        ctx.err(ctx.style.bad(ctx.t("run.otherPort", { actual: m.port, asked })));
     });
     // The program gets Ctrl-C from the terminal itself; the CLI only waits for it to end.
     const off = ctx.onInterrupt(() => undefined);

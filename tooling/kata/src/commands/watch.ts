@@ -4,14 +4,10 @@ import path from "node:path";
 import { type Command, TARGET_OPTIONS, targetOf, testEnv } from "../command.ts";
 import { findKata, findStage } from "../lookup.ts";
 import { firstUnfinished } from "../next.ts";
-import { liveFailure, printResult } from "../report.ts";
+import { header, liveFailure, printResult } from "../report.ts";
 import { Session } from "../runner/session.ts";
 import { byStage, stageFiles } from "../runner/stages.ts";
 import { targetDir, targetLabel, targetValue, warnRunsAttempt } from "../target.ts";
-
-/** 23:50:45: a 24-hour clock reads the same in every language (and Node may lack the locale's own format). */
-const clock = (d: Date) =>
-  [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
 
 export const watch: Command = {
   name: "watch",
@@ -34,12 +30,15 @@ export const watch: Command = {
       if (ctx.io.stdout.isTTY) ctx.io.stdout.write("\u001b[2J\u001b[H");
       const where = path.relative(ctx.io.cwd, dir) || dir;
       const polling = poll ? ctx.t("watch.polling") : "";
-      ctx.out(ctx.style.dim(ctx.t("watch.header", { time: clock(new Date()), where, poll: polling })));
+      // "23:50:45 GMT...": a 24-hour clock reads the same in every language (Node may lack the locale's format).
+      const time = new Date().toTimeString().slice(0, 8);
+      ctx.out(ctx.style.dim(ctx.t("watch.header", { time, where, poll: polling })));
       if (warn) warnRunsAttempt(ctx, dir);
       warn = false;
       live.shown = undefined;
       const outcome = await session.run(stageFiles(kata, stages), changed);
-      printResult(ctx, kata, byStage(kata, value, outcome, stages), targetLabel(target));
+      ctx.out(header(ctx, kata, targetLabel(target)));
+      printResult(ctx, kata, byStage(kata, value, outcome, stages));
     };
     // Runs one at a time: the saves made meanwhile (100 ms apart at most) wait for the next run, all in one.
     let queue = Promise.resolve();

@@ -1,7 +1,5 @@
 /** The messages between the CLI and the vitest process it starts (over Node's IPC channel). */
 
-export type TestStatus = "passed" | "failed" | "skipped";
-
 export interface TestResult {
   /** vitest's id: the file's hash, then the test's place in the file (`abc123_0_4`), in declaration order. */
   id?: string;
@@ -10,7 +8,7 @@ export interface TestResult {
   /** The outermost describe() title. */
   group: string;
   title: string;
-  status: TestStatus;
+  status: "passed" | "failed" | "skipped";
   duration: number;
   /** The first error's message and stack, without colour. */
   failure?: string;

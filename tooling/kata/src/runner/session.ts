@@ -92,8 +92,7 @@ export class Session {
   async run(files: string[], changed: string[] = []): Promise<RunOutcome> {
     const outcome: RunOutcome = { tests: [], fileErrors: [], errors: [] };
     try {
-      this.#ready ??= this.#start();
-      await this.#ready;
+      await (this.#ready ??= this.#start());
     } catch (err) {
       this.kill();
       return { ...outcome, crash: (err as Error).message };
@@ -129,12 +128,10 @@ export class Session {
     this.#ready = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
-    const timer = setTimeout(
+    setTimeout(
       () => child.exitCode === null && child.signalCode === null && child.kill("SIGKILL"),
       1_000,
-    );
-    timer.unref();
-    child.once("exit", () => clearTimeout(timer));
+    ).unref();
   }
 
   /** Ends the session: vitest closes (or is killed after 3 s). */

@@ -40,7 +40,6 @@ function declared(files: readonly string[], a: TestResult, b: TestResult): numbe
   return files.indexOf(a.file) - files.indexOf(b.file) || numeric.compare(place(a), place(b));
 }
 
-/** The stage a test file belongs to, by the kata's manifest. */
 export function stageOfFile(kata: Kata, file: string): number | undefined {
   return kata.stages.find((s) => s.tests.includes(file))?.stage;
 }
@@ -69,7 +68,6 @@ export function byStage(kata: Kata, target: string, outcome: RunOutcome, only?: 
   return { ...outcome, target, tests, stages };
 }
 
-/** True when every stage of the kata passes. */
 export function allDone(result: RunResult): boolean {
   return result.stages.length > 0 && result.stages.every((s) => s.state === "done");
 }
@@ -84,7 +82,6 @@ export function failureSummary(message: string | undefined, maxLines = 14): stri
   return lines.slice(0, maxLines).join("\n");
 }
 
-/** The test files of the given stages (every stage when none is given), as absolute paths. */
 export function stageFiles(kata: Kata, stages?: number[]): string[] {
   return kata.stages
     .filter((s) => !stages || stages.includes(s.stage))

@@ -1,6 +1,5 @@
-// The vitest process the CLI starts, in a process group of its own so that everything it starts (vitest's workers,
-// the learner's programs) can be stopped at once. It runs vitest through its Node API, keeps it warm for `watch`,
-// and tells the CLI about every test as it starts and ends. Plain JavaScript: it starts without tsx.
+// The vitest process the CLI starts: vitest through its Node API, kept warm for `watch`, telling the CLI about
+// every test as it ends. Plain JavaScript: it starts without tsx.
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -72,24 +71,24 @@ const reporter = {
   },
 };
 
-/** @returns {Promise<import("vitest/node").Vitest>} */
-async function start() {
-  // The kata's own vitest, as `pnpm --filter <kata> test` would run it.
-  const require = createRequire(path.join(kataDir, "package.json"));
-  const entry = pathToFileURL(require.resolve("vitest/node")).href;
-  /** @type {typeof import("vitest/node")} */
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a module found at run time; typed just above
-  const api = await import(entry);
-  return api.createVitest("test", { root: kataDir, watch: false, reporters: [reporter], color: false });
-}
-
 // The CLI gone or stopping it: leave through process.exit(), whose "exit" listeners remove the run's temporary
 // folder (a signal's default action would skip them).
 process.on("SIGTERM", () => process.exit(143));
 process.on("SIGINT", () => process.exit(130));
 
 try {
-  const vitest = await start();
+  // The kata's own vitest, as `pnpm --filter <kata> test` would run it.
+  const require = createRequire(path.join(kataDir, "package.json"));
+  const entry = pathToFileURL(require.resolve("vitest/node")).href;
+  /** @type {typeof import("vitest/node")} */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- a module found at run time; typed just above
+  const api = await import(entry);
+  const vitest = await api.createVitest("test", {
+    root: kataDir,
+    watch: false,
+    reporters: [reporter],
+    color: false,
+  });
   let queue = Promise.resolve();
   process.on("message", (/** @type {ToChild} */ message) => {
     queue = queue
