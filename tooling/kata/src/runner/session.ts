@@ -58,6 +58,7 @@ export class Session {
       NO_COLOR: "1",
       FORCE_COLOR: "0",
     };
+    // A kata runs as on a learner's machine, in CI too: CI=true would switch on vitest's CI defaults there.
     delete env.CI;
     // Started from inside a vitest run (the CLI's own tests), the inner vitest must not believe it is a worker.
     for (const key of Object.keys(env)) if (key === "VITEST" || key.startsWith("VITEST_")) delete env[key];
