@@ -1,3 +1,5 @@
+import path from "node:path";
+
 import type { Command } from "../command.ts";
 import { playDemo } from "../demo-player.ts";
 import { CliError } from "../errors.ts";
@@ -18,9 +20,11 @@ export const demo: Command = {
     if (withDemo.length === 0) throw new CliError(ctx.t("demo.noneAtAll"));
     for (const kata of withDemo) await playDemo(ctx, kata);
     const first = ctx.katas()[0];
-    ctx.out(
-      `\n${ctx.style.bold(ctx.t("demo.end"))} ${ctx.t("demo.next", { list: ctx.style.accent("pnpm kata list"), lesson: first ? `chapters/${first.id}/README${ctx.lang === "en" ? "" : `.${ctx.lang}`}.md` : "" })}`,
-    );
+    const lesson = first
+      ? path.relative(ctx.root, path.join(first.dir, `README${ctx.lang === "en" ? "" : `.${ctx.lang}`}.md`))
+      : "";
+    const list = ctx.style.accent("pnpm kata list");
+    ctx.out(`\n${ctx.style.bold(ctx.t("demo.end"))} ${ctx.t("demo.next", { list, lesson })}`);
     return 0;
   },
 };
