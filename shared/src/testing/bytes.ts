@@ -28,11 +28,6 @@ function escapeBytes(bytes: Buffer): string {
   return shown;
 }
 
-/** `6 bytes`, `1 byte` (`6바이트` in Korean). */
-function byteCount(n: number): string {
-  return msg(n === 1 ? "bytes.count.one" : "bytes.count.other", { n });
-}
-
 /**
  * Bytes as a learner can read them: printable UTF-8 as text, everything else escaped, and the byte count:
  * `"hello\n" (6 bytes)`. Long values keep their head and tail.
@@ -41,7 +36,8 @@ export function describeBytes(value: Uint8Array | string, max = 200): string {
   const bytes = toBytes(value);
   let shown = escapeBytes(bytes);
   if (shown.length > max) shown = `${shown.slice(0, max / 2)}…${shown.slice(-max / 2)}`;
-  return `"${shown}" (${byteCount(bytes.length)})`;
+  const count = msg(bytes.length === 1 ? "bytes.count.one" : "bytes.count.other", { n: bytes.length });
+  return `"${shown}" (${count})`;
 }
 
 /** Where two byte strings first differ, or -1 if they are equal. */

@@ -188,7 +188,6 @@ export abstract class ProgramRun {
     return this.#leftOpen;
   }
 
-  /** The call it is blocked in now, if any. */
   get blockedIn(): Waiting | undefined {
     return this.#blocked;
   }
@@ -346,10 +345,7 @@ export abstract class ProgramRun {
     );
   }
 
-  /**
-   * Waits until `done()` holds, checked after every event of the program (its output, calls, connections,
-   * exit); fails at once when the program can no longer get there, and at the deadline otherwise.
-   */
+  /** Waits until `done()` holds, checked after every event (output, calls, connections, exit). */
   async waitUntil(what: string, done: () => boolean, ms?: number): Promise<void> {
     await this.waitFor(what, () => done() || undefined, ms);
   }
