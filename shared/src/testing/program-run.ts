@@ -247,10 +247,7 @@ export abstract class ProgramRun {
     return last ? msg("run.busySince", { label, call: last.call }) : msg("run.busy", { label });
   }
 
-  /**
-   * This run as another program's failure describes it: the last connected socket it closed, and where it is now
-   * (blocked in a call, idle, spinning) or how it ended.
-   */
+  /** This run as another's failure names it: the last connected socket it closed, where it is or how it ended. */
   async asPeer(): Promise<string> {
     const connected = new Set<number>();
     let closed: number | undefined;
@@ -386,9 +383,8 @@ export abstract class ProgramRun {
   }
 
   /**
-   * Checks what a test client received from this program. When it differs and the program has failed (or fails
-   * within half a second), the failure is its exit, with its stderr: a forgotten `await` ends a program with the
-   * layer's lesson there, and the short read is only its consequence.
+   * Checks what a test client received. When it differs and the program failed (or fails within half a second),
+   * the failure is its exit with its stderr, where a forgotten `await` left the layer's lesson, not the short read.
    */
   async expectSent(got: Uint8Array | string, expected: Uint8Array | string, what: string): Promise<void> {
     if (Buffer.from(got).equals(Buffer.from(expected))) return;
