@@ -3,7 +3,7 @@ import { msg } from "../i18n/messages.ts";
 import type { TraceEvent, Waiting } from "../internal/context.ts";
 import type { ProgramCommand, ProgramEvent } from "./boundary/protocol.ts";
 import { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
-import { DeadlineExceeded, DEFAULT_DEADLINE_MS } from "./deadline.ts";
+import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 import { localLabel, Output, prefixed } from "./output.ts";
 import { byteSwapped } from "./ports.ts";
 
@@ -288,28 +288,26 @@ export abstract class ProgramRun {
     ms = this.deadlineMs,
     failed: () => Error | undefined = () => undefined,
   ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
+    let check = () => {};
+    const met = new Promise<T>((resolve, reject) => {
+      check = () => {
         const value = done();
         const why = value === undefined ? (failed() ?? this.whyNot(what)) : undefined;
         if (value === undefined && !why) return;
-        clearTimeout(timer);
         this.#waits.delete(check);
         if (why) reject(why);
         else resolve(value as T);
       };
-      const timer = setTimeout(() => {
-        this.#waits.delete(check);
-        void Promise.all([this.whereNow(), whereRuns(this.group, this)]).then(async ([where, others]) => {
-          await this.end();
-          const blocked = [where, ...others].filter(Boolean);
-          const head = msg("deadline.timedOut", { ms, what });
-          reject(new DeadlineExceeded([head, ...blocked, this.transcript()].join("\n"), blocked));
-        });
-      }, ms);
-      this.#waits.add(check);
-      check();
     });
+    this.#waits.add(check);
+    check();
+    const blocked = async () => {
+      this.#waits.delete(check);
+      const [where, others] = await Promise.all([this.whereNow(), whereRuns(this.group, this)]);
+      await this.end();
+      return [where, ...others].filter(Boolean);
+    };
+    return withDeadline(met, what, ms, () => this.transcript(), blocked);
   }
 
   /** The port the program listens on (learned as it listens, not from its output). */
