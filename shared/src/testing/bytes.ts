@@ -28,10 +28,7 @@ function escapeBytes(bytes: Buffer): string {
   return shown;
 }
 
-/**
- * Bytes as a learner can read them: printable UTF-8 as text, everything else escaped, and the byte count:
- * `"hello\n" (6 bytes)`. Long values keep their head and tail.
- */
+/** Bytes as a learner can read them, with their count: `"hello\n" (6 bytes)`; a long value keeps head and tail. */
 export function describeBytes(value: Uint8Array | string, max = 200): string {
   const bytes = toBytes(value);
   let shown = escapeBytes(bytes);
@@ -75,10 +72,7 @@ function width(text: string): number {
   return n;
 }
 
-/**
- * The message of a byte-exact comparison: both values with their lengths, where they first part, and the
- * bytes on both sides of that place in each, so a long output shows what came just before the difference.
- */
+/** The message of a byte-exact comparison: both values, where they first differ, and each one's bytes around it. */
 export function bytesDiff(what: string, expected: Uint8Array | string, got: Uint8Array | string): string {
   const e = toBytes(expected);
   const g = toBytes(got);

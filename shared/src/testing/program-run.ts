@@ -38,11 +38,7 @@ export async function whereRuns(group: unknown, except?: ProgramRun): Promise<st
   return (await Promise.all(runs.map((run) => run.asPeer()))).filter(Boolean);
 }
 
-/**
- * A learner's program behind the boundary, as a test sees it: output, port, calls, where it is blocked, exit.
- * Every wait ends at once when the program can no longer do what is waited for (it exited, printed something
- * else, listens on another port), and otherwise at its deadline, saying where the program was.
- */
+/** A learner's program behind the boundary, as a test sees it: output, port, calls, where it is blocked, exit. */
 export abstract class ProgramRun {
   readonly stdout = new Output();
   readonly stderr = new Output();
@@ -278,9 +274,9 @@ export abstract class ProgramRun {
   }
 
   /**
-   * Waits until `done()` gives a value; fails as soon as `failed()` names a reason or the run can no longer
-   * give it, and at the deadline otherwise (with where the program was and what it printed). The program is
-   * ended when a wait times out: nothing it does afterwards can pass the test.
+   * Waits until `done()` gives a value. Fails at once when `failed()` names a reason or the run can no longer give
+   * it (it exited, printed something else, listens on another port), and otherwise at the deadline, saying where
+   * the program was; it is ended then: nothing it does afterwards can pass the test.
    */
   protected waitFor<T>(
     what: string,

@@ -128,7 +128,6 @@ export function expectNoWriteAfterFailedRead(trace: readonly TraceEvent[]): void
   }
 }
 
-/** How many times a call was made. */
 export function countCalls(trace: readonly TraceEvent[], call: string): number {
   return trace.filter((e) => e.call === call).length;
 }

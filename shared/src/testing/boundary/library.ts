@@ -128,7 +128,6 @@ class Library {
     return reply;
   }
 
-  /** The names the module exports. */
   names(): string[] {
     if (!this.#names) {
       const reply = this.#call("", [], false);
