@@ -28,20 +28,13 @@ function escapeBytes(bytes: Buffer): string {
   return shown;
 }
 
-/** `6 bytes`, `1 byte` (`6바이트` in Korean). */
-function byteCount(n: number): string {
-  return msg(n === 1 ? "bytes.count.one" : "bytes.count.other", { n });
-}
-
-/**
- * Bytes as a learner can read them: printable UTF-8 as text, everything else escaped, and the byte count:
- * `"hello\n" (6 bytes)`. Long values keep their head and tail.
- */
+/** Bytes as a learner can read them, with their count: `"hello\n" (6 bytes)`; a long value keeps head and tail. */
 export function describeBytes(value: Uint8Array | string, max = 200): string {
   const bytes = toBytes(value);
   let shown = escapeBytes(bytes);
   if (shown.length > max) shown = `${shown.slice(0, max / 2)}…${shown.slice(-max / 2)}`;
-  return `"${shown}" (${byteCount(bytes.length)})`;
+  const count = msg(bytes.length === 1 ? "bytes.count.one" : "bytes.count.other", { n: bytes.length });
+  return `"${shown}" (${count})`;
 }
 
 /** Where two byte strings first differ, or -1 if they are equal. */
@@ -79,10 +72,7 @@ function width(text: string): number {
   return n;
 }
 
-/**
- * The message of a byte-exact comparison: both values with their lengths, where they first part, and the
- * bytes on both sides of that place in each, so a long output shows what came just before the difference.
- */
+/** The message of a byte-exact comparison: both values, where they first differ, and each one's bytes around it. */
 export function bytesDiff(what: string, expected: Uint8Array | string, got: Uint8Array | string): string {
   const e = toBytes(expected);
   const g = toBytes(got);

@@ -3,16 +3,12 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { onTestFinished, type TestContext } from "vitest";
 
 /**
- * The test each piece of test code runs for. vitest's global onTestFinished attaches to "the current test", which
- * is ambiguous when tests run concurrently; ./setup.ts (the kata preset's setup file) runs every test inside this
- * store, so a cleanup always goes to the test that opened the resource.
+ * The test the code runs for: vitest's global onTestFinished attaches to "the current test", ambiguous when tests
+ * run concurrently. ./setup.ts (the kata preset's setup file) runs every test inside this store.
  */
 export const currentTest = new AsyncLocalStorage<TestContext>();
 
-/**
- * Registers what closes a resource right after the resource is made (undici's habit): it runs when the test
- * ends, pass or fail. Outside a test there is no end to attach it to, so that is refused with a clear message.
- */
+/** Runs `fn`, what closes a resource just made, when the test ends, pass or fail; refused outside a test. */
 export function registerCleanup(fn: () => unknown): void {
   const test = currentTest.getStore();
   try {

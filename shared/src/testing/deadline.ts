@@ -19,9 +19,8 @@ export class DeadlineExceeded extends KataError {
 }
 
 /**
- * Waits for `promise`, at most `ms`. On time-out it rejects with "Timed out after N ms waiting for <what>",
- * plus `context()` (usually the program's output so far), so a hung program fails with a reason; `blocked()` adds
- * where the test's programs are then (a line each, shown by the CLI beside the failure).
+ * Waits for `promise`, at most `ms`; then rejects with "Timed out after N ms waiting for <what>", where the
+ * test's programs are (`blocked()`, a line each) and `context()` (the output so far): a hung program says why.
  */
 export async function withDeadline<T>(
   promise: Promise<T>,

@@ -1,9 +1,8 @@
 import { expect } from "vitest";
 
 /**
- * What `toThrow()` and `rejects.toThrow()` should be given instead of a bare text or pattern: an error whose
- * `message` contains the text (or matches the pattern). vitest's `toThrow("text")` also passes when `undefined`
- * is thrown, so a throw that lost its error would go unnoticed; this matcher needs an object with that message.
+ * For `toThrow()` and `rejects.toThrow()` instead of a bare text or pattern, which also pass when `undefined` is
+ * thrown: an object whose `message` contains the text (or matches the pattern).
  */
 export function errorMatching(message: string | RegExp): unknown {
   const text: unknown =

@@ -18,12 +18,6 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1, port 0 (the OS picks a free one), and gives the port. */
-async function listen(server: net.Server): Promise<number> {
-  await once(server.listen(0, LOOPBACK), "listening");
-  return (server.address() as net.AddressInfo).port;
-}
-
 /** A real server on 127.0.0.1, port 0; closed when the test ends. */
 export async function listenLocal(onConnection?: (socket: net.Socket) => void): Promise<LocalServer> {
   const connections: net.Socket[] = [];
@@ -34,10 +28,11 @@ export async function listenLocal(onConnection?: (socket: net.Socket) => void): 
   });
   const close = async () => {
     for (const c of connections) c.destroy();
-    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server.listening) await once(server.close(), "close");
   };
   registerCleanup(close);
-  return { server, port: await listen(server), connections, close };
+  await once(server.listen(0, LOOPBACK), "listening");
+  return { server, port: (server.address() as net.AddressInfo).port, connections, close };
 }
 
 /**
@@ -52,15 +47,14 @@ export async function freePort(): Promise<number> {
     const port = 20_000 + Math.floor(Math.random() * 12_768);
     const swapped = byteSwapped(port);
     if (swapped === port || swapped < 1024) continue;
-    const server = net.createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      server.once("error", () => resolve(false));
-      server.listen({ port, exclusive: true }, () => resolve(true));
-    });
-    if (free) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      return port;
+    const server = net.createServer().listen({ port, exclusive: true });
+    try {
+      await once(server, "listening");
+    } catch {
+      continue; // taken
     }
+    await once(server.close(), "close");
+    return port;
   }
 }
 
@@ -146,9 +140,8 @@ export async function connectLocal(port: number, ms = DEFAULT_DEADLINE_MS): Prom
 export async function refusedPort(): Promise<number> {
   const peer = await listenLocal();
   const bound = await connectLocal(peer.port);
-  const port = bound.socket.localPort;
-  if (port === undefined) throw new Error("The bound socket has no local port.");
-  return port;
+  // A connected socket always has one.
+  return bound.socket.localPort as number;
 }
 
 /** A flood under way: how many bytes it has handed to the socket so far, and how to end it. */

@@ -3,7 +3,7 @@ import { msg } from "../i18n/messages.ts";
 import type { TraceEvent, Waiting } from "../internal/context.ts";
 import type { ProgramCommand, ProgramEvent } from "./boundary/protocol.ts";
 import { bytesDiff, BytesMismatch, describeBytes, expectBytes, firstDifference } from "./bytes.ts";
-import { DeadlineExceeded, DEFAULT_DEADLINE_MS } from "./deadline.ts";
+import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 import { localLabel, Output, prefixed } from "./output.ts";
 import { byteSwapped } from "./ports.ts";
 
@@ -38,11 +38,7 @@ export async function whereRuns(group: unknown, except?: ProgramRun): Promise<st
   return (await Promise.all(runs.map((run) => run.asPeer()))).filter(Boolean);
 }
 
-/**
- * A learner's program behind the boundary, as a test sees it: output, port, calls, where it is blocked, exit.
- * Every wait ends at once when the program can no longer do what is waited for (it exited, printed something
- * else, listens on another port), and otherwise at its deadline, saying where the program was.
- */
+/** A learner's program behind the boundary, as a test sees it: output, port, calls, where it is blocked, exit. */
 export abstract class ProgramRun {
   readonly stdout = new Output();
   readonly stderr = new Output();
@@ -188,7 +184,6 @@ export abstract class ProgramRun {
     return this.#leftOpen;
   }
 
-  /** The call it is blocked in now, if any. */
   get blockedIn(): Waiting | undefined {
     return this.#blocked;
   }
@@ -248,10 +243,7 @@ export abstract class ProgramRun {
     return last ? msg("run.busySince", { label, call: last.call }) : msg("run.busy", { label });
   }
 
-  /**
-   * This run as another program's failure describes it: the last connected socket it closed, and where it is now
-   * (blocked in a call, idle, spinning) or how it ended.
-   */
+  /** This run as another's failure names it: the last connected socket it closed, where it is or how it ended. */
   async asPeer(): Promise<string> {
     const connected = new Set<number>();
     let closed: number | undefined;
@@ -282,9 +274,9 @@ export abstract class ProgramRun {
   }
 
   /**
-   * Waits until `done()` gives a value; fails as soon as `failed()` names a reason or the run can no longer
-   * give it, and at the deadline otherwise (with where the program was and what it printed). The program is
-   * ended when a wait times out: nothing it does afterwards can pass the test.
+   * Waits until `done()` gives a value. Fails at once when `failed()` names a reason or the run can no longer give
+   * it (it exited, printed something else, listens on another port), and otherwise at the deadline, saying where
+   * the program was; it is ended then: nothing it does afterwards can pass the test.
    */
   protected waitFor<T>(
     what: string,
@@ -292,28 +284,26 @@ export abstract class ProgramRun {
     ms = this.deadlineMs,
     failed: () => Error | undefined = () => undefined,
   ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const check = () => {
+    let check = () => {};
+    const met = new Promise<T>((resolve, reject) => {
+      check = () => {
         const value = done();
         const why = value === undefined ? (failed() ?? this.whyNot(what)) : undefined;
         if (value === undefined && !why) return;
-        clearTimeout(timer);
         this.#waits.delete(check);
         if (why) reject(why);
         else resolve(value as T);
       };
-      const timer = setTimeout(() => {
-        this.#waits.delete(check);
-        void Promise.all([this.whereNow(), whereRuns(this.group, this)]).then(async ([where, others]) => {
-          await this.end();
-          const blocked = [where, ...others].filter(Boolean);
-          const head = msg("deadline.timedOut", { ms, what });
-          reject(new DeadlineExceeded([head, ...blocked, this.transcript()].join("\n"), blocked));
-        });
-      }, ms);
-      this.#waits.add(check);
-      check();
     });
+    this.#waits.add(check);
+    check();
+    const blocked = async () => {
+      this.#waits.delete(check);
+      const [where, others] = await Promise.all([this.whereNow(), whereRuns(this.group, this)]);
+      await this.end();
+      return [where, ...others].filter(Boolean);
+    };
+    return withDeadline(met, what, ms, () => this.transcript(), blocked);
   }
 
   /** The port the program listens on (learned as it listens, not from its output). */
@@ -346,10 +336,7 @@ export abstract class ProgramRun {
     );
   }
 
-  /**
-   * Waits until `done()` holds, checked after every event of the program (its output, calls, connections,
-   * exit); fails at once when the program can no longer get there, and at the deadline otherwise.
-   */
+  /** Waits until `done()` holds, checked after every event (output, calls, connections, exit). */
   async waitUntil(what: string, done: () => boolean, ms?: number): Promise<void> {
     await this.waitFor(what, () => done() || undefined, ms);
   }
@@ -390,9 +377,8 @@ export abstract class ProgramRun {
   }
 
   /**
-   * Checks what a test client received from this program. When it differs and the program has failed (or fails
-   * within half a second), the failure is its exit, with its stderr: a forgotten `await` ends a program with the
-   * layer's lesson there, and the short read is only its consequence.
+   * Checks what a test client received. When it differs and the program failed (or fails within half a second),
+   * the failure is its exit with its stderr, where a forgotten `await` left the layer's lesson, not the short read.
    */
   async expectSent(got: Uint8Array | string, expected: Uint8Array | string, what: string): Promise<void> {
     if (Buffer.from(got).equals(Buffer.from(expected))) return;

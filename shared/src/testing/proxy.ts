@@ -14,10 +14,6 @@ export interface Rechunk {
   mergeMs?: number;
 }
 
-export interface RechunkProxy {
-  readonly port: number;
-}
-
 async function pump(from: net.Socket, to: net.Socket, how: Rechunk): Promise<void> {
   // Not destroyed when its bytes end: a half-closed socket still carries the other direction.
   for await (const first of from.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
@@ -43,7 +39,7 @@ async function pump(from: net.Socket, to: net.Socket, how: Rechunk): Promise<voi
 export async function rechunkProxy(
   targetPort: number,
   options: { toServer?: Rechunk; toClient?: Rechunk } = {},
-): Promise<RechunkProxy> {
+): Promise<{ readonly port: number }> {
   const upstreams: net.Socket[] = [];
   registerCleanup(() => upstreams.forEach((s) => s.destroy()));
   const { port } = await listenLocal((client) => {

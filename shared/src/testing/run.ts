@@ -30,10 +30,7 @@ export function run(
 export interface StartedServer {
   readonly run: ProgramRun;
   readonly port: number;
-  /**
-   * A test client connected to the server. When the server has exited, it says so (its code, how many
-   * connections it took, its output) instead of "connection refused".
-   */
+  /** A test client connected to the server: connectTo(run, port). */
   readonly connect: () => Promise<TestClient>;
 }
 

@@ -75,8 +75,7 @@ function callOrderProblem(trace: readonly TraceEvent[], expected: readonly strin
 
 /**
  * Checks that the calls named in `expected` were made, successfully, in that order (other calls may come
- * between). A call made fewer times than listed is counted and, for close(), the sockets left open are named
- * with the call that opened them; otherwise the first call out of order is named.
+ * between); fails as callOrderProblem() says.
  */
 export function expectCallOrder(trace: readonly TraceEvent[], expected: readonly string[]): void {
   const reason = callOrderProblem(trace, expected);
@@ -129,7 +128,6 @@ export function expectNoWriteAfterFailedRead(trace: readonly TraceEvent[]): void
   }
 }
 
-/** How many times a call was made. */
 export function countCalls(trace: readonly TraceEvent[], call: string): number {
   return trace.filter((e) => e.call === call).length;
 }

@@ -1,5 +1,4 @@
-import type { TraceEvent } from "../internal/context.ts";
-import { newContext, processIO, runInContext } from "../internal/context.ts";
+import { newContext, processIO, runInContext, type TraceEvent } from "../internal/context.ts";
 
 /**
  * Runs `fn` as if it were its own program (own descriptors, own errno) and returns its result with the calls it

@@ -47,8 +47,7 @@ function targets(): Target[] {
   }));
   // shared/src in three areas, each a target of its own (report, incremental state, threshold): a mutant in
   // the socket layers reruns most of shared's socket tests, so the layers alone take longer than the rest.
-  // `pnpm test:mutation shared` runs the three. The suites are exercised by the katas' tests, not by shared's
-  // own: mutating them here would only list survivors that the katas kill.
+  // `pnpm test:mutation shared` runs the three.
   const areas: [string, string[]][] = [
     ["shared-framing", ["src/framing/**/*.ts", "src/cli/**/*.ts"]],
     ["shared-layers", ["src/posix/**/*.ts", "src/winsock/**/*.ts", "src/internal/**/*.ts"]],

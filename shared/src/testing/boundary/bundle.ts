@@ -4,16 +4,7 @@
  * message`, once, without a stack. Bundles are kept by content under `<kata>/node_modules/.cache/tcp-katas/`.
  */
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -65,8 +56,7 @@ function fresh(entry: Built): boolean {
 function nodeModulesFrom(dir: string): string[] {
   const found: string[] = [];
   for (let at = path.resolve(dir); ; at = path.dirname(at)) {
-    const candidate = path.join(at, "node_modules");
-    if (existsSync(candidate)) found.push(candidate);
+    found.push(path.join(at, "node_modules"));
     if (path.dirname(at) === at) return found;
   }
 }
@@ -134,14 +124,10 @@ function save(key: string, file: string, from: string, result: esbuild.BuildResu
   // Named by its content, so one already there is this one. Written whole, then renamed into place: a worker of
   // a concurrent test (or of another vitest process) may be importing that very file, and must never see it half
   // written (it would load an empty module and exit 0 having done nothing).
-  if (!existsSync(out)) {
+  if (!touch(out)) {
     const partial = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     writeFileSync(partial, code);
     renameSync(partial, out);
-  } else {
-    // Young again, so that another program's prune() leaves it (it is about to be imported).
-    const now = new Date();
-    utimesSync(out, now, now);
   }
   prune(dir, path.basename(file, path.extname(file)), out);
   const inputs = Object.keys(result.metafile?.inputs ?? {})
@@ -155,17 +141,21 @@ function save(key: string, file: string, from: string, result: esbuild.BuildResu
   return out;
 }
 
+/** Makes a bundle young again, so that another program's prune() leaves it; false if it is not there. */
+function touch(file: string): boolean {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The bundle built last for `key` if its inputs are unchanged; one pruned meanwhile is built again. */
 function cached(key: string): string | undefined {
   const entry = built.get(key);
-  if (!entry || !fresh(entry)) return undefined;
-  try {
-    // A bundle in use stays young, so prune() leaves it; one pruned meanwhile (it was not) is built again.
-    const now = new Date();
-    utimesSync(entry.file, now, now);
-    return entry.file;
-  } catch {
-    return undefined;
-  }
+  return entry && fresh(entry) && touch(entry.file) ? entry.file : undefined;
 }
 
 /** A bundle unused for this long is an earlier version of the file: every save makes a new one. */

@@ -27,8 +27,9 @@ abstract class Carrier<C> extends ProgramRun {
   #carrier: C | undefined;
   protected ended = false;
   readonly #queue: ProgramCommand[] = [];
-  #goneNow!: () => void;
-  readonly #gone = new Promise<void>((resolve) => (this.#goneNow = resolve));
+  /** The carrier calls it once the program is over. */
+  protected gone!: () => void;
+  readonly #gone = new Promise<void>((resolve) => (this.gone = resolve));
 
   constructor(program: ProgramFile, args: readonly string[], options: RunOptions = {}) {
     super(options.label ?? "your program", args, options.deadlineMs);
@@ -41,22 +42,18 @@ abstract class Carrier<C> extends ProgramRun {
       },
       (err: Error) => {
         this.failedToLoad(err.message);
-        this.#goneNow();
+        this.gone();
       },
     );
   }
 
-  /** Starts the program (undefined when the run was ended first); the carrier calls gone() once it is over. */
+  /** Starts the program (undefined when the run was ended first). */
   protected abstract launch(
     program: { file: string; resolveFrom: string },
     args: readonly string[],
   ): Promise<C | undefined>;
   protected abstract deliver(carrier: C, command: ProgramCommand): void;
   protected abstract kill(carrier: C): unknown;
-
-  protected gone(): void {
-    this.#goneNow();
-  }
 
   protected send(command: ProgramCommand): void {
     if (this.#carrier) this.deliver(this.#carrier, command);
@@ -67,7 +64,7 @@ abstract class Carrier<C> extends ProgramRun {
     this.ended = true;
     this.released();
     if (this.#carrier) await this.kill(this.#carrier);
-    else this.#goneNow();
+    else this.gone();
     await this.#gone;
   }
 }
@@ -126,10 +123,8 @@ export class ChildRun extends Carrier<ChildProcess> {
     child.stdout?.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stdout", data: d }));
     child.stderr?.on("data", (d: Buffer) => this.receive({ type: "out", stream: "stderr", data: d }));
     child.stdin?.on("error", () => undefined);
-    child.on("message", (event: ProgramEvent) => {
-      // Over a process, the output comes through its pipes; the channel carries the rest.
-      if (event.type !== "out" && event.type !== "exit") this.receive(event);
-    });
+    // The host sends no output or exit over a process's channel: those come through its pipes and its own exit.
+    child.on("message", (event: ProgramEvent) => this.receive(event));
     child.once("error", (err) => {
       this.receive({ type: "out", stream: "stderr", data: Buffer.from(`${err.message}\n`) });
       if (child.pid === undefined) {

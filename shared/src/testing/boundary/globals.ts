@@ -1,8 +1,7 @@
 /**
- * Globals a tool outside the project shares with the code under test, carried across the boundary: the names
- * listed in KATA_BOUNDARY_GLOBALS (comma-separated) are copied into a program's thread when it starts, and what
- * they counted there is added back when it reports. Mutation testing sets it (StrykerJS switches mutants and
- * counts coverage through one such global); the boundary itself knows no tool by name.
+ * Globals a tool shares with the code under test (StrykerJS switches mutants and counts coverage through one): the
+ * names in KATA_BOUNDARY_GLOBALS (comma-separated) are copied into a program's thread when it starts, and what they
+ * counted there is added back when it reports. The boundary itself knows no tool by name.
  */
 
 type Counted = Record<string, unknown>;

@@ -1,7 +1,6 @@
 /**
- * The program side of the boundary, bundled with the learner's file: serve() runs the program's main(args, io)
- * with its events sent over the one channel, or answers calls of the module's exports one by one, as its worker
- * (or process) was started to. Outside a boundary it does nothing.
+ * The program side of the boundary, bundled with the learner's file: serve() runs its main(args, io), or answers
+ * calls of its exports one by one, as its worker (or process) was started to. Outside a boundary it does nothing.
  */
 import type { Socket } from "node:net";
 import { PassThrough, Writable } from "node:stream";
@@ -59,10 +58,7 @@ function channelStream(stream: "stdout" | "stderr"): Writable {
 /** The sockets the program's node:net servers took and that are still open. */
 const taken = new Set<Socket>();
 
-/**
- * How many of them Node has stopped reading from the kernel: their read buffer is full because the program
- * paused them (or stopped reading), so a peer's bytes now wait in the kernel's buffers.
- */
+/** How many of them have a full read buffer: Node reads no more of them, a peer's bytes wait in the kernel. */
 const holding = () => [...taken].filter((s) => s.readableLength >= s.readableHighWaterMark).length;
 
 function runMain(namespace: Record<string, unknown>, file: string, args: string[]): void {

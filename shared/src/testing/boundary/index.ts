@@ -1,7 +1,5 @@
 /**
- * The boundary a learner's program runs behind, for tools outside a test (the CLI's `run`, `demo` and `trace`):
- * start a program as a process and hear its events, or run it in a worker thread as a test does (WorkerRun:
- * its calls, waits and exit). Nothing here needs vitest.
+ * The boundary for tools outside a test (the CLI's `run`, `demo`, `trace`, the bench); nothing here needs vitest.
  * @module
  */
 export type { TraceEvent, Waiting } from "../../internal/context.ts";

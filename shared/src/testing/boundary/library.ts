@@ -2,7 +2,6 @@
  * A learner's module whose exports a test calls one by one (04-1's parsers, 04-2's experiments), in a worker
  * thread. Each call crosses synchronously (Atomics.wait on a shared flag, with a deadline), so a test reads
  * `parsePcap(bytes)` as if it were its own, and an endless loop fails that test instead of freezing the run.
- * Errors keep their name, message, code and properties; an exported error class works with instanceof by name.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 
@@ -129,7 +128,6 @@ class Library {
     return reply;
   }
 
-  /** The names the module exports. */
   names(): string[] {
     if (!this.#names) {
       const reply = this.#call("", [], false);
@@ -176,8 +174,7 @@ class Library {
 
   /**
    * The test's handle on one export: callable, and usable with instanceof when the export is an error class.
-   * Made without loading anything, so a file that does not compile fails the tests that call it, not the
-   * test file's import.
+   * Made without loading anything: a file that does not compile fails the tests that call it, not the import.
    */
   stub(name: string): unknown {
     const known = this.#stubs.get(name);

@@ -1,7 +1,6 @@
 /**
- * node:net, as a program bundled for the test boundary sees it: the same module, but every server it makes
- * tells the test the port it listens on and each connection it takes (as the posix and winsock layers do for
- * theirs). Nothing is patched: only the bundle's own imports of node:net lead here (see ./bundle.ts).
+ * node:net for a bundled program: every server it makes tells the test its port and each connection it takes, as
+ * the layers' do. Nothing is patched: only the program's own imports of node:net lead here (see ./bundle.ts).
  */
 import net from "node:net";
 

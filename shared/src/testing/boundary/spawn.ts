@@ -3,7 +3,7 @@
  * its own runIfMain() stands back, and run by ./host.ts with the real stdio and signals; the IPC channel carries
  * the rest of the boundary's events.
  */
-import { type ChildProcess, spawn, type StdioOptions } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 
 import { bundle } from "./bundle.ts";
@@ -35,7 +35,6 @@ export async function spawnProgram(
   const { file, resolveFrom } = fileOf(program);
   const bundled = await bundle(file, resolveFrom);
   const io = options.stdio ?? "pipe";
-  const stdio: StdioOptions = [io, io, io, "ipc"];
   return spawn(process.execPath, ["-e", BOOT], {
     cwd: options.cwd,
     env: {
@@ -47,6 +46,6 @@ export async function spawnProgram(
       KATA_BOUNDARY_ARGS: JSON.stringify(args),
       ...(options.trace ? { KATA_BOUNDARY_TRACE: "1" } : {}),
     },
-    stdio,
+    stdio: [io, io, io, "ipc"],
   });
 }

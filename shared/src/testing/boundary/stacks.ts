@@ -1,8 +1,7 @@
 /**
- * Stack traces that name the learner's own lines, mapped only when a stack is shown. The first module of every
- * bundle. Node's own source-map support parses a bundle's whole map as each worker loads it: about 20 ms of CPU
- * per program on this project's 2-core machine, 40 % of a worker's start, and most programs a test starts never
- * show a stack. Here the map is read and parsed on the first stack, and only the bundle's frames are rewritten.
+ * Stack traces that name the learner's own lines (the first module of every bundle), mapped on the first stack
+ * shown: Node's own source-map support parses the whole map as each worker loads, about 20 ms of CPU (40 % of a
+ * worker's start on this project's 2-core machine), and most programs a test starts never show a stack.
  */
 import { readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
