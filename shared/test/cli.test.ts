@@ -113,7 +113,12 @@ describe("program()", () => {
         throw new TypeError("oops");
       })([], c),
     ).toBe(1);
-    expect(c.err.text).toContain("p.ts: unexpected error (a bug, not a socket error): TypeError: oops");
+    expect(c.err.text).toContain(
+      t({
+        en: "p.ts: unexpected error (a bug, not a socket error): TypeError: oops",
+        ko: "p.ts: 예상하지 못한 오류(소켓 오류가 아닌 코드의 버그): TypeError: oops",
+      }),
+    );
     const u = io();
     expect(await program({ name: "p.ts", params: ["<port>"] }, async () => 0)([], u)).toBe(1);
     expect(u.err.text).toBe("Usage : p.ts <port>\n");

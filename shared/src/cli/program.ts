@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { msg } from "../i18n/messages.ts";
 import { currentContext, newContext, processIO, type ProgramIO, runInContext } from "../internal/context.ts";
 import { fromNodeError } from "../internal/errno.ts";
 import { closeAllAtExit } from "../internal/sockets.ts";
@@ -86,7 +87,7 @@ export function program<const P extends readonly string[]>(
           return 1;
         }
         const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-        io.stderr.write(`${options.name}: unexpected error (a bug, not a socket error): ${text}\n`);
+        io.stderr.write(`${msg("program.unexpected", { name: options.name, error: text })}\n`);
         return 1;
       } finally {
         closeAllAtExit();
