@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 
 import { fenced, mdCalls, mdCode, mdText } from "../src/md.ts";
-import { mermaid, preview, type Step, textDiagram } from "../src/trace/diagram.ts";
+import { mermaid, preview, type Step, stepsOf, textDiagram } from "../src/trace/diagram.ts";
 import type { Recording } from "../src/trace/record.ts";
 import { columns } from "../src/width.ts";
 
@@ -89,5 +89,42 @@ describe("the diagram's text", () => {
     const rows = lines.filter((l) => /^\s+│.*│$/.test(l));
     expect(rows.length).toBeGreaterThan(5);
     expect(new Set(rows.map(right)).size).toBe(1);
+  });
+
+  it("names a wait in the learner's words, one that never ended too", () => {
+    const side = (role: "server" | "client", blocked: boolean) => ({
+      role,
+      file: `${role}.ts`,
+      owner: "solution/",
+      events: [
+        {
+          kind: "call" as const,
+          seq: role === "server" ? 1 : 2,
+          event: { call: "socket", fd: 3, result: 3 },
+        },
+        { kind: "wait" as const, seq: role === "server" ? 3 : 4, waiting: { call: "read", fd: 3 } },
+      ],
+      blockedAtEnd: blocked ? { call: "read", fd: 3 } : undefined,
+      stdout: "",
+      stderr: "",
+    });
+    const stuck: Recording = {
+      server: side("server", true),
+      client: side("client", true),
+      connections: [],
+      ended: "deadline",
+    };
+    expect(stepsOf(stuck).map((s) => s.label)).toEqual([
+      "socket() → 3",
+      "socket() → 3",
+      "read(3) blocks (still)",
+      "read(3) blocks (still)",
+    ]);
+    const korean = stepsOf(stuck, { blocks: "대기", still: "(끝나지 않음)" });
+    expect(korean.map((s) => s.label).slice(2)).toEqual([
+      "read(3) 대기 (끝나지 않음)",
+      "read(3) 대기 (끝나지 않음)",
+    ]);
+    expect(textDiagram(stuck, korean)).toContain("read(3) 대기 (끝나지 않음)");
   });
 });

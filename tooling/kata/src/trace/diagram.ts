@@ -86,8 +86,16 @@ const stepsFor = (role: Role) => ({
   across: (label: string, extra: Extra = {}) => ({ from: role, to: other(role), label, ...extra }),
 });
 
+/** The words of a wait, in the learner's language: `read(3) blocks`, and `(still)` for one that never ended. */
+export interface WaitWords {
+  blocks: string;
+  still: string;
+}
+
+const ENGLISH: WaitWords = { blocks: "blocks", still: "(still)" };
+
 /** The items of a side the layers traced: its calls and waits, the bytes taken from the relay's record. */
-function tracedItems(side: SideRecord, rec: Recording): Item[] {
+function tracedItems(side: SideRecord, rec: Recording, words: WaitWords): Item[] {
   const { role } = side;
   const { local, across } = stepsFor(role);
   // Each connection's bytes, [to the client, to the server].
@@ -101,7 +109,7 @@ function tracedItems(side: SideRecord, rec: Recording): Item[] {
   let opened = 0;
   return side.events.map((e) => {
     if (e.kind === "wait")
-      return item(e.seq, local(`${e.waiting.call}(${e.waiting.fd}) blocks`, { wait: true }));
+      return item(e.seq, local(`${e.waiting.call}(${e.waiting.fd}) ${words.blocks}`, { wait: true }));
     if (e.kind !== "call") return item(e.seq, local(e.kind === "exit" ? `exit ${e.code}` : e.signal));
     const { event } = e;
     const label = callLabel(event);
@@ -180,9 +188,9 @@ const MAX_STEPS = 80;
  * bytes (or the close it reports), and an accept after the connect it takes, whatever order the two threads'
  * messages took. A wait is kept only while the other side acted during it, or when it never ended.
  */
-export function stepsOf(rec: Recording): Step[] {
+export function stepsOf(rec: Recording, words = ENGLISH): Step[] {
   const itemsOf = (side: SideRecord) =>
-    side.events.some((e) => e.kind === "call") ? tracedItems(side, rec) : relayItems(side, rec);
+    side.events.some((e) => e.kind === "call") ? tracedItems(side, rec, words) : relayItems(side, rec);
   const sides = { server: itemsOf(rec.server), client: itemsOf(rec.client) };
   const at = { server: 0, client: 0 };
   const merged: Item[] = [];
@@ -213,7 +221,7 @@ export function stepsOf(rec: Recording): Step[] {
       // Kept when the other side acted before this side's next item, or when it is the side's last and blocked.
       const next = merged.findIndex((m, j) => j > i && m.step.from === step.from);
       if (next === -1 && rec[step.from].blockedAtEnd)
-        push({ ...step, label: `${step.label} (still)`, stuck: true });
+        push({ ...step, label: `${step.label} ${words.still}`, stuck: true });
       else if ((next === -1 ? merged.length : next) > i + 1) push(step);
     }
   }

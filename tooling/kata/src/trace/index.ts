@@ -44,7 +44,11 @@ export async function traceProgram(
   owner: string,
 ): Promise<Traced> {
   const recording = await record(kata, pair, dir, owner, traceDeadline(ctx));
-  return { recording, steps: stepsOf(recording), program: pair.program };
+  return {
+    recording,
+    steps: stepsOf(recording, { blocks: ctx.t("trace.blocks"), still: ctx.t("trace.still") }),
+    program: pair.program,
+  };
 }
 
 /** Each side's output, each line prefixed by its program: `[hello-client.ts stdout] Message from server...`. */
