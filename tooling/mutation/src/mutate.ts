@@ -122,6 +122,9 @@ function options(t: Target) {
     cleanTempDir: true,
     thresholds: { high: 90, low: 70, break: t.breakAt },
     ignoreStatic: t.ignoreStatic ?? false,
+    // vitest never type-checks, and the `// @ts-nocheck` Stryker would add shifts every file a line down (a test
+    // pins the line of a stack frame in a fixture).
+    disableTypeChecks: false,
     // The wrong attempts and the learner's starter are not what is under test.
     ignorePatterns: ["starter", "test/wrong", ".kata", "coverage"],
   };
