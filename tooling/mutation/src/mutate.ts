@@ -130,7 +130,7 @@ function options(t: Target) {
   };
 }
 
-async function run(t: Target) {
+async function run(t: Target, dryRun: boolean) {
   mkdirSync(outDir(t), { recursive: true });
   const config = path.join(outDir(t), "stryker.config.json");
   writeFileSync(config, `${JSON.stringify(options(t), null, 2)}\n`);
@@ -138,7 +138,7 @@ async function run(t: Target) {
     `\n== ${t.id}: mutating ${t.mutate.join(", ")} (report: ${path.relative(ROOT, outDir(t))}/index.html)`,
   );
   const started = Date.now();
-  const child = spawn(process.execPath, [strykerBin, "run", config], {
+  const child = spawn(process.execPath, [strykerBin, "run", config, ...(dryRun ? ["--dryRunOnly"] : [])], {
     cwd: t.dir,
     stdio: "inherit",
     // Stryker switches mutants and counts coverage through the global __stryker__: the test boundary carries
@@ -148,7 +148,7 @@ async function run(t: Target) {
   const [code] = (await once(child, "close")) as [number | null];
   rmSync(path.join(t.dir, ISOLATED_CONFIG), { force: true });
   const counts: Record<string, number> = {};
-  for (const { mutants } of Object.values(readReport(t)?.files ?? {}))
+  for (const { mutants } of Object.values((!dryRun && readReport(t)?.files) || {}))
     for (const m of mutants) counts[m.status] = (counts[m.status] ?? 0) + 1;
   return { target: t, counts, seconds: (Date.now() - started) / 1000, code: code ?? 1 };
 }
@@ -216,16 +216,18 @@ function survivors(chosen: Target[]): number {
 async function main(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     console.log(
-      "Usage: pnpm test:mutation [kata|shared ...] [--mutate <glob,...>] [--survivors]\n" +
+      "Usage: pnpm test:mutation [kata|shared ...] [--mutate <glob,...>] [--survivors | --dry-run]\n" +
         "  Runs StrykerJS over each kata's solution/ and over shared/src (all when none is named).\n" +
         "  A kata may be named by a prefix (04-3). --mutate narrows the files (e.g. src/framing/**/*.ts).\n" +
         "  --survivors lists the surviving and uncovered mutants of the last run, without running anything.\n" +
+        "  --dry-run only runs the tests once under Stryker's instrumentation (what CI checks: the setup works).\n" +
         "  Reports: .stryker/<target>/index.html",
     );
     return 0;
   }
   const listOnly = argv.includes("--survivors");
-  argv = argv.filter((a) => a !== "--survivors");
+  const dryRun = argv.includes("--dry-run");
+  argv = argv.filter((a) => a !== "--survivors" && a !== "--dry-run");
   // --mutate <globs>: narrow one run to some files (comma-separated, relative to the target's folder).
   const at = argv.indexOf("--mutate");
   const narrowed = at === -1 ? undefined : (argv[at + 1] ?? "").split(",").filter(Boolean);
@@ -240,8 +242,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (listOnly) return survivors(chosen);
   const scores: Score[] = [];
-  for (const t of chosen) scores.push(await run(t));
-  console.log(`\nMutation scores (reports in .stryker/<target>/index.html):\n\n${table(scores)}\n`);
+  for (const t of chosen) scores.push(await run(t, dryRun));
+  if (!dryRun)
+    console.log(`\nMutation scores (reports in .stryker/<target>/index.html):\n\n${table(scores)}\n`);
   const broken = scores.filter((s) => s.code !== 0);
   for (const s of broken)
     console.error(`${s.target.id}: Stryker exited with ${s.code} (below its break threshold, or failed).`);
