@@ -294,9 +294,10 @@ export abstract class ProgramRun {
         if (why) reject(why);
         else resolve(value as T);
       };
+      // In the executor, so that a first check that throws rejects the wait instead of throwing at the caller.
+      this.#waits.add(check);
+      check();
     });
-    this.#waits.add(check);
-    check();
     const blocked = async () => {
       this.#waits.delete(check);
       const [where, others] = await Promise.all([this.whereNow(), whereRuns(this.group, this)]);
