@@ -125,6 +125,8 @@ describe("a second call on a socket whose earlier call has not finished", () => 
       const readingOther = posix.read(other.fd, Buffer.alloc(8), 8);
       // Full duplex: a write while the read waits is allowed, and so is a read while a write waits.
       expect(await posix.write(fd, Buffer.from("hi"), 2)).toBe(2);
+      // The write's end leaves the read waiting: a second read is still refused.
+      expect(missingAwait(() => posix.read(fd, buf, 8))).toBe(again("read", "read", fd));
       expect((await client.waitForBytes(2)).toString()).toBe("hi");
       await client.send("x");
       expect(await reading).toBe(1);
@@ -144,6 +146,24 @@ describe("a second call on a socket whose earlier call has not finished", () => 
     });
   });
 
+  it("a close under a read or write that has not finished (a loop without await) is named", async () => {
+    await traced(async () => {
+      const { listener, fd, client } = await pair();
+      const reading = posix.read(fd, Buffer.alloc(8), 8);
+      expect(missingAwait(() => posix.close(fd))).toBe(again("close", "read", fd));
+      client.socket.pause();
+      const big = Buffer.alloc(8 * 1024 * 1024, 0x61);
+      const writing = posix.write(fd, big, big.length);
+      client.end();
+      expect(await reading).toBe(0);
+      expect(missingAwait(() => posix.close(fd))).toBe(again("close", "write", fd));
+      client.socket.resume();
+      expect(await writing).toBe(big.length);
+      expect(posix.close(fd)).toBe(0);
+      posix.close(listener);
+    });
+  });
+
   it("winsock: recv while a recv waits; a recv and a send may overlap", async () => {
     await traced(async () => {
       expect(winsock.WSAStartup(winsock.MAKEWORD(2, 2), winsock.WSADATA())).toBe(0);
@@ -152,6 +172,7 @@ describe("a second call on a socket whose earlier call has not finished", () => 
       const buf = Buffer.alloc(8);
       const receiving = winsock.recv(s, buf, 8, 0);
       expect(missingAwait(() => winsock.recv(s, buf, 8, 0))).toBe(again("recv", "recv", s));
+      expect(missingAwait(() => winsock.closesocket(s))).toBe(again("closesocket", "recv", s));
       expect(await winsock.send(s, Buffer.from("ok"), 2, 0)).toBe(2);
       client.socket.pause();
       const big = Buffer.alloc(8 * 1024 * 1024, 0x61);
@@ -254,6 +275,7 @@ describe("a Promise where a descriptor or a length goes", () => {
       expect(await posix.read(0, Buffer.alloc(1), 0)).toBe(-1);
       expect(posix.lastError().name).toBe("EBADF");
       expect(await posix.read({ then: 1 } as unknown as number, Buffer.alloc(1), 1)).toBe(-1);
+      expect(await posix.read(null as unknown as number, Buffer.alloc(1), 1)).toBe(-1);
     });
   });
 });

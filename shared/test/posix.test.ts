@@ -26,6 +26,7 @@ import {
   inet_ntoa,
   lastError,
   listen,
+  ntohl,
   ntohs,
   PF_INET,
   read,
@@ -80,6 +81,7 @@ describe("byte order and addresses (as C on a little-endian machine)", () => {
       const err = thrownBy(() => htons("9190" as unknown as number));
       expect(err).toBeInstanceOf(NotANumber);
       expect(err).toMatchObject({
+        name: "NotANumber",
         code: "KATA_NOT_A_NUMBER",
         message: `htons() got '9190', not a number: convert it first, as C's atoi(argv[1]) does, e.g. htons(Number(port)).`,
       });
@@ -88,6 +90,9 @@ describe("byte order and addresses (as C on a little-endian machine)", () => {
       );
       expect((thrownBy(() => htonl("1" as unknown as number)) as Error).message).toMatch(
         /^htonl\(\) got '1',/,
+      );
+      expect((thrownBy(() => ntohl(null as unknown as number)) as Error).message).toMatch(
+        /^ntohl\(\) got null,/,
       );
       useLang("ko");
       expect((thrownBy(() => htons("9190" as unknown as number)) as Error).message).toBe(
