@@ -5,9 +5,10 @@
 //
 // The lessons are checked word for word, in English (pinned for this file in beforeAll, put back in afterAll) and in
 // Korean (pinned by the tests that say so).
+import net from "node:net";
 import { PassThrough } from "node:stream";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 
 import { KataError, LessonError } from "../src/cli/errors.ts";
 import { program } from "../src/cli/index.ts";
@@ -15,6 +16,7 @@ import { useLang } from "../src/i18n/index.ts";
 import { currentContext } from "../src/internal/context.ts";
 import { BusyLoopError } from "../src/internal/pace.ts";
 import { MissingAwait } from "../src/internal/pending.ts";
+import { openDescriptors } from "../src/internal/sockets.ts";
 import * as posix from "../src/posix/index.ts";
 import { connectLocal, listenLocal, Output, type TestClient, traced } from "../src/testing/index.ts";
 import * as winsock from "../src/winsock/index.ts";
@@ -162,6 +164,33 @@ describe("a second call on a socket whose earlier call has not finished", () => 
       expect(posix.close(fd)).toBe(0);
       posix.close(listener);
     });
+  });
+
+  it("a listen() or connect() still running when its socket is closed ends with EBADF, leaving nothing open", async () => {
+    const target = await listenLocal();
+    const created = vi.spyOn(net, "createServer");
+    onTestFinished(() => created.mockRestore());
+    await traced(async () => {
+      // close() does not wait for either (only a read or write still running is the missing-await lesson).
+      const listener = posix.socket(posix.PF_INET, posix.SOCK_STREAM, 0);
+      const listening = posix.listen(listener, 5);
+      expect(posix.close(listener)).toBe(0);
+      expect(await listening).toBe(-1);
+      expect(posix.lastError().name).toBe("EBADF");
+      // The server listen() made is closed at once, not when the program ends.
+      expect(created.mock.results.map((r) => (r.value as net.Server).listening)).toEqual([false]);
+      const fd = posix.socket(posix.PF_INET, posix.SOCK_STREAM, 0);
+      const connecting = posix.connect(fd, addr(target.port));
+      expect(posix.close(fd)).toBe(0);
+      expect(await connecting).toBe(-1);
+      expect(posix.lastError().name).toBe("EBADF");
+      expect(openDescriptors()).toEqual([]);
+    });
+    // The target sees the connection connect() made end.
+    await expect.poll(() => target.connections.length).toBe(1);
+    await expect
+      .poll(() => target.connections[0]?.readableEnded || target.connections[0]?.destroyed)
+      .toBe(true);
   });
 
   it("winsock: recv while a recv waits; a recv and a send may overlap", async () => {
