@@ -207,7 +207,6 @@ describe("a second call on a socket whose earlier call has not finished", () => 
       const big = Buffer.alloc(8 * 1024 * 1024, 0x61);
       const sending = winsock.send(s, big, big.length, 0);
       expect(missingAwait(() => winsock.send(s, big, 1, 0))).toBe(again("send", "send", s));
-      expect(missingAwait(() => winsock.closesocket(s))).toBe(again("closesocket", "send", s));
       client.socket.resume();
       expect(await sending).toBe(big.length);
       client.end();
