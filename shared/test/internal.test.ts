@@ -402,6 +402,36 @@ describe("the busy-loop guard", () => {
     });
   });
 
+  it("after the peer's reset: posix reports it once, then the end; winsock reports it to every recv()", async () => {
+    await traced(async () => {
+      currentContext().pace.limit = 3;
+      const { listener, fd, client } = await pair();
+      const buf = Buffer.alloc(8);
+      client.reset();
+      expect(await posix.read(fd, buf, 8)).toBe(-1);
+      expect(posix.lastError().name).toBe("ECONNRESET");
+      expect(await stoppedLoop(() => posix.read(fd, buf, 8))).toBe(
+        `read() returned 0 on socket ${fd} 3 times in a row: the peer closed the connection and no more bytes will come. End the loop when read() returns 0 or -1 (loop while it is > 0).`,
+      );
+      posix.close(fd);
+      posix.close(listener);
+    });
+    await traced(async () => {
+      currentContext().pace.limit = 3;
+      expect(winsock.WSAStartup(winsock.MAKEWORD(2, 2), winsock.WSADATA())).toBe(0);
+      const { listener, fd, client } = await pair();
+      const s = 0x100 + fd * 4;
+      const buf = Buffer.alloc(8);
+      client.reset();
+      expect(await stoppedLoop(() => winsock.recv(s, buf, 8, 0))).toBe(
+        `recv() returned SOCKET_ERROR (WSAECONNRESET) on socket ${s} 3 times in a row: the peer reset the connection and every later recv() fails the same way. End the loop when recv() returns 0 or SOCKET_ERROR (loop while it is > 0).`,
+      );
+      winsock.closesocket(s);
+      posix.close(listener);
+      winsock.WSACleanup();
+    });
+  });
+
   it("counts a call's failures afresh when its error changes", async () => {
     await traced(async () => {
       currentContext().pace.limit = 3;

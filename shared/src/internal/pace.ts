@@ -63,7 +63,7 @@ function lesson(style: LayerStyle, call: string, fd: number, streak: Streak): st
       return msg("busy.reset", { head, end, call });
     return msg("busy.cannot", { head, end });
   }
-  if (streak.result === 0) return msg("busy.zero", { head, call });
+  // Only a read is noted as stalled with 0; any other call stalls only by failing.
   return msg("busy.failed", { head, call, failed });
 }
 
