@@ -11,7 +11,8 @@ import { plain } from "./review.js";
  */
 export function config(root) {
   return tseslint.config(
-    { ignores: ["node_modules/**", "coverage/**", ".turbo/**", ".kata/**"] },
+    // vitest.stryker.config.mjs: written by `pnpm test:mutation` for the length of a run (git-ignored).
+    { ignores: ["node_modules/**", "coverage/**", ".turbo/**", ".kata/**", "vitest.stryker.config.mjs"] },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     plain,
