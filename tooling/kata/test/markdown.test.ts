@@ -114,7 +114,8 @@ describe("the diagram's text", () => {
       connections: [],
       ended: "deadline",
     };
-    expect(stepsOf(stuck).map((s) => s.label)).toEqual([
+    const english = stepsOf(stuck, { blocks: "blocks", still: "(still)" });
+    expect(english.map((s) => s.label)).toEqual([
       "socket() → 3",
       "socket() → 3",
       "read(3) blocks (still)",

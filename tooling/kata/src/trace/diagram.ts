@@ -92,8 +92,6 @@ export interface WaitWords {
   still: string;
 }
 
-const ENGLISH: WaitWords = { blocks: "blocks", still: "(still)" };
-
 /** The items of a side the layers traced: its calls and waits, the bytes taken from the relay's record. */
 function tracedItems(side: SideRecord, rec: Recording, words: WaitWords): Item[] {
   const { role } = side;
@@ -188,7 +186,7 @@ const MAX_STEPS = 80;
  * bytes (or the close it reports), and an accept after the connect it takes, whatever order the two threads'
  * messages took. A wait is kept only while the other side acted during it, or when it never ended.
  */
-export function stepsOf(rec: Recording, words = ENGLISH): Step[] {
+export function stepsOf(rec: Recording, words: WaitWords): Step[] {
   const itemsOf = (side: SideRecord) =>
     side.events.some((e) => e.kind === "call") ? tracedItems(side, rec, words) : relayItems(side, rec);
   const sides = { server: itemsOf(rec.server), client: itemsOf(rec.client) };
